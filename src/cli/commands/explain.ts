@@ -1,0 +1,40 @@
+import { Engine } from '../../engine/engine.js';
+import { renderExplain } from '../../engine/explain-node.js';
+import { EXIT_OK } from '../cli-error.js';
+import { write, type CliIo } from '../io.js';
+import { parseOptions, required } from '../parse-options.js';
+import { readQueryText } from '../read-query-text.js';
+
+export const EXPLAIN_HELP = `Usage: shandian explain --data DIR (--xml FILE | --expr XML | -) [--as-of TIME] [--tz ZONE] [--json]
+
+Runs the query and prints its plan: one line per plan node with the planner's
+estimate (customers), the actual customers it produced and the time spent,
+summed over shards, and the query line:column it came from.
+
+  --json    print the plan as JSON instead of a text tree
+
+Example:
+  shandian explain --data ./demo-data --xml fixtures/queries/cross-sell.xml
+`;
+
+export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseOptions(argv, {
+    data: { type: 'string' }, xml: { type: 'string' }, expr: { type: 'string' },
+    'as-of': { type: 'string' }, tz: { type: 'string' }, json: { type: 'boolean' },
+  }, true);
+  if (values.help) return void io.stdout.write(EXPLAIN_HELP), EXIT_OK;
+  const dir = required(values, 'data');
+  const xml = await readQueryText(values, positionals, io.stdin);
+  const engine = await Engine.open({ dir, readOnly: true });
+  try {
+    const result = await engine.explain(xml, { asOf: values['as-of'], tz: values.tz });
+    if (values.json) await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
+    else {
+      await write(io.stdout, `count=${result.count} time=${result.timeMs}ms asOf=${result.asOf} tz=${result.tz}\n`);
+      await write(io.stdout, renderExplain(result.plan) + '\n');
+    }
+  } finally {
+    await engine.close();
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,26 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { badArgs } from './cli-error.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * node:util parseArgs with the CLI's error convention: an unknown flag or a
+ * missing value is E_BAD_ARGS (exit 2), not a stack trace.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- flag values are strings or booleans by their config
+export type ParsedOptions = { values: Record<string, any>; positionals: string[] };
+
+export function parseOptions(argv: string[], options: Options, allowPositionals: boolean): ParsedOptions {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+  } catch (e) {
+    throw badArgs((e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+/** A required string flag. */
+export function required(values: Record<string, unknown>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v.length === 0) throw badArgs(`--${name} is required`);
+  return v;
+}

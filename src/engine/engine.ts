@@ -1,0 +1,262 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { evaluateOnShard } from '../exec/evaluate.js';
+import type { StatsByNode } from '../exec/node-stats.js';
+import { validateRecord } from '../ingest/validate-record.js';
+import { AppendLog, type ReplayReport } from '../log/append-log.js';
+import { StoreLock } from '../log/lock.js';
+import { readMeta, readSavedSegments, writeMeta, writeSavedSegments } from '../log/store-files.js';
+import { ShandianError } from '../model/errors.js';
+import type { EngineRecord } from '../model/records.js';
+import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import { planSegment } from '../plan/planner.js';
+import type { SegmentNode } from '../query/ast/index.js';
+import { parseSegment, type ParseLimits } from '../query/parse-segment.js';
+import { Store } from '../store/store.js';
+import type { EngineOptions, QueryOptions } from './engine-options.js';
+import { toExplainNode, type ExplainNode } from './explain-node.js';
+import { Segment } from './segment.js';
+import { storeStats } from './store-stats.js';
+
+export interface ExplainResult {
+  count: number;
+  timeMs: number;
+  asOf: string;
+  tz: string;
+  plan: ExplainNode;
+}
+
+/**
+ * The embeddable engine: one merchant's store, its log, and the query path.
+ * Appends are serialised (validate, log, apply); queries run against the
+ * state left by every append that has resolved, so a query started after
+ * `append` resolved sees its records.
+ */
+export class Engine {
+  private closed = false;
+  private readOnly = false;
+  /** tail of the append chain: appends run one at a time, in call order */
+  private appending: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly store: Store,
+    private readonly log: AppendLog | undefined,
+    private readonly lock: StoreLock | undefined,
+    private readonly dir: string | undefined,
+    private readonly tz: string | undefined,
+    private readonly limits: Partial<ParseLimits> | undefined,
+    private readonly saved: Record<string, string>,
+    /** what the last open replayed (frames, records, a torn tail cut off) */
+    readonly recovery: ReplayReport | undefined,
+  ) {}
+
+  static async open(options: EngineOptions = {}): Promise<Engine> {
+    if (options.tz !== undefined && !isValidTimeZone(options.tz)) {
+      throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(options.tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
+    }
+    const requestedShards = options.shards ?? os.availableParallelism();
+    if (options.dir === undefined) {
+      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined);
+    }
+    const dir = options.dir;
+    if (options.readOnly) return Engine.openReadOnly(dir, options);
+    fs.mkdirSync(dir, { recursive: true });
+    const lock = StoreLock.acquire(dir);
+    try {
+      let meta = readMeta(dir);
+      if (meta && options.shards !== undefined && options.shards !== meta.shards) {
+        throw new ShandianError('E_BAD_ARGS', `the store at ${dir} was created with ${meta.shards} shards, not ${options.shards}`,
+          {}, 'leave the shard count out when opening an existing store');
+      }
+      if (!meta) {
+        meta = { format: 1, shards: requestedShards, ...(options.tz ? { tz: options.tz } : {}) };
+        new Store(meta.shards); // validates the count before anything is written
+        writeMeta(dir, meta);
+      }
+      const store = new Store(meta.shards);
+      const { log, report } = AppendLog.open(dir, options.durability ?? 'fsync', (records) => store.apply(records));
+      return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
+    } catch (e) {
+      lock.release();
+      throw e;
+    }
+  }
+
+  private static openReadOnly(dir: string, options: EngineOptions): Engine {
+    const meta = readMeta(dir);
+    if (!meta) {
+      throw new ShandianError('E_BAD_ARGS', `no shandian store at ${dir}`, { file: dir }, 'create one with shandian ingest --data DIR FILE...');
+    }
+    const store = new Store(meta.shards);
+    const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true });
+    const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
+    engine.readOnly = true;
+    return engine;
+  }
+
+  /** Number of known customers, orders (incl. refunded) and order lines. */
+  get size(): { customers: number; orders: number; lines: number; shards: number } {
+    return { customers: this.store.customerCount, orders: this.store.orderCount, lines: this.store.lineCount, shards: this.store.shardCount };
+  }
+
+  /**
+   * Validates and applies records (the contract's NDJSON shape) all or
+   * nothing: one bad record rejects the whole call with E_BAD_RECORD naming
+   * its index, and nothing is applied. Resolves once durable and visible.
+   */
+  append(records: unknown[] | unknown): Promise<{ applied: number }> {
+    const list = Array.isArray(records) ? records : [records];
+    const valid = list.map((raw, i) => {
+      try {
+        return validateRecord(raw, { tz: this.tz });
+      } catch (e) {
+        throw relocate(e, i);
+      }
+    });
+    return this.appendValid(valid);
+  }
+
+  /** Appends records that already passed `validateRecord` (ingest uses this). */
+  appendValid(records: readonly EngineRecord[]): Promise<{ applied: number }> {
+    this.assertOpen();
+    if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
+    const run = this.appending.then(() => {
+      this.assertOpen();
+      const bad = this.store.check(records);
+      if (bad) throw relocate(bad.error, bad.index);
+      this.log?.append(records);
+      this.store.apply(records);
+      return { applied: records.length };
+    });
+    this.appending = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The index and error of the first record `store` would refuse, if any. */
+  checkRecords(records: readonly EngineRecord[]): { index: number; error: ShandianError } | undefined {
+    return this.store.check(records);
+  }
+
+  async query(xml: string, options: QueryOptions = {}): Promise<Segment> {
+    return this.run(xml, options, undefined).segment;
+  }
+
+  async explain(xml: string, options: QueryOptions = {}): Promise<ExplainResult> {
+    const stats: StatsByNode = new Map();
+    const started = performance.now();
+    const { segment, plan, asOfMs, tz } = this.run(xml, options, stats);
+    return {
+      count: segment.count,
+      timeMs: Math.round((performance.now() - started) * 1000) / 1000,
+      asOf: new Date(asOfMs).toISOString(),
+      tz,
+      plan: toExplainNode(plan, stats),
+    };
+  }
+
+  private run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
+    this.assertOpen();
+    throwIfAborted(options.signal);
+    const ast = parseSegment(xml, this.limits);
+    const asOfMs = ast.asOfMs ?? resolveAsOf(options.asOf);
+    const tz = ast.tz ?? checkTz(options.tz) ?? this.tz ?? 'UTC';
+    const plan = this.plan(ast, asOfMs, tz);
+    const parts = this.store.shards.map((shard) => {
+      throwIfAborted(options.signal);
+      return { shard, members: evaluateOnShard(plan, shard, this.store.catalog, stats) };
+    });
+    return { segment: new Segment(parts), plan, asOfMs, tz };
+  }
+
+  private plan(ast: SegmentNode, asOfMs: number, tz: string): PlanNode {
+    return planSegment(ast, {
+      asOfMs,
+      tz,
+      stats: storeStats(this.store),
+      loadSegment: (name) => {
+        const xml = this.saved[name];
+        if (xml === undefined) {
+          throw new ShandianError('E_UNKNOWN_SEGMENT', `no saved segment named ${JSON.stringify(name)}`, {},
+            `save it first (shandian save --name ${name} ...); saved: ${Object.keys(this.saved).join(', ') || 'none'}`);
+        }
+        return parseSegment(xml, this.limits);
+      },
+    });
+  }
+
+  /**
+   * Saves a segment for `<ref segment="name">`. The XML is checked now,
+   * including its refs (unknown names and cycles are refused).
+   */
+  async save(name: string, xml: string): Promise<void> {
+    this.assertOpen();
+    if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to save');
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new ShandianError('E_BAD_ARGS', 'a saved segment needs a non-empty name');
+    }
+    const ast = parseSegment(xml, this.limits);
+    const next = { ...this.saved, [name]: xml };
+    const previous = this.saved[name];
+    this.saved[name] = xml;
+    try {
+      // plan it once through the ref machinery to refuse unknown refs and cycles
+      this.plan({ kind: 'segment', children: [{ kind: 'ref', segment: name, pos: ast.pos }], pos: ast.pos }, Date.now(), this.tz ?? 'UTC');
+      if (this.dir !== undefined) writeSavedSegments(this.dir, next);
+    } catch (e) {
+      if (previous === undefined) delete this.saved[name];
+      else this.saved[name] = previous;
+      throw e;
+    }
+  }
+
+  /** Names of saved segments. */
+  savedSegments(): string[] {
+    return Object.keys(this.saved);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.appending;
+    this.closed = true;
+    this.log?.close();
+    this.lock?.release();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ShandianError('E_CLOSED', 'the engine is closed', {}, 'open it again with Engine.open');
+  }
+}
+
+function relocate(e: unknown, index: number): unknown {
+  if (e instanceof ShandianError && e.code === 'E_BAD_RECORD') {
+    return new ShandianError(e.code, `record ${index}: ${e.reason}`, { ...e.where, line: e.where.line ?? index + 1 }, e.hint);
+  }
+  return e;
+}
+
+function checkTz(tz: string | undefined): string | undefined {
+  if (tz !== undefined && !isValidTimeZone(tz)) {
+    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
+  }
+  return tz;
+}
+
+function resolveAsOf(asOf: QueryOptions['asOf']): number {
+  if (asOf === undefined) return Date.now();
+  if (asOf instanceof Date && Number.isFinite(asOf.getTime())) return asOf.getTime();
+  if (typeof asOf === 'number' && Number.isFinite(asOf)) return Math.trunc(asOf);
+  if (typeof asOf === 'string') {
+    const ms = parseDateTimeWithOffset(asOf);
+    if (ms !== undefined) return ms;
+  }
+  throw new ShandianError('E_BAD_DATE', `asOf ${JSON.stringify(String(asOf))} is not a date-time with offset`, {},
+    'write it like 2026-11-12T00:00:00+08:00, or pass epoch milliseconds');
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw signal.reason instanceof Error ? signal.reason : new DOMException('The query was aborted', 'AbortError');
+  }
+}
+

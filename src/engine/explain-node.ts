@@ -1,0 +1,65 @@
+import type { StatsByNode } from '../exec/node-stats.js';
+import type { PlanNode } from '../plan/plan-node.js';
+
+/** One line of `explain`: a plan node with its estimate and what it actually did. */
+export interface ExplainNode {
+  op: string;
+  detail: string;
+  estimate: number;
+  /** customers produced, summed over shards */
+  actual: number;
+  /** time spent in this node and below, summed over shards */
+  timeMs: number;
+  /** where in the query (or the referenced segment) the node came from */
+  line?: number;
+  column?: number;
+  children: ExplainNode[];
+}
+
+export function toExplainNode(node: PlanNode, stats: StatsByNode): ExplainNode {
+  const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
+  const base = { op: node.kind, estimate: node.estimate, actual: s.actual, timeMs: round(s.timeMs), line: node.pos?.line, column: node.pos?.column };
+  const kids = (nodes: readonly PlanNode[]) => nodes.map((c) => toExplainNode(c, stats));
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { ...base, detail: '', children: kids(node.children) };
+    case 'andNot':
+      return { ...base, detail: `keep first, remove the other ${node.remove.length}`, children: kids([node.left, ...node.remove]) };
+    case 'not':
+      return { ...base, detail: 'known customers minus child', children: kids([node.child]) };
+    case 'bought':
+      return { ...base, detail: describeBought(node), children: [] };
+    case 'tag':
+      return { ...base, detail: `name=${node.name}`, children: [] };
+    case 'attr':
+      return { ...base, detail: node.key.slice(5, -1), children: [] };
+    case 'empty':
+      return { ...base, detail: 'matches nobody', children: [] };
+  }
+}
+
+function describeBought(b: Extract<PlanNode, { kind: 'bought' }>): string {
+  const parts: string[] = [];
+  if (b.skus) parts.push(`sku in [${b.skus.join(', ')}]`);
+  if (b.categories) parts.push(`category in [${b.categories.join(', ')}]`);
+  if (b.shops) parts.push(`shop in [${b.shops.join(', ')}]`);
+  const from = Number.isFinite(b.lo) ? new Date(b.lo * 1000).toISOString() : '-inf';
+  parts.push(`ts in [${from}, ${new Date(b.hi * 1000).toISOString()}]`);
+  parts.push(`orders ${b.minCount}..${b.maxCount ?? 'inf'}`);
+  if (b.minAmountCents !== undefined || b.maxAmountCents !== undefined) {
+    parts.push(`amount ${b.minAmountCents === undefined ? '0' : (b.minAmountCents / 100).toFixed(2)}..${b.maxAmountCents === undefined ? 'inf' : (b.maxAmountCents / 100).toFixed(2)}`);
+  }
+  return parts.join(', ');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}
+
+/** Indented text tree for the CLI. */
+export function renderExplain(node: ExplainNode, indent = ''): string {
+  const where = node.line !== undefined ? ` @${node.line}:${node.column}` : '';
+  const line = `${indent}${node.op}${node.detail ? ` (${node.detail})` : ''}  est=${node.estimate} actual=${node.actual} time=${node.timeMs}ms${where}`;
+  return [line, ...node.children.map((c) => renderExplain(c, indent + '  '))].join('\n');
+}

@@ -1,0 +1,131 @@
+import { Bitmap } from '../index/bitmap.js';
+import type { DimensionIndex } from '../index/dimension-index.js';
+import type { TimePosting } from '../index/time-posting.js';
+import type { Dictionary } from '../store/dictionary.js';
+import type { Catalog } from '../store/catalog.js';
+import type { Shard } from '../store/shard.js';
+import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import type { Scratch } from './scratch.js';
+
+/** A filter resolved to dictionary ids: undefined = any value. */
+type IdFilter = Uint8Array | undefined;
+
+/**
+ * `<bought>` on one shard. Drives from the smallest posting lists among the
+ * filters (or all lines when unfiltered), takes the time window as a slice of
+ * each, checks the other filters and liveness per row, then either collects
+ * customers (existence only) or counts distinct orders and sums matching
+ * line amounts per customer.
+ */
+export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch): Bitmap {
+  const dims = [
+    { index: shard.bySku, ids: resolveIds(plan.skus, catalog.skus), column: 'sku' as const },
+    { index: shard.byCategory, ids: resolveIds(plan.categories, catalog.categories), column: 'category' as const },
+    { index: shard.byShop, ids: resolveIds(plan.shops, catalog.shops), column: 'shop' as const },
+  ].filter((d): d is { index: DimensionIndex; ids: number[]; column: 'sku' | 'category' | 'shop' } => d.ids !== undefined);
+  if (dims.some((d) => d.ids.length === 0)) return new Bitmap();
+
+  // Drive from the dimension with the fewest rows; the others become row checks.
+  let postings: TimePosting[];
+  let driver: (typeof dims)[number] | undefined;
+  if (dims.length === 0) postings = [shard.allLines];
+  else {
+    driver = dims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
+    postings = driver.ids.map((id) => driver!.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
+  }
+  const checkSku = maskFor(dims, driver, 'sku', catalog.skus);
+  const checkCategory = maskFor(dims, driver, 'category', catalog.categories);
+  const checkShop = maskFor(dims, driver, 'shop', catalog.shops);
+
+  const lineOrder = shard.lineOrder.data, lineSku = shard.lineSku.data, lineCategory = shard.lineCategory.data;
+  const orderAlive = shard.orderAlive.data, orderShop = shard.orderShop.data, orderCustomer = shard.orderCustomer.data;
+  const existence = isExistenceOnly(plan);
+
+  // Gather matching rows (or, for existence, their customers).
+  let total = 0;
+  const slices = postings.map((p) => {
+    const w = p.window(plan.lo, plan.hi, shard.rowTime);
+    total += w.end - w.start;
+    return w;
+  });
+  const out = scratch.ensureGather(total);
+  let n = 0;
+  for (const { rows, start, end } of slices) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      const order = lineOrder[row]!;
+      if (orderAlive[order] === 0) continue;
+      if (checkSku && checkSku[lineSku[row]!] !== 1) continue;
+      if (checkCategory && checkCategory[lineCategory[row]!] !== 1) continue;
+      if (checkShop && checkShop[orderShop[order]!] !== 1) continue;
+      out[n++] = existence ? orderCustomer[order]! : row;
+    }
+  }
+  if (existence) {
+    const result = new Bitmap();
+    result.addMany(out.subarray(0, n));
+    return result;
+  }
+  return aggregate(plan, shard, scratch, out.subarray(0, n), slices.length > 1);
+}
+
+/** Distinct matching orders and matching-line amounts per customer, then thresholds. */
+function aggregate(plan: BoughtPlan, shard: Shard, scratch: Scratch, rows: Uint32Array, mixed: boolean): Bitmap {
+  // Lines of one order must be adjacent for distinct counting; rows from one
+  // posting already are, rows merged from several postings are after a sort.
+  if (mixed) rows.sort();
+  scratch.ensureCustomers(shard.customerCount);
+  const { counts, sums, lastOrder } = scratch;
+  const lineOrder = shard.lineOrder.data, lineAmount = shard.lineAmount.data, orderCustomer = shard.orderCustomer.data;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    const order = lineOrder[row]!;
+    const c = orderCustomer[order]!;
+    if (lastOrder[c] !== order) {
+      if (lastOrder[c] === -1) scratch.touch(c);
+      lastOrder[c] = order;
+      counts[c]!++;
+    }
+    sums[c]! += lineAmount[row]!;
+  }
+  const { minCount, maxCount, minAmountCents, maxAmountCents } = plan;
+  const hits = new Uint32Array(scratch.touchedCount);
+  let h = 0;
+  for (let i = 0; i < scratch.touchedCount; i++) {
+    const c = scratch.touched[i]!;
+    const count = counts[c]!, sum = sums[c]!;
+    if (count < minCount) continue;
+    if (maxCount !== undefined && count > maxCount) continue;
+    if (minAmountCents !== undefined && sum < minAmountCents) continue;
+    if (maxAmountCents !== undefined && sum > maxAmountCents) continue;
+    hits[h++] = c;
+  }
+  scratch.reset();
+  const result = new Bitmap();
+  result.addMany(hits.subarray(0, h));
+  return result;
+}
+
+function resolveIds(values: readonly string[] | undefined, dict: Dictionary): number[] | undefined {
+  if (values === undefined) return undefined;
+  const ids = new Set<number>();
+  for (const v of values) {
+    const id = dict.lookup(v);
+    if (id !== undefined) ids.add(id);
+  }
+  return [...ids];
+}
+
+/** A membership mask by id for a non-driving filter (undefined: no check needed). */
+function maskFor(
+  dims: readonly { ids: number[]; column: string }[],
+  driver: { column: string } | undefined,
+  column: 'sku' | 'category' | 'shop',
+  dict: Dictionary,
+): IdFilter {
+  const dim = dims.find((d) => d.column === column);
+  if (!dim || dim === driver) return undefined;
+  const mask = new Uint8Array(dict.size);
+  for (const id of dim.ids) mask[id] = 1;
+  return mask;
+}

@@ -1,0 +1,104 @@
+import { Bitmap } from '../index/bitmap.js';
+import type { Catalog } from '../store/catalog.js';
+import type { Shard } from '../store/shard.js';
+import type { AttrPlan, PlanNode } from '../plan/plan-node.js';
+import { evalBought } from './eval-bought.js';
+import type { StatsByNode } from './node-stats.js';
+import { Scratch } from './scratch.js';
+
+const scratchByShard = new WeakMap<Shard, Scratch>();
+
+/**
+ * Evaluates a plan on one shard to a bitmap of shard-local customer ids.
+ * Shared subtrees are evaluated once (memo by node identity). Results that
+ * come from an index or the memo are never mutated: every combinator builds
+ * a new bitmap.
+ */
+export function evaluateOnShard(plan: PlanNode, shard: Shard, catalog: Catalog, stats?: StatsByNode): Bitmap {
+  let scratch = scratchByShard.get(shard);
+  if (!scratch) scratchByShard.set(shard, (scratch = new Scratch()));
+  return new ShardEvaluation(shard, catalog, scratch, stats).eval(plan);
+}
+
+class ShardEvaluation {
+  private readonly memo = new Map<PlanNode, Bitmap>();
+  private universeBitmap?: Bitmap;
+
+  constructor(
+    private readonly shard: Shard,
+    private readonly catalog: Catalog,
+    private readonly scratch: Scratch,
+    private readonly stats?: StatsByNode,
+  ) {}
+
+  eval(node: PlanNode): Bitmap {
+    const cached = this.memo.get(node);
+    if (cached) return cached;
+    const started = this.stats ? performance.now() : 0;
+    const result = this.compute(node);
+    this.memo.set(node, result);
+    if (this.stats) {
+      const s = this.stats.get(node) ?? { actual: 0, timeMs: 0 };
+      s.actual += result.size;
+      s.timeMs += performance.now() - started;
+      this.stats.set(node, s);
+    }
+    return result;
+  }
+
+  private universe(): Bitmap {
+    return (this.universeBitmap ??= Bitmap.fromRange(0, this.shard.customerCount));
+  }
+
+  private compute(node: PlanNode): Bitmap {
+    switch (node.kind) {
+      case 'empty':
+        return new Bitmap();
+      case 'bought':
+        return evalBought(node, this.shard, this.catalog, this.scratch);
+      case 'tag':
+        // cloned: the index keeps changing under later appends, results must not
+        return this.shard.tags.holders(this.catalog.tags.lookup(node.name)).clone();
+      case 'attr':
+        return this.attr(node);
+      case 'not':
+        return Bitmap.andNot(this.universe(), this.eval(node.child));
+      case 'or':
+        return Bitmap.orMany(node.children.map((c) => this.eval(c)));
+      case 'and': {
+        // children are ordered smallest estimate first; stop once empty
+        let acc: Bitmap | undefined;
+        for (const child of node.children) {
+          const b = this.eval(child);
+          acc = acc === undefined ? Bitmap.and(b, b) : (acc.andInPlace(b), acc);
+          if (acc.isEmpty) break;
+        }
+        return acc ?? new Bitmap();
+      }
+      case 'andNot': {
+        const left = this.eval(node.left);
+        if (left.isEmpty) return new Bitmap();
+        const result = left.clone();
+        for (const r of node.remove) {
+          result.andNotInPlace(this.eval(r));
+          if (result.isEmpty) break;
+        }
+        return result;
+      }
+    }
+  }
+
+  /** All tests on the attribute must hold; `exists="false"` removes its holders. */
+  private attr(node: AttrPlan): Bitmap {
+    const index = this.shard.attributes.get(node.name);
+    const onlyAbsence = node.exists === false && node.eq === undefined && node.range === undefined;
+    if (!index) return onlyAbsence ? this.universe() : new Bitmap();
+    let result: Bitmap | undefined;
+    const narrow = (b: Bitmap) => (result = result === undefined ? b.clone() : Bitmap.and(result, b));
+    if (node.eq !== undefined) narrow(index.equals(node.eq));
+    if (node.range !== undefined) narrow(index.range(node.range));
+    if (node.exists === true) narrow(index.exists());
+    if (node.exists === false) return Bitmap.andNot(result ?? this.universe(), index.exists());
+    return result ?? new Bitmap();
+  }
+}

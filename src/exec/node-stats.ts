@@ -1,0 +1,9 @@
+import type { PlanNode } from '../plan/plan-node.js';
+
+/** What one plan node actually did, summed over shards (for explain). */
+export interface NodeStats {
+  actual: number;
+  timeMs: number;
+}
+
+export type StatsByNode = Map<PlanNode, NodeStats>;

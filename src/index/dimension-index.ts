@@ -1,0 +1,29 @@
+import { TimePosting } from './time-posting.js';
+
+/** One time-ordered posting list per dictionary id of a dimension (sku, category or shop). */
+export class DimensionIndex {
+  private readonly postings: (TimePosting | undefined)[] = [];
+
+  add(valueId: number, row: number, ts: number): void {
+    let p = this.postings[valueId];
+    if (!p) this.postings[valueId] = p = new TimePosting();
+    p.add(row, ts);
+  }
+
+  posting(valueId: number): TimePosting | undefined {
+    return this.postings[valueId];
+  }
+
+  /** Number of line rows carrying any of `valueIds`: the planner's size estimate. */
+  rowCount(valueIds: readonly number[]): number {
+    let n = 0;
+    for (const id of valueIds) n += this.postings[id]?.size ?? 0;
+    return n;
+  }
+
+  get byteLength(): number {
+    let n = 0;
+    for (const p of this.postings) n += p?.rows.byteLength ?? 0;
+    return n;
+  }
+}

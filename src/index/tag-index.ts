@@ -1,0 +1,28 @@
+import { Bitmap } from './bitmap.js';
+
+/** One bitmap of customers per tag id; add/remove are idempotent. */
+export class TagIndex {
+  private readonly bitmaps: (Bitmap | undefined)[] = [];
+  private static readonly EMPTY = new Bitmap();
+
+  add(tagId: number, customer: number): void {
+    let b = this.bitmaps[tagId];
+    if (!b) this.bitmaps[tagId] = b = new Bitmap();
+    b.add(customer);
+  }
+
+  remove(tagId: number, customer: number): void {
+    this.bitmaps[tagId]?.remove(customer);
+  }
+
+  /** Holders of the tag. The returned bitmap must not be mutated. */
+  holders(tagId: number | undefined): Bitmap {
+    return (tagId === undefined ? undefined : this.bitmaps[tagId]) ?? TagIndex.EMPTY;
+  }
+
+  get byteLength(): number {
+    let n = 0;
+    for (const b of this.bitmaps) n += b?.getSerializationSizeInBytes('portable') ?? 0;
+    return n;
+  }
+}

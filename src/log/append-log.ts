@@ -1,0 +1,203 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Packr } from 'msgpackr';
+import { ShandianError } from '../model/errors.js';
+import type { EngineRecord } from '../model/records.js';
+import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
+
+export type Durability = 'fsync' | 'none';
+
+/** Roll to a new segment file past this size, so no file grows without bound. */
+const SEGMENT_BYTES = 64 * 1024 * 1024;
+const READ_CHUNK = 16 * 1024 * 1024;
+const SEGMENT_NAME = /^(\d{8})\.log$/;
+
+const packr = new Packr({ useRecords: false, mapsAsObjects: true });
+
+export interface ReplayReport {
+  frames: number;
+  records: number;
+  /** a torn tail that was cut off: file and the bytes dropped */
+  tornTail?: { file: string; offset: number; bytes: number };
+}
+
+/**
+ * The write-ahead log: validated records, one msgpack-encoded batch per
+ * checksummed frame, in numbered segment files under `DIR/log/`. `append`
+ * returns once the frame is written (and fsync'd with durability 'fsync'),
+ * which is what makes an acknowledged batch survive kill -9.
+ */
+export class AppendLog {
+  private fd: number | undefined;
+  private segment: number;
+  private segmentBytes: number;
+
+  private constructor(private readonly dir: string, private readonly durability: Durability, segment: number, bytes: number) {
+    this.segment = segment;
+    this.segmentBytes = bytes;
+  }
+
+  /**
+   * Opens the log in `storeDir/log`, replaying every frame through `apply`.
+   * A torn tail (a frame cut short by a crash) is truncated and reported; a
+   * bad checksum anywhere else is E_CORRUPT naming the file and offset.
+   */
+  static open(
+    storeDir: string,
+    durability: Durability,
+    apply: (records: EngineRecord[]) => void,
+    { readOnly = false } = {},
+  ): { log: AppendLog; report: ReplayReport } {
+    const dir = path.join(storeDir, 'log');
+    if (!readOnly) fs.mkdirSync(dir, { recursive: true });
+    else if (!fs.existsSync(dir)) return { log: new AppendLog(dir, durability, 1, 0), report: { frames: 0, records: 0 } };
+    const segments = listSegments(dir);
+    const report: ReplayReport = { frames: 0, records: 0 };
+    let lastBytes = 0;
+    segments.forEach((seg, i) => {
+      const file = path.join(dir, segmentName(seg));
+      const isLast = i === segments.length - 1;
+      const good = replayFile(file, isLast, (records) => {
+        report.frames++;
+        report.records += records.length;
+        apply(records);
+      });
+      const size = fs.statSync(file).size;
+      if (good < size) {
+        report.tornTail = { file, offset: good, bytes: size - good };
+        if (!readOnly) {
+          fs.truncateSync(file, good);
+          fsyncDir(dir);
+        }
+      }
+      lastBytes = good;
+    });
+    const current = segments.length ? segments[segments.length - 1]! : 1;
+    return { log: new AppendLog(dir, durability, current, lastBytes), report };
+  }
+
+  append(records: readonly EngineRecord[]): void {
+    if (records.length === 0) return;
+    const frame = encodeFrame(packr.pack(records));
+    if (this.fd === undefined || this.segmentBytes + frame.length > SEGMENT_BYTES) this.roll(frame.length);
+    let written = 0;
+    try {
+      while (written < frame.length) written += fs.writeSync(this.fd!, frame, written, frame.length - written);
+      if (this.durability === 'fsync') fs.fdatasyncSync(this.fd!);
+    } catch (e) {
+      // Cut the partial frame off so the next append does not land after garbage.
+      try {
+        fs.ftruncateSync(this.fd!, this.segmentBytes);
+      } catch {
+        /* the original error says more */
+      }
+      throw new ShandianError('E_IO', `writing the log failed: ${(e as Error).message}`,
+        { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from this batch was applied; check the disk and retry');
+    }
+    this.segmentBytes += frame.length;
+  }
+
+  private roll(nextFrameBytes: number): void {
+    if (this.fd !== undefined && this.segmentBytes > 0 && this.segmentBytes + nextFrameBytes > SEGMENT_BYTES) {
+      fs.closeSync(this.fd);
+      this.segment++;
+      this.segmentBytes = 0;
+      this.fd = undefined;
+    }
+    if (this.fd === undefined) {
+      this.fd = fs.openSync(this.currentFile(), 'a');
+      if (this.segmentBytes === 0) fsyncDir(this.dir);
+    }
+  }
+
+  private currentFile(): string {
+    return path.join(this.dir, segmentName(this.segment));
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+function segmentName(n: number): string {
+  return `${String(n).padStart(8, '0')}.log`;
+}
+
+function listSegments(dir: string): number[] {
+  return fs
+    .readdirSync(dir)
+    .map((f) => SEGMENT_NAME.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** Replays one segment file; returns the offset after its last good frame. */
+function replayFile(file: string, isLast: boolean, onBatch: (records: EngineRecord[]) => void): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)));
+    let bufStart = 0; // file offset of buf[0]
+    let bufLen = 0;
+    let pos = 0; // file offset of the next frame
+    for (;;) {
+      const have = bufLen - (pos - bufStart);
+      const check = checkFrame(buf, pos - bufStart, have);
+      if (check.kind === 'ok') {
+        let records: EngineRecord[];
+        try {
+          records = packr.unpack(buf.subarray(check.payloadStart, check.payloadEnd)) as EngineRecord[];
+        } catch (e) {
+          throw corrupt(file, pos, `undecodable frame: ${(e as Error).message}`);
+        }
+        onBatch(records);
+        pos = bufStart + check.payloadEnd;
+        continue;
+      }
+      const atEof = bufStart + bufLen >= size;
+      if (check.kind === 'corrupt') {
+        if (isLast && atEof && isAllZero(buf, pos - bufStart, bufLen)) return pos; // preallocated, never written
+        throw corrupt(file, pos, check.reason);
+      }
+      if (atEof) {
+        if (have === 0 || isLast) return pos; // clean end, or a torn tail to cut off
+        throw corrupt(file, pos, 'frame cut short before the end of a closed segment');
+      }
+      // Torn within the buffer only: read on, enough for the whole frame.
+      const keep = have;
+      const wanted = have >= FRAME_HEADER_BYTES ? FRAME_HEADER_BYTES + buf.readUInt32LE(pos - bufStart) : FRAME_HEADER_BYTES;
+      const next = Buffer.allocUnsafe(Math.max(buf.length, wanted));
+      buf.copy(next, 0, pos - bufStart, bufLen);
+      buf = next;
+      bufStart = pos;
+      bufLen = keep + fs.readSync(fd, buf, keep, buf.length - keep, bufStart + keep);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function isAllZero(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (buf[i] !== 0) return false;
+  return true;
+}
+
+function corrupt(file: string, offset: number, reason: string): ShandianError {
+  return new ShandianError('E_CORRUPT', reason, { file, offset },
+    'the store was damaged outside shandian; restore it from a backup (nothing was read past this point)');
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    /* some filesystems refuse fsync on directories; the data files are synced */
+  }
+}

@@ -1,0 +1,77 @@
+import type { Position } from '../query/ast/index.js';
+
+/**
+ * The executable form of a query. Windows are resolved to inclusive bounds
+ * in epoch seconds, refs are expanded, nested and/or are flattened, and equal
+ * subtrees are one shared object (so each is evaluated once per shard).
+ */
+export type PlanNode = AndPlan | OrPlan | AndNotPlan | NotPlan | BoughtPlan | TagPlan | AttrPlan | EmptyPlan;
+
+interface PlanBase {
+  /** canonical text of the subtree; equal keys mean equal results */
+  readonly key: string;
+  /** estimated customers (upper bound), for ordering AND children */
+  estimate: number;
+  /** where it came from in the query, for explain */
+  readonly pos?: Position;
+}
+
+export interface AndPlan extends PlanBase {
+  readonly kind: 'and';
+  readonly children: PlanNode[];
+}
+
+export interface OrPlan extends PlanBase {
+  readonly kind: 'or';
+  readonly children: PlanNode[];
+}
+
+/** `left AND NOT (any of remove)`: what `and` with `not` children becomes. */
+export interface AndNotPlan extends PlanBase {
+  readonly kind: 'andNot';
+  readonly left: PlanNode;
+  readonly remove: PlanNode[];
+}
+
+/** Known customers minus the child. */
+export interface NotPlan extends PlanBase {
+  readonly kind: 'not';
+  readonly child: PlanNode;
+}
+
+export interface BoughtPlan extends PlanBase {
+  readonly kind: 'bought';
+  readonly skus?: readonly string[];
+  readonly categories?: readonly string[];
+  readonly shops?: readonly string[];
+  /** inclusive bounds, epoch seconds; lo may be -Infinity */
+  readonly lo: number;
+  readonly hi: number;
+  readonly minCount: number;
+  readonly maxCount?: number;
+  readonly minAmountCents?: number;
+  readonly maxAmountCents?: number;
+}
+
+export interface TagPlan extends PlanBase {
+  readonly kind: 'tag';
+  readonly name: string;
+}
+
+export interface AttrPlan extends PlanBase {
+  readonly kind: 'attr';
+  readonly name: string;
+  readonly eq?: readonly string[];
+  readonly range?: { readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number };
+  readonly exists?: boolean;
+}
+
+/** Matches nobody (an empty window, an impossible threshold). */
+export interface EmptyPlan extends PlanBase {
+  readonly kind: 'empty';
+}
+
+/** True when a bought needs only "at least one matching order": no counting, no sums. */
+export function isExistenceOnly(b: BoughtPlan): boolean {
+  return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;
+}

@@ -1,0 +1,127 @@
+import { ShandianError } from '../model/errors.js';
+import { visitCondition, type ConditionNode, type SegmentNode } from '../query/ast/index.js';
+import type { PlanNode } from './plan-node.js';
+import type { PlanStats } from './plan-stats.js';
+import { resolveWindow } from './resolve-window.js';
+
+export interface PlanContext {
+  asOfMs: number;
+  tz: string;
+  stats: PlanStats;
+  /** the saved segment's AST; throws E_UNKNOWN_SEGMENT when there is none */
+  loadSegment(name: string): SegmentNode;
+}
+
+/**
+ * AST -> plan: expand refs (detecting cycles), resolve windows, flatten
+ * and/or, turn `and` with `not` children into `andNot`, share equal
+ * subtrees, and order AND children by estimated size (smallest first, so
+ * intersections shrink early).
+ */
+export function planSegment(root: SegmentNode, ctx: PlanContext): PlanNode {
+  const builder = new PlanBuilder(ctx);
+  return builder.and(root.children.map((c) => builder.lower(c, [])), root.pos);
+}
+
+class PlanBuilder {
+  /** canonical key -> the one node with that key */
+  private readonly interned = new Map<string, PlanNode>();
+
+  constructor(private readonly ctx: PlanContext) {}
+
+  lower(node: ConditionNode, refStack: readonly string[]): PlanNode {
+    return visitCondition<PlanNode>(node, {
+      and: (n) => this.and(n.children.map((c) => this.lower(c, refStack)), n.pos),
+      or: (n) => this.or(n.children.map((c) => this.lower(c, refStack)), n.pos),
+      not: (n) => this.not(this.lower(n.child, refStack), n.pos),
+      bought: (n) => {
+        const { lo, hi } = resolveWindow(n, this.ctx.asOfMs, this.ctx.tz);
+        const impossible =
+          lo > hi ||
+          (n.maxCount !== undefined && n.maxCount < n.minCount) ||
+          (n.minAmountCents !== undefined && n.maxAmountCents !== undefined && n.minAmountCents > n.maxAmountCents);
+        if (impossible) return this.empty(n.pos);
+        const filters = { skus: n.skus, categories: n.categories, shops: n.shops };
+        const key =
+          `bought(${listKey('sku', n.skus)}${listKey('category', n.categories)}${listKey('shop', n.shops)}` +
+          `${lo},${hi},${n.minCount},${n.maxCount ?? ''},${n.minAmountCents ?? ''},${n.maxAmountCents ?? ''})`;
+        const estimate = Math.min(this.ctx.stats.boughtRows(filters), this.ctx.stats.universe());
+        return this.intern({ kind: 'bought', key, estimate, pos: n.pos, ...filters, lo, hi,
+          minCount: n.minCount, maxCount: n.maxCount, minAmountCents: n.minAmountCents, maxAmountCents: n.maxAmountCents });
+      },
+      tag: (n) =>
+        this.intern({ kind: 'tag', key: `tag(${JSON.stringify(n.name)})`, estimate: this.ctx.stats.tagHolders(n.name), pos: n.pos, name: n.name }),
+      attr: (n) => {
+        const key = `attr(${JSON.stringify(n.name)},${JSON.stringify(n.eq ?? null)},${JSON.stringify(n.range ?? null)},${n.exists ?? ''})`;
+        const estimate = n.exists === false ? this.ctx.stats.universe() : this.ctx.stats.attributeHolders(n.name);
+        return this.intern({ kind: 'attr', key, estimate, pos: n.pos, name: n.name, eq: n.eq, range: n.range, exists: n.exists });
+      },
+      ref: (n) => {
+        if (refStack.includes(n.segment)) {
+          throw new ShandianError('E_REF_CYCLE', `segment reference cycle: ${[...refStack, n.segment].join(' -> ')}`,
+            n.pos, 'a saved segment cannot refer to itself, directly or through others');
+        }
+        const saved = this.ctx.loadSegment(n.segment);
+        const stack = [...refStack, n.segment];
+        return this.and(saved.children.map((c) => this.lower(c, stack)), n.pos);
+      },
+    });
+  }
+
+  and(children: PlanNode[], pos?: PlanNode['pos']): PlanNode {
+    const flat = dedupe(children.flatMap((c) => (c.kind === 'and' ? c.children : [c])));
+    if (flat.some((c) => c.kind === 'empty')) return this.empty(pos);
+    const positive = flat.filter((c) => c.kind !== 'not');
+    const negated = flat.flatMap((c) => (c.kind === 'not' ? [c.child] : []));
+    if (positive.length === 0) {
+      // only negations: NOT (a OR b ...)
+      return this.not(this.or(negated, pos), pos);
+    }
+    positive.sort((a, b) => a.estimate - b.estimate);
+    const left: PlanNode =
+      positive.length === 1
+        ? positive[0]!
+        : this.intern({ kind: 'and', key: `and(${sortedKeys(positive)})`, estimate: positive[0]!.estimate, pos, children: positive });
+    if (negated.length === 0) return left;
+    const remove = dedupe(negated.flatMap((c) => (c.kind === 'or' ? c.children : [c]))).filter((c) => c.kind !== 'empty');
+    if (remove.length === 0) return left;
+    return this.intern({ kind: 'andNot', key: `andNot(${left.key};${sortedKeys(remove)})`, estimate: left.estimate, pos, left, remove });
+  }
+
+  or(children: PlanNode[], pos?: PlanNode['pos']): PlanNode {
+    const flat = dedupe(children.flatMap((c) => (c.kind === 'or' ? c.children : [c]))).filter((c) => c.kind !== 'empty');
+    if (flat.length === 0) return this.empty(pos);
+    if (flat.length === 1) return flat[0]!;
+    const estimate = Math.min(this.ctx.stats.universe(), flat.reduce((n, c) => n + c.estimate, 0));
+    return this.intern({ kind: 'or', key: `or(${sortedKeys(flat)})`, estimate, pos, children: flat });
+  }
+
+  not(child: PlanNode, pos?: PlanNode['pos']): PlanNode {
+    if (child.kind === 'not') return child.child;
+    return this.intern({ kind: 'not', key: `not(${child.key})`, estimate: this.ctx.stats.universe(), pos, child });
+  }
+
+  empty(pos?: PlanNode['pos']): PlanNode {
+    return this.intern({ kind: 'empty', key: 'empty', estimate: 0, pos });
+  }
+
+  private intern<T extends PlanNode>(node: T): PlanNode {
+    const existing = this.interned.get(node.key);
+    if (existing) return existing;
+    this.interned.set(node.key, node);
+    return node;
+  }
+}
+
+function listKey(name: string, values: readonly string[] | undefined): string {
+  return values === undefined ? '' : `${name}=${JSON.stringify([...new Set(values)].sort())},`;
+}
+
+function sortedKeys(nodes: readonly PlanNode[]): string {
+  return nodes.map((n) => n.key).sort().join(';');
+}
+
+/** Interned nodes are shared objects, so identity is equality. */
+function dedupe(nodes: PlanNode[]): PlanNode[] {
+  return [...new Set(nodes)];
+}

@@ -1,0 +1,42 @@
+import { ShandianError } from '../model/errors.js';
+import { parseDateOnly, startOfDayInZone, startOfNextDayInZone } from '../model/time.js';
+import type { BoughtNode, TimeBound } from '../query/ast/index.js';
+
+const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/**
+ * A `<bought>` window as inclusive bounds in epoch seconds, capped at asOf.
+ * Stored timestamps are whole seconds, so `ts >= from` becomes
+ * `ts >= ceil(from)` and `ts <= to` becomes `ts <= floor(to)`.
+ */
+export function resolveWindow(node: BoughtNode, asOfMs: number, tz: string): { lo: number; hi: number } {
+  const cap = Math.floor(asOfMs / 1000);
+  const w = node.window;
+  switch (w.kind) {
+    case 'all':
+      return { lo: Number.NEGATIVE_INFINITY, hi: cap };
+    case 'last': {
+      // asOf - N*unit < ts  <=>  ts >= floor((asOf - N*unit) / 1000) + 1
+      const lo = Math.floor((asOfMs - w.amount * UNIT_MS[w.unit]) / 1000) + 1;
+      return { lo, hi: cap };
+    }
+    case 'range': {
+      const fromMs = w.from ? boundMs(w.from, tz, 'start') : Number.NEGATIVE_INFINITY;
+      const toMs = w.to ? boundMs(w.to, tz, 'end') : Number.POSITIVE_INFINITY;
+      if (fromMs > toMs) {
+        throw new ShandianError('E_BAD_DATE', `window starts after it ends (from is after to in ${tz})`,
+          node.pos, 'swap from and to');
+      }
+      return { lo: Math.ceil(fromMs / 1000), hi: Math.min(cap, Math.floor(toMs / 1000)) };
+    }
+  }
+}
+
+/** Epoch ms of a bound; a date-only `to` means the last instant of that day. */
+function boundMs(b: TimeBound, tz: string, side: 'start' | 'end'): number {
+  if (b.kind === 'instant') return b.ms;
+  const d = parseDateOnly(b.date)!;
+  return side === 'start'
+    ? startOfDayInZone(d.year, d.month, d.day, tz)
+    : startOfNextDayInZone(d.year, d.month, d.day, tz) - 1;
+}

@@ -1,0 +1,12 @@
+import { Dictionary } from './dictionary.js';
+
+/**
+ * Store-wide dictionaries for the values that queries name: every shard
+ * shares these ids, so a query resolves `sku="A"` once, not once per shard.
+ */
+export class Catalog {
+  readonly skus = new Dictionary();
+  readonly categories = new Dictionary();
+  readonly shops = new Dictionary();
+  readonly tags = new Dictionary();
+}

@@ -1,0 +1,63 @@
+/**
+ * Append-only typed-array columns. Doubling growth keeps appends amortised
+ * O(1) while every read is a plain typed-array access on the hot path.
+ */
+
+type TypedArrayCtor<T> = { new (length: number): T };
+
+abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array> {
+  data: T;
+  length = 0;
+
+  constructor(private readonly ctor: TypedArrayCtor<T>, initialCapacity = 1024) {
+    this.data = new ctor(Math.max(16, initialCapacity));
+  }
+
+  push(value: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = value;
+  }
+
+  /** Make room for at least `capacity` values. */
+  grow(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    let next = this.data.length * 2;
+    while (next < capacity) next *= 2;
+    const bigger = new this.ctor(next);
+    (bigger as Uint32Array).set(this.data as Uint32Array);
+    this.data = bigger;
+  }
+
+  /** Drop values past `length` (used to undo a batch that failed half way). */
+  truncate(length: number): void {
+    this.length = Math.min(this.length, length);
+  }
+
+  /** A view of the live values (no copy). */
+  view(): T {
+    return this.data.subarray(0, this.length) as T;
+  }
+
+  /** Bytes held, including spare capacity. */
+  get byteLength(): number {
+    return this.data.byteLength;
+  }
+}
+
+export class U32Column extends GrowableColumn<Uint32Array> {
+  constructor(initialCapacity?: number) {
+    super(Uint32Array, initialCapacity);
+  }
+}
+
+export class F64Column extends GrowableColumn<Float64Array> {
+  constructor(initialCapacity?: number) {
+    super(Float64Array, initialCapacity);
+  }
+}
+
+export class U8Column extends GrowableColumn<Uint8Array> {
+  constructor(initialCapacity?: number) {
+    super(Uint8Array, initialCapacity);
+  }
+}

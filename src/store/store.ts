@@ -1,0 +1,110 @@
+import { ShandianError } from '../model/errors.js';
+import type { EngineRecord, OrderRecord } from '../model/records.js';
+import { Catalog } from './catalog.js';
+import { shardOf } from './route.js';
+import { Shard, type EncodedLine } from './shard.js';
+
+/**
+ * All shards plus what spans them: the shared dictionaries and the order-id
+ * directory (duplicates and refunds are checked store-wide).
+ */
+export class Store {
+  readonly catalog = new Catalog();
+  readonly shards: readonly Shard[];
+  /** order_id -> ordinal * shardCount + shard */
+  private readonly orders = new Map<string, number>();
+
+  constructor(readonly shardCount: number) {
+    if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
+      throw new ShandianError('E_BAD_ARGS', `shard count must be an integer from 1 to 256, got ${shardCount}`);
+    }
+    this.shards = Array.from({ length: shardCount }, () => new Shard());
+  }
+
+  get customerCount(): number {
+    return this.shards.reduce((n, s) => n + s.customerCount, 0);
+  }
+
+  get orderCount(): number {
+    return this.orders.size;
+  }
+
+  get lineCount(): number {
+    return this.shards.reduce((n, s) => n + s.lineCount, 0);
+  }
+
+  /**
+   * Checks a batch against the store and against itself (a duplicate or a
+   * refund may refer to an order earlier in the same batch). Returns the
+   * first record the store would refuse, or undefined when all are fine.
+   * Nothing is applied here.
+   */
+  check(records: readonly EngineRecord[]): { index: number; error: ShandianError } | undefined {
+    const newOrders = new Set<string>();
+    for (let index = 0; index < records.length; index++) {
+      const r = records[index]!;
+      if (r.type === 'order') {
+        if (this.orders.has(r.orderId) || newOrders.has(r.orderId)) {
+          return { index, error: new ShandianError('E_BAD_RECORD', `duplicate order_id ${JSON.stringify(r.orderId)}`, {},
+            'order ids are unique per merchant; a refund is sent as {"type":"refund","order_id":...}') };
+        }
+        newOrders.add(r.orderId);
+      } else if (r.type === 'refund' && !this.orders.has(r.orderId) && !newOrders.has(r.orderId)) {
+        return { index, error: new ShandianError('E_BAD_RECORD', `refund of unknown order_id ${JSON.stringify(r.orderId)}`, {},
+          'ingest the order before its refund') };
+      }
+    }
+    return undefined;
+  }
+
+  /** Applies records that passed `check`. */
+  apply(records: readonly EngineRecord[]): void {
+    for (const r of records) this.applyOne(r);
+  }
+
+  private applyOne(r: EngineRecord): void {
+    switch (r.type) {
+      case 'order':
+        return this.applyOrder(r);
+      case 'refund': {
+        const at = this.orders.get(r.orderId)!;
+        this.shards[at % this.shardCount]!.refund(Math.floor(at / this.shardCount));
+        return;
+      }
+      case 'customer': {
+        const shard = this.shardFor(r.customerId);
+        const c = shard.customer(r.customerId);
+        for (const [name, value] of Object.entries(r.attrs)) shard.setAttribute(c, name, value);
+        return;
+      }
+      case 'tag': {
+        const shard = this.shardFor(r.customerId);
+        const c = shard.customer(r.customerId);
+        if (r.op === 'add') shard.tags.add(this.catalog.tags.intern(r.tag), c);
+        else {
+          const id = this.catalog.tags.lookup(r.tag);
+          if (id !== undefined) shard.tags.remove(id, c);
+        }
+        return;
+      }
+    }
+  }
+
+  private applyOrder(r: OrderRecord): void {
+    const s = shardOf(r.customerId, this.shardCount);
+    const shard = this.shards[s]!;
+    const { skus, categories, shops } = this.catalog;
+    const lines: EncodedLine[] = r.lines.map((l) => ({
+      skuId: skus.intern(l.sku),
+      categoryId: categories.intern(l.category),
+      quantity: l.quantity,
+      amountCents: l.amountCents,
+    }));
+    const ordinal = shard.addOrder(shard.customer(r.customerId), r.ts, shops.intern(r.shop), r.status === 'paid', lines);
+    this.orders.set(r.orderId, ordinal * this.shardCount + s);
+  }
+
+  shardFor(customerId: string): Shard {
+    return this.shards[shardOf(customerId, this.shardCount)]!;
+  }
+}
