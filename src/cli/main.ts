@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { explainCommand, EXPLAIN_HELP } from './commands/explain.js';
+import { genCommand, GEN_HELP } from './commands/gen.js';
+import { ingestCommand, INGEST_HELP } from './commands/ingest.js';
+import { queryCommand, QUERY_HELP } from './commands/query.js';
+import { saveCommand, SAVE_HELP } from './commands/save.js';
+import { badArgs, EXIT_OK, reportError } from './cli-error.js';
+import type { CliIo } from './io.js';
+
+const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; help: string }> = {
+  ingest: { run: ingestCommand, help: INGEST_HELP },
+  query: { run: queryCommand, help: QUERY_HELP },
+  explain: { run: explainCommand, help: EXPLAIN_HELP },
+  save: { run: saveCommand, help: SAVE_HELP },
+  gen: { run: genCommand, help: GEN_HELP },
+};
+
+export const MAIN_HELP = `shandian: exact customer segments over orders, tags and attributes, in milliseconds.
+
+Usage: shandian <command> [options]     (shandian <command> --help for details)
+
+Commands:
+  gen      generate a realistic synthetic dataset (NDJSON, CSV or Arrow)
+  ingest   load order, refund, customer and tag records into a store
+  query    run an XML segment query; print a count, ids or NDJSON
+  explain  run a query and print its plan with estimated and actual sizes and times
+  save     save a segment under a name for <ref segment="..."/>
+
+Quick start:
+  shandian gen --out orders.ndjson --orders 100000 --seed 7
+  shandian ingest --data ./store orders.ndjson
+  shandian query --data ./store --expr '<segment><bought category="shoes" last="90d" minCount="2"/></segment>'
+
+Exit codes: 0 ok; 2 bad query, arguments or input records; 1 any other failure.
+Errors are printed to stderr as CODE: where: what (what to do).
+`;
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      const topic = name === 'help' ? rest[0] : undefined;
+      io.stdout.write(topic && COMMANDS[topic] ? COMMANDS[topic].help : MAIN_HELP);
+      return name === undefined ? 2 : EXIT_OK;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw badArgs(`unknown command ${JSON.stringify(name)}`, `commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return await command.run(rest, io);
+  } catch (e) {
+    return reportError(e, io.stderr);
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href;
+if (isEntry) {
+  const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+  process.exitCode = code;
+}
