@@ -105,7 +105,7 @@ export class Engine {
    * nothing: one bad record rejects the whole call with E_BAD_RECORD naming
    * its index, and nothing is applied. Resolves once durable and visible.
    */
-  append(records: unknown[] | unknown): Promise<{ applied: number }> {
+  async append(records: unknown[] | unknown): Promise<{ applied: number }> {
     const list = Array.isArray(records) ? records : [records];
     const valid = list.map((raw, i) => {
       try {
@@ -118,7 +118,7 @@ export class Engine {
   }
 
   /** Appends records that already passed `validateRecord` (ingest uses this). */
-  appendValid(records: readonly EngineRecord[]): Promise<{ applied: number }> {
+  async appendValid(records: readonly EngineRecord[]): Promise<{ applied: number }> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
     const run = this.appending.then(() => {
