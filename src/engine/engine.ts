@@ -159,8 +159,11 @@ export class Engine {
     this.assertOpen();
     throwIfAborted(options.signal);
     const ast = parseSegment(xml, this.limits);
-    const asOfMs = ast.asOfMs ?? resolveAsOf(options.asOf);
-    const tz = ast.tz ?? checkTz(options.tz) ?? this.tz ?? 'UTC';
+    // caller options are checked even when the segment's own attributes win
+    const callerAsOf = resolveAsOf(options.asOf);
+    const callerTz = checkTz(options.tz);
+    const asOfMs = ast.asOfMs ?? callerAsOf;
+    const tz = ast.tz ?? callerTz ?? this.tz ?? 'UTC';
     const plan = this.plan(ast, asOfMs, tz);
     const parts = this.store.shards.map((shard) => {
       throwIfAborted(options.signal);

@@ -52,15 +52,24 @@ export function parseDateTimeWithOffset(s: string): number | undefined {
 
 const zoneValidity = new Map<string, boolean>();
 
-/** True for IANA zone names the platform knows (`Asia/Shanghai`, `UTC`). */
+/**
+ * True for IANA zone names the platform knows (`Asia/Shanghai`, `UTC`).
+ * Intl alone is too lenient: it takes `CST` (which it reads as Chicago, not
+ * China), `PRC` and `asia/shanghai`. Only Area/Location names in their exact
+ * case, and UTC, pass.
+ */
 export function isValidTimeZone(tz: string): boolean {
   let ok = zoneValidity.get(tz);
   if (ok === undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      ok = tz.length > 0;
-    } catch {
-      ok = false;
+    ok = false;
+    if (tz === 'UTC' || /^[A-Z][A-Za-z_]*(?:\/[A-Za-z0-9_+\-]+)+$/.test(tz)) {
+      try {
+        const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+        // a case-only difference means the name was not written as IANA spells it
+        ok = resolved === tz || resolved.toLowerCase() !== tz.toLowerCase();
+      } catch {
+        ok = false;
+      }
     }
     zoneValidity.set(tz, ok);
   }

@@ -61,7 +61,12 @@ class PlanBuilder {
           throw new ShandianError('E_REF_CYCLE', `segment reference cycle: ${[...refStack, n.segment].join(' -> ')}`,
             n.pos, 'a saved segment cannot refer to itself, directly or through others');
         }
-        const saved = this.ctx.loadSegment(n.segment);
+        let saved: SegmentNode;
+        try {
+          saved = this.ctx.loadSegment(n.segment);
+        } catch (e) {
+          throw e instanceof ShandianError && e.where.line === undefined ? e.at(n.pos) : e;
+        }
         const stack = [...refStack, n.segment];
         return this.and(saved.children.map((c) => this.lower(c, stack)), n.pos);
       },

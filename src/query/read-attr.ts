@@ -47,11 +47,7 @@ function readEq(el: XmlElement): string[] | undefined {
 }
 
 function readRange(el: XmlElement): Partial<Record<RangeKey, number>> | undefined {
-  for (const [a, b] of [['gt', 'gte'], ['lt', 'lte']] as const) {
-    if (el.attrs.has(a) && el.attrs.has(b)) {
-      throw queryError('E_CONFLICT', `<attr> has both ${a} and ${b}`, el.pos, `keep only one of ${a} and ${b}`);
-    }
-  }
+  // The contract makes comparisons combinable; gt with gte (or lt with lte) simply must all hold.
   const range: Partial<Record<RangeKey, number>> = {};
   let any = false;
   for (const key of RANGE_KEYS) {

@@ -168,3 +168,27 @@ describe('Engine', () => {
     await expect(engine.query(CROSS_SELL)).rejects.toMatchObject({ code: 'E_CLOSED' });
   });
 });
+
+describe('Engine time zones and ref positions', () => {
+  it('accepts only IANA zone names as written', async () => {
+    const engine = await Engine.open({});
+    for (const bad of ['CST', 'PRC', 'asia/shanghai', '', 'Mars/Base']) {
+      await expect(engine.query('<segment><tag name="a"/></segment>', { tz: bad })).rejects.toMatchObject({ code: 'E_BAD_TZ' });
+    }
+    for (const good of ['UTC', 'Asia/Shanghai', 'America/New_York', 'Etc/GMT+8']) {
+      await expect(engine.query('<segment><tag name="a"/></segment>', { tz: good })).resolves.toBeDefined();
+    }
+    // checked even when the segment names its own zone and asOf
+    await expect(engine.query('<segment tz="UTC"><tag name="a"/></segment>', { tz: 'Mars/Base' })).rejects.toMatchObject({ code: 'E_BAD_TZ' });
+    await engine.close();
+  });
+
+  it('reports an unknown ref at its line and column', async () => {
+    const engine = await Engine.open({});
+    await expect(engine.query('<segment>\n  <ref segment="x"/></segment>')).rejects.toMatchObject({
+      code: 'E_UNKNOWN_SEGMENT',
+      where: { line: 2, column: 3 },
+    });
+    await engine.close();
+  });
+});

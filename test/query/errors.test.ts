@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectQueryError, seg } from './expect-error.js';
+import { parseSegment } from '../../src/query/parse-segment.js';
 
 // One test per error code the parser raises, each with the position it reports.
 describe('one error per code, with line and column', () => {
@@ -146,7 +147,10 @@ describe('structure', () => {
     expectQueryError(seg('<bought last="7d" from="2026-01-01"/>'), 'E_CONFLICT', { line: 2, column: 3 });
     expectQueryError(seg('<bought last="7d" to="2026-01-01"/>'), 'E_CONFLICT');
     expectQueryError(seg('<attr name="a" eq="x"><value>y</value></attr>'), 'E_CONFLICT', { line: 2, column: 3 });
-    expectQueryError(seg('<attr name="a" gt="1" gte="2"/>'), 'E_CONFLICT');
-    expectQueryError(seg('<attr name="a" lt="1" lte="2"/>'), 'E_CONFLICT');
+  });
+
+  it('combines every comparison, even gt with gte', () => {
+    const node = parseSegment(seg('<attr name="a" gt="1" gte="2" lt="9" lte="8"/>')).children[0];
+    expect(node).toMatchObject({ kind: 'attr', range: { gt: 1, gte: 2, lt: 9, lte: 8 } });
   });
 });

@@ -1,0 +1,126 @@
+// Property test: invalid records interleaved with valid data. Appending a bad
+// record must reject with code E_BAD_RECORD and leave every answer unchanged:
+// no partial order, no new customer in the universe.
+import { describe, expect, it } from 'vitest';
+import { RefBadRecord, RefModel } from '../reference/model.js';
+import type { SegmentTree } from '../reference/query-tree.js';
+import { Rng, genDataset } from '../reference/random-data.js';
+import { baseSeed, compare, describeCtx, genCases, loadEngine, runEngine } from './harness.js';
+
+const Engine = await loadEngine();
+const BASE = baseSeed();
+const UNIVERSE_XML = '<segment><not><tag name="__none__"/></not></segment>';
+const UNIVERSE: SegmentTree = { children: [{ k: 'not', child: { k: 'tag', name: '__none__' } }] };
+
+type Rec = Record<string, unknown>;
+
+/** A bad record built against the current state; `kind` names the defect. */
+function makeBad(rng: Rng, k: number, orderIds: string[]): { kind: string; rec: Rec } {
+  const newCust = `bad-new-${k}`;
+  const good = (over: Rec = {}, lines?: Rec[]): Rec => ({
+    type: 'order',
+    order_id: `BAD-${k}`,
+    customer_id: newCust,
+    ts: '2026-11-11T00:00:00+08:00',
+    shop: 'jd',
+    status: 'paid',
+    lines: lines ?? [
+      { sku: 'A', category: 'shoes', quantity: 1, amount: '1.00' },
+      { sku: 'B', category: 'bags', quantity: 2, amount: 3 },
+    ],
+    ...over,
+  });
+  const okLine = { sku: 'A', category: 'shoes', quantity: 1, amount: '9.99' };
+  const kinds: Array<() => { kind: string; rec: Rec }> = [
+    () => ({ kind: 'duplicate order_id', rec: good({ order_id: rng.pick(orderIds) }) }),
+    () => ({ kind: 'refund of unknown order', rec: { type: 'refund', order_id: `never-${k}` } }),
+    () => ({ kind: 'amount with 3 decimals (string)', rec: good({}, [okLine, { ...okLine, amount: '1.005' }]) }),
+    () => ({ kind: 'amount with 3 decimals (number)', rec: good({}, [okLine, { ...okLine, amount: 2.125 }]) }),
+    () => ({ kind: 'negative amount', rec: good({}, [okLine, { ...okLine, amount: '-1.00' }]) }),
+    () => ({ kind: 'quantity 0', rec: good({}, [okLine, { ...okLine, quantity: 0 }]) }),
+    () => ({ kind: 'fractional quantity', rec: good({}, [okLine, { ...okLine, quantity: 1.5 }]) }),
+    () => ({ kind: 'empty sku', rec: good({}, [okLine, { ...okLine, sku: '' }]) }),
+    () => ({ kind: 'empty category', rec: good({}, [{ ...okLine, category: '' }]) }),
+    () => ({ kind: 'no lines', rec: good({ lines: [] }) }),
+    () => ({ kind: 'bad ts (month 13)', rec: good({ ts: '2026-13-01T00:00:00Z' }) }),
+    () => ({ kind: 'bad ts (no offset)', rec: good({ ts: '2026-11-11T00:00:00' }) }),
+    () => ({ kind: 'bad ts (Feb 30)', rec: good({ ts: '2026-02-30T10:00:00+08:00' }) }),
+    () => ({ kind: 'bad ts (text)', rec: good({ ts: 'yesterday' }) }),
+    () => ({ kind: 'bad ts (fractional epoch ms)', rec: good({ ts: 1762790400000.5 }) }),
+    () => ({ kind: 'bad status', rec: good({ status: 'cancelled' }) }),
+    () => ({ kind: 'empty customer_id', rec: good({ customer_id: '' }) }),
+    () => ({ kind: 'empty shop', rec: good({ shop: '' }) }),
+    () => ({ kind: 'empty order_id', rec: good({ order_id: '' }) }),
+    () => ({ kind: 'bad tag op', rec: { type: 'tag', customer_id: newCust, tag: 'vip', op: 'toggle' } }),
+    () => ({ kind: 'attr value is an array', rec: { type: 'customer', customer_id: newCust, attrs: { city: 'Xiamen', bad: [1] } } }),
+    () => ({ kind: 'attr value is Infinity', rec: { type: 'customer', customer_id: newCust, attrs: { age: Infinity } } }),
+    () => ({ kind: 'unknown record type', rec: { type: 'visit', customer_id: newCust } }),
+  ];
+  return rng.pick(kinds)();
+}
+
+describe('bad records', () => {
+  const ds = genDataset((BASE ^ 0xbad) >>> 0, { minCustomers: 20, maxCustomers: 60 });
+
+  it('the reference model rejects every generated bad record without effect', () => {
+    const rng = new Rng(ds.seed);
+    const m = new RefModel();
+    m.applyAll(ds.records);
+    const ids = [...m.orders.keys()];
+    const before = JSON.stringify([[...m.known], [...m.orders.keys()]]);
+    for (let k = 0; k < 200; k++) {
+      const { kind, rec } = makeBad(rng, k, ids);
+      expect(() => m.apply(rec), kind).toThrow(RefBadRecord);
+    }
+    expect(JSON.stringify([[...m.known], [...m.orders.keys()]])).toBe(before);
+  });
+
+  it.skipIf(!Engine)('engine rejects each with E_BAD_RECORD and answers stay unchanged', async () => {
+    const rng = new Rng(ds.seed ^ 0x1234);
+    const engine = await Engine!.open({});
+    const model = new RefModel();
+    const probes = genCases(ds, 60, { allowRef: false, savedNames: [], salt: 23 });
+    const failures: string[] = [];
+    let badCount = 0;
+    let probeCount = 0;
+    const checkProbes = async (label: string, n: number) => {
+      const uni = await runEngine(engine, { xml: UNIVERSE_XML, ctx: { asOfMs: 0, tz: 'UTC', optAsOf: 0, optTz: 'UTC' } });
+      const d0 = compare(model.evaluate(UNIVERSE, { asOfMs: 0, tz: 'UTC' }), uni);
+      if (d0) failures.push(`${label}: universe changed: ${d0}`);
+      for (const c of rng.sample(probes, n)) {
+        probeCount++;
+        const d = compare(model.evaluate(c.tree, c.ctx), await runEngine(engine, c));
+        if (d) failures.push(`${label}: ${d}\n  xml: ${c.xml}\n  ctx: ${describeCtx(c.ctx)}`);
+      }
+    };
+    try {
+      const orderIds: string[] = [];
+      let i = 0;
+      while (i < ds.records.length && failures.length < 5) {
+        const chunk = ds.records.slice(i, i + rng.int(1, 40));
+        i += chunk.length;
+        await engine.append(chunk);
+        model.applyAll(chunk);
+        for (const r of chunk) if (r.type === 'order') orderIds.push(r.order_id as string);
+        if (!orderIds.length) continue;
+        for (let b = rng.int(1, 3); b > 0; b--) {
+          const { kind, rec } = makeBad(rng, badCount++, orderIds);
+          let code: unknown = 'resolved without error';
+          try {
+            await engine.append([rec]);
+          } catch (e) {
+            code = (e as { code?: unknown }).code;
+          }
+          if (code !== 'E_BAD_RECORD') failures.push(`${kind}: expected E_BAD_RECORD, got ${String(code)}; record ${JSON.stringify(rec)}`);
+          await checkProbes(`after bad record (${kind}) ${JSON.stringify(rec)}`, 3);
+        }
+      }
+      await checkProbes('final', 40);
+    } finally {
+      await engine.close();
+    }
+    if (failures.length) expect.fail(`base seed ${BASE}, dataset seed ${ds.seed}: ${failures.length} failures\n${failures.slice(0, 6).join('\n\n')}`);
+    expect(badCount).toBeGreaterThan(10);
+    expect(probeCount).toBeGreaterThan(40);
+  });
+});

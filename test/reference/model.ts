@@ -1,0 +1,310 @@
+// Brute-force reference model of the segment-query contract
+// (/work/shared/spec/segment-query.md). Written from the contract alone:
+// plain JS maps and sets, every query evaluated by scanning everything.
+
+import type { AttrNode, Bound, BoughtNode, QNode, SegmentTree } from './query-tree.js';
+import { endOfDay, parseIsoWithOffset, rawTsToSeconds, startOfDay } from './time.js';
+
+export class RefBadRecord extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RefBadRecord';
+  }
+}
+
+export interface RefLine {
+  sku: string;
+  category: string;
+  quantity: number;
+  cents: number;
+}
+
+export interface RefOrder {
+  orderId: string;
+  customerId: string;
+  tsS: number; // epoch seconds (floor of ms / 1000)
+  shop: string;
+  status: 'paid' | 'refunded';
+  refunded: boolean; // a refund event arrived
+  lines: RefLine[];
+}
+
+export interface EvalCtx {
+  asOfMs: number;
+  tz: string;
+}
+
+const AMOUNT_RE = /^\d+(?:\.\d{1,2})?$/;
+
+/** Money (yuan) as decimal string or number, >= 0, <= 2 decimals -> integer cents. */
+export function amountToCents(a: unknown): number {
+  let text: string;
+  if (typeof a === 'number') {
+    if (!Number.isFinite(a) || a < 0) throw new RefBadRecord(`bad amount ${a}`);
+    text = String(a); // shortest round-trip representation
+  } else if (typeof a === 'string') {
+    text = a;
+  } else {
+    throw new RefBadRecord('amount missing');
+  }
+  if (!AMOUNT_RE.test(text)) throw new RefBadRecord(`bad amount ${JSON.stringify(a)}`);
+  const [i, f = ''] = text.split('.');
+  const cents = Number(i) * 100 + Number(f.padEnd(2, '0'));
+  if (!Number.isSafeInteger(cents)) throw new RefBadRecord(`amount too large ${text}`);
+  return cents;
+}
+
+/** "a value that parses as a number": plain decimal number syntax. */
+export function parseNumeric(s: string): number | undefined {
+  if (!/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function nonEmptyString(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v.length === 0) throw new RefBadRecord(`${what} must be a non-empty string`);
+  return v;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export class RefModel {
+  readonly orders = new Map<string, RefOrder>();
+  readonly known = new Set<string>();
+  readonly attrs = new Map<string, Map<string, string | number>>();
+  readonly tags = new Map<string, Set<string>>();
+  readonly saved = new Map<string, SegmentTree>();
+
+  /** Applies one raw contract-shaped record, or throws RefBadRecord with no effect. */
+  apply(rec: unknown): void {
+    if (!isObj(rec)) throw new RefBadRecord('record must be an object');
+    switch (rec.type) {
+      case 'order': {
+        const orderId = nonEmptyString(rec.order_id, 'order_id');
+        const customerId = nonEmptyString(rec.customer_id, 'customer_id');
+        let tsS: number;
+        try {
+          tsS = rawTsToSeconds(rec.ts);
+        } catch (e) {
+          throw new RefBadRecord(`bad ts: ${(e as Error).message}`);
+        }
+        const shop = nonEmptyString(rec.shop, 'shop');
+        if (rec.status !== 'paid' && rec.status !== 'refunded') throw new RefBadRecord('bad status');
+        if (!Array.isArray(rec.lines) || rec.lines.length === 0) throw new RefBadRecord('lines must be non-empty');
+        const lines: RefLine[] = rec.lines.map((l: unknown) => {
+          if (!isObj(l)) throw new RefBadRecord('line must be an object');
+          const q = l.quantity;
+          if (typeof q !== 'number' || !Number.isInteger(q) || q < 1) throw new RefBadRecord('bad quantity');
+          return {
+            sku: nonEmptyString(l.sku, 'sku'),
+            category: nonEmptyString(l.category, 'category'),
+            quantity: q,
+            cents: amountToCents(l.amount),
+          };
+        });
+        if (this.orders.has(orderId)) throw new RefBadRecord(`duplicate order ${orderId}`);
+        this.orders.set(orderId, { orderId, customerId, tsS, shop, status: rec.status, refunded: false, lines });
+        this.known.add(customerId);
+        return;
+      }
+      case 'refund': {
+        const orderId = nonEmptyString(rec.order_id, 'order_id');
+        const o = this.orders.get(orderId);
+        if (!o) throw new RefBadRecord(`refund of unknown order ${orderId}`);
+        o.refunded = true;
+        return;
+      }
+      case 'customer': {
+        const customerId = nonEmptyString(rec.customer_id, 'customer_id');
+        if (!isObj(rec.attrs)) throw new RefBadRecord('attrs must be an object');
+        const entries = Object.entries(rec.attrs);
+        for (const [, v] of entries) {
+          if (v === null || typeof v === 'string') continue;
+          if (typeof v === 'number' && Number.isFinite(v)) continue;
+          throw new RefBadRecord('attribute value must be string, finite number or null');
+        }
+        let m = this.attrs.get(customerId);
+        if (!m) this.attrs.set(customerId, (m = new Map()));
+        for (const [k, v] of entries) {
+          if (v === null) m.delete(k);
+          else m.set(k, v as string | number);
+        }
+        this.known.add(customerId);
+        return;
+      }
+      case 'tag': {
+        const customerId = nonEmptyString(rec.customer_id, 'customer_id');
+        const tag = nonEmptyString(rec.tag, 'tag');
+        if (rec.op !== 'add' && rec.op !== 'remove') throw new RefBadRecord('bad op');
+        let s = this.tags.get(customerId);
+        if (!s) this.tags.set(customerId, (s = new Set()));
+        if (rec.op === 'add') s.add(tag);
+        else s.delete(tag);
+        this.known.add(customerId);
+        return;
+      }
+      default:
+        throw new RefBadRecord(`unknown record type ${String(rec.type)}`);
+    }
+  }
+
+  applyAll(recs: readonly unknown[]): void {
+    for (const r of recs) this.apply(r);
+  }
+
+  save(name: string, tree: SegmentTree): void {
+    this.saved.set(name, tree);
+  }
+
+  evaluate(tree: SegmentTree, ctx: EvalCtx): Set<string> {
+    return this.evalAll(tree.children, ctx, []);
+  }
+
+  // ---------------------------------------------------------------------------
+
+  private evalAll(children: QNode[], ctx: EvalCtx, stack: string[]): Set<string> {
+    if (children.length === 0) throw new Error('at least one child required');
+    let acc = this.evalNode(children[0]!, ctx, stack);
+    for (const c of children.slice(1)) {
+      const s = this.evalNode(c, ctx, stack);
+      acc = new Set([...acc].filter((x) => s.has(x)));
+    }
+    return acc;
+  }
+
+  private evalNode(n: QNode, ctx: EvalCtx, stack: string[]): Set<string> {
+    switch (n.k) {
+      case 'and':
+        return this.evalAll(n.children, ctx, stack);
+      case 'or': {
+        if (n.children.length === 0) throw new Error('or needs children');
+        const out = new Set<string>();
+        for (const c of n.children) for (const x of this.evalNode(c, ctx, stack)) out.add(x);
+        return out;
+      }
+      case 'not': {
+        const s = this.evalNode(n.child, ctx, stack);
+        return new Set([...this.known].filter((x) => !s.has(x)));
+      }
+      case 'tag': {
+        const out = new Set<string>();
+        for (const [c, s] of this.tags) if (s.has(n.name)) out.add(c);
+        return out;
+      }
+      case 'attr':
+        return this.evalAttr(n);
+      case 'ref': {
+        const t = this.saved.get(n.name);
+        if (!t) throw new Error(`unknown segment ${n.name}`);
+        if (stack.includes(n.name)) throw new Error(`reference cycle via ${n.name}`);
+        return this.evalAll(t.children, ctx, [...stack, n.name]);
+      }
+      case 'bought':
+        return this.evalBought(n, ctx);
+    }
+  }
+
+  private evalAttr(n: AttrNode): Set<string> {
+    const out = new Set<string>();
+    for (const c of this.known) {
+      const v = this.attrs.get(c)?.get(n.name);
+      if (n.exists !== undefined) {
+        if ((v !== undefined) === n.exists) out.add(c);
+        continue;
+      }
+      if (v === undefined) continue; // missing attribute matches no comparison
+      let ok = true;
+      if (n.eq !== undefined) ok &&= eqMatch(v, n.eq);
+      if (n.values !== undefined) ok &&= n.values.some((q) => eqMatch(v, q));
+      const cmp: Array<[string | undefined, (a: number, b: number) => boolean]> = [
+        [n.gt, (a, b) => a > b],
+        [n.gte, (a, b) => a >= b],
+        [n.lt, (a, b) => a < b],
+        [n.lte, (a, b) => a <= b],
+      ];
+      for (const [bound, f] of cmp) {
+        if (bound === undefined) continue;
+        const b = parseNumeric(bound);
+        if (b === undefined) throw new Error(`malformed number ${bound}`);
+        ok &&= typeof v === 'number' && f(v, b);
+      }
+      if (ok) out.add(c);
+    }
+    return out;
+  }
+
+  /** Resolves the window of a bought node to inclusive epoch-ms bounds [lo, hi] plus an exclusive lower bound. */
+  static window(n: BoughtNode, ctx: EvalCtx): { fromMs: number; toMs: number; afterMs: number } {
+    let fromMs = -Infinity;
+    let toMs = ctx.asOfMs; // capped at asOf
+    let afterMs = -Infinity; // ts > afterMs (for last)
+    if (n.last) {
+      if (n.from || n.to) throw new Error('last with from/to');
+      const unit = n.last.unit === 'h' ? 3_600_000 : n.last.unit === 'd' ? 86_400_000 : 7 * 86_400_000;
+      afterMs = ctx.asOfMs - n.last.n * unit;
+    }
+    if (n.from) fromMs = boundMs(n.from, 'from', ctx.tz);
+    if (n.to) toMs = Math.min(toMs, boundMs(n.to, 'to', ctx.tz));
+    if (n.from && n.to && boundMs(n.from, 'from', ctx.tz) > boundMs(n.to, 'to', ctx.tz)) {
+      throw new Error('from after to');
+    }
+    return { fromMs, toMs, afterMs };
+  }
+
+  private evalBought(n: BoughtNode, ctx: EvalCtx): Set<string> {
+    const { fromMs, toMs, afterMs } = RefModel.window(n, ctx);
+    const minCount = n.minCount ?? 1;
+    const perCustomer = new Map<string, { count: number; cents: number }>();
+    for (const o of this.orders.values()) {
+      if (o.status !== 'paid' || o.refunded) continue;
+      const t = o.tsS * 1000;
+      if (!(t >= fromMs && t <= toMs && t > afterMs)) continue;
+      if (n.shop && !n.shop.values.includes(o.shop)) continue;
+      let matched = false;
+      let cents = 0;
+      for (const l of o.lines) {
+        if (n.sku && !n.sku.values.includes(l.sku)) continue;
+        if (n.category && !n.category.values.includes(l.category)) continue;
+        matched = true;
+        cents += l.cents;
+      }
+      if (!matched) continue;
+      const agg = perCustomer.get(o.customerId) ?? { count: 0, cents: 0 };
+      agg.count += 1;
+      agg.cents += cents;
+      perCustomer.set(o.customerId, agg);
+    }
+    const minC = n.minAmount !== undefined ? amountToCents(n.minAmount) : undefined;
+    const maxC = n.maxAmount !== undefined ? amountToCents(n.maxAmount) : undefined;
+    const out = new Set<string>();
+    for (const [c, agg] of perCustomer) {
+      if (agg.count < 1) continue; // never matches zero orders
+      if (agg.count < minCount) continue;
+      if (n.maxCount !== undefined && agg.count > n.maxCount) continue;
+      if (minC !== undefined && agg.cents < minC) continue;
+      if (maxC !== undefined && agg.cents > maxC) continue;
+      out.add(c);
+    }
+    return out;
+  }
+}
+
+function eqMatch(v: string | number, q: string): boolean {
+  if (typeof v === 'string') return v === q;
+  const n = parseNumeric(q);
+  return n !== undefined && n === v;
+}
+
+export function boundMs(b: Bound, side: 'from' | 'to', tz: string): number {
+  if (b.kind === 'datetime') return parseIsoWithOffset(b.text);
+  return side === 'from' ? startOfDay(b.date, tz) : endOfDay(b.date, tz);
+}
+
+/** asOf as passed to the engine (ISO string with offset, epoch ms, or Date) -> epoch ms. */
+export function asOfToMs(a: string | number | Date): number {
+  if (typeof a === 'number') return a;
+  if (a instanceof Date) return a.getTime();
+  return parseIsoWithOffset(a);
+}

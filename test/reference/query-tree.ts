@@ -1,0 +1,106 @@
+// Reference query tree: written from docs/contract (segment-query.md) only.
+// This is the oracle's own representation of a segment query; it is rendered
+// to the contract's XML (random-query.ts) and evaluated by model.ts.
+
+/** A window bound as written in the query. */
+export type Bound =
+  | { kind: 'date'; date: string } // YYYY-MM-DD, resolved in the query's tz
+  | { kind: 'datetime'; text: string }; // ISO-8601 date-time with offset (Z / +hh:mm / -hh:mm), maybe with .mmm
+
+export type LastUnit = 'h' | 'd' | 'w';
+
+export interface Last {
+  n: number; // integer >= 1
+  unit: LastUnit;
+}
+
+/** An any-of filter on sku / category / shop. `form` only affects rendering. */
+export interface Filter {
+  values: string[]; // non-empty
+  form: 'attr' | 'children'; // attr form requires exactly one value
+}
+
+export interface BoughtNode {
+  k: 'bought';
+  sku?: Filter;
+  category?: Filter;
+  shop?: Filter;
+  from?: Bound;
+  to?: Bound;
+  last?: Last;
+  minCount?: number;
+  maxCount?: number;
+  minAmount?: string; // decimal text, <= 2 decimals
+  maxAmount?: string;
+}
+
+export interface TagNode {
+  k: 'tag';
+  name: string;
+}
+
+export interface AttrNode {
+  k: 'attr';
+  name: string;
+  eq?: string;
+  values?: string[]; // any-of <value> children
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  lte?: string;
+  exists?: boolean;
+}
+
+export interface AndNode {
+  k: 'and';
+  children: QNode[];
+}
+export interface OrNode {
+  k: 'or';
+  children: QNode[];
+}
+export interface NotNode {
+  k: 'not';
+  child: QNode;
+}
+export interface RefNode {
+  k: 'ref';
+  name: string;
+}
+
+export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode;
+
+/** The <segment> root: its children are ANDed. */
+export interface SegmentTree {
+  children: QNode[];
+}
+
+export function usesRef(n: QNode | SegmentTree): boolean {
+  if ('children' in n && !('k' in n)) return n.children.some(usesRef);
+  const q = n as QNode;
+  switch (q.k) {
+    case 'ref':
+      return true;
+    case 'and':
+    case 'or':
+      return q.children.some(usesRef);
+    case 'not':
+      return usesRef(q.child);
+    default:
+      return false;
+  }
+}
+
+export function depth(n: QNode | SegmentTree): number {
+  if ('children' in n && !('k' in n)) return 1 + Math.max(...n.children.map(depth));
+  const q = n as QNode;
+  switch (q.k) {
+    case 'and':
+    case 'or':
+      return 1 + Math.max(...q.children.map(depth));
+    case 'not':
+      return 1 + depth(q.child);
+    default:
+      return 1;
+  }
+}
