@@ -13,16 +13,19 @@ export interface WriteProgress {
 
 export type ProgressCallback = (p: WriteProgress) => void;
 
-/** Flush threshold; buffers get a little slack so most strings fit whole. */
+/** Flush threshold; buffers have room for one more encoded pending string. */
 const CHUNK_BYTES = 1 << 20;
-const BUFFER_BYTES = CHUNK_BYTES + (64 << 10);
+const PENDING_CHARS = 1 << 16;
+const BUFFER_BYTES = CHUNK_BYTES + 3 * PENDING_CHARS;
 
 export class FileSink {
   /**
-   * Text is UTF-8 encoded straight into a Buffer as it arrives (much faster
-   * than building one big string and encoding that); full buffers queue up
-   * in `full` until the next flush.
+   * Small strings are concatenated into `pending` (V8 ropes: cheap) and
+   * UTF-8 encoded ~64K characters at a time straight into a Buffer; one
+   * native call per many records is much cheaper than one per record or one
+   * giant string. Full buffers queue up in `full` until the next flush.
    */
+  private pending = '';
   private buf = Buffer.allocUnsafe(BUFFER_BYTES);
   private pos = 0;
   private full: Uint8Array[] = [];
@@ -41,13 +44,8 @@ export class FileSink {
 
   /** Buffers `s`; true when enough is buffered that the caller should `flush()`. */
   add(s: string): boolean {
-    const worst = s.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-    if (this.pos + worst > this.buf.length) {
-      if (this.pos > 0) this.full.push(this.buf.subarray(0, this.pos));
-      this.buf = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, worst));
-      this.pos = 0;
-    }
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pending += s;
+    if (this.pending.length >= PENDING_CHARS) this.encodePending();
     return this.needsFlush;
   }
 
@@ -56,7 +54,20 @@ export class FileSink {
     return this.pos >= CHUNK_BYTES || this.full.length > 0;
   }
 
+  private encodePending(): void {
+    const s = this.pending;
+    this.pending = '';
+    const worst = s.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+    if (this.pos + worst > this.buf.length) {
+      if (this.pos > 0) this.full.push(this.buf.subarray(0, this.pos));
+      this.buf = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, worst));
+      this.pos = 0;
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
   async flush(): Promise<void> {
+    if (this.pending.length > 0) this.encodePending();
     if (this.pos === 0 && this.full.length === 0) return;
     const chunks = this.full;
     if (this.pos > 0) chunks.push(this.buf.subarray(0, this.pos));

@@ -9,7 +9,7 @@ import { customerId, orderId } from './ids.js';
 import { formatCents } from './money.js';
 import { OrderColumnSource, REFUND_AT_INGEST, REFUND_LATER } from './order-columns.js';
 import { planGeneration, type GenerateOptions } from './plan.js';
-import { REFUNDED_LATER, type GenOrderLine, type GenOrderRecord, type GenRecord, type GenRefundRecord } from './records.js';
+import { GeneratedOrder, REFUNDED_LATER, type GenOrderLine, type GenOrderRecord, type GenRecord, type GenRefundRecord } from './records.js';
 import { ShanghaiTsFormatter } from './time-format.js';
 
 export function* generate(opts: GenerateOptions): Generator<GenRecord, void, undefined> {
@@ -25,15 +25,14 @@ export function* generate(opts: GenerateOptions): Generator<GenRecord, void, und
       const order = b.orderIndex[i]!;
       const refund = b.refund[i]!;
       const lines: GenOrderLine[] = [];
-      const rec: GenOrderRecord = {
-        type: 'order',
-        order_id: orderId(order),
-        customer_id: customerId(b.customerIndex[i]!),
-        ts: fmt.format(b.ts[i]!),
-        shop: shopNames[b.shopIndex[i]!]!,
-        status: refund === REFUND_AT_INGEST ? 'refunded' : 'paid',
+      const rec: GenOrderRecord = new GeneratedOrder(
+        orderId(order),
+        customerId(b.customerIndex[i]!),
+        fmt.format(b.ts[i]!),
+        shopNames[b.shopIndex[i]!]!,
+        refund === REFUND_AT_INGEST ? 'refunded' : 'paid',
         lines,
-      };
+      );
       if (refund === REFUND_LATER) rec[REFUNDED_LATER] = true;
       do {
         lines.push({

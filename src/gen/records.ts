@@ -30,6 +30,33 @@ export interface GenOrderRecord {
   [REFUNDED_LATER]?: true;
 }
 
+/**
+ * The concrete class of generated orders. Same own properties, in the same
+ * order, as the interface (so JSON is identical to a plain object's); being
+ * a class lets the NDJSON writer recognise the exact shape and serialise it
+ * without the generic JSON.stringify walk.
+ */
+export class GeneratedOrder implements GenOrderRecord {
+  // field order = JSON key order: keep `type` first, like the contract's examples
+  readonly type = 'order' as const;
+  order_id: string;
+  customer_id: string;
+  ts: string;
+  shop: string;
+  status: 'paid' | 'refunded';
+  lines: GenOrderLine[];
+  declare [REFUNDED_LATER]?: true;
+
+  constructor(order_id: string, customer_id: string, ts: string, shop: string, status: 'paid' | 'refunded', lines: GenOrderLine[]) {
+    this.order_id = order_id;
+    this.customer_id = customer_id;
+    this.ts = ts;
+    this.shop = shop;
+    this.status = status;
+    this.lines = lines;
+  }
+}
+
 export interface GenRefundRecord {
   type: 'refund';
   order_id: string;

@@ -1,6 +1,7 @@
 // Property test: invalid records interleaved with valid data. Appending a bad
 // record must reject with code E_BAD_RECORD and leave every answer unchanged:
-// no partial order, no new customer in the universe.
+// no partial order, no new customer in the universe. A batch of valid records
+// ending in a bad one is rejected as a whole (append is all-or-nothing).
 import { describe, expect, it } from 'vitest';
 import { RefBadRecord, RefModel } from '../reference/model.js';
 import type { SegmentTree } from '../reference/query-tree.js';
@@ -97,8 +98,20 @@ describe('bad records', () => {
       const orderIds: string[] = [];
       let i = 0;
       while (i < ds.records.length && failures.length < 5) {
-        const chunk = ds.records.slice(i, i + rng.int(1, 40));
+        const chunk = ds.records.slice(i, i + rng.int(1, Math.max(2, Math.ceil(ds.records.length / 12))));
         i += chunk.length;
+        if (orderIds.length && rng.bool(0.25)) {
+          // a batch of valid records followed by a bad one is rejected as a whole
+          const { kind, rec } = makeBad(rng, badCount++, orderIds);
+          let code: unknown = 'resolved without error';
+          try {
+            await engine.append([...chunk, rec]);
+          } catch (e) {
+            code = (e as { code?: unknown }).code;
+          }
+          if (code !== 'E_BAD_RECORD') failures.push(`batch ending in ${kind}: expected E_BAD_RECORD, got ${String(code)}`);
+          await checkProbes(`after rejected batch of ${chunk.length} valid + bad (${kind}) ${JSON.stringify(rec)}`, 3);
+        }
         await engine.append(chunk);
         model.applyAll(chunk);
         for (const r of chunk) if (r.type === 'order') orderIds.push(r.order_id as string);

@@ -27,11 +27,11 @@ import {
 
 const Engine = await loadEngine();
 const BASE = baseSeed();
-const DATASETS = 5;
-const QUERIES_PER_DATASET = 110; // 550 in-memory engine queries per run
-const SHARD_DATASETS = 2;
-const SHARD_QUERIES = 60;
-const PERSIST_QUERIES = 60;
+const DATASETS = 8;
+const QUERIES_PER_DATASET = 100; // 800 in-memory engine queries per run
+const SHARD_DATASETS = 3;
+const SHARD_QUERIES = 80; // 240 with shards: 3
+const PERSIST_QUERIES = 100;
 
 interface Failure {
   label: string;

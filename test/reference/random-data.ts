@@ -122,9 +122,9 @@ export interface Dataset {
 const SKUS = ['A', 'B', 'sku-3', 'S&K<U>', '鞋"1', 'x y'];
 const CATEGORIES = ['shoes', 'bags', '服饰', "kid's & baby"];
 const SHOPS = ['tmall-flagship', 'jd', 'store-xiamen-01', 'pop,up "1"'];
-const TAGS = ['vip', 'churn-risk', '新客', 'a"b&c<d>', ' spaced ', "it's"];
+const TAGS = ['vip', 'churn-risk', '新客', 'a"b&c<d>', ' spaced ', "it's", 'tab\there'];
 const ATTR_NAMES = ['city', 'level', 'age', 'score', '会员 等级', 'a&b'];
-const ATTR_STRINGS = ['Xiamen', 'xiamen', 'gold', 'platinum', '31', '18.5', '0', '厦门', 'a<b>&"c"', ' gold', ''];
+const ATTR_STRINGS = ['l1\nl2', 'Xiamen', 'xiamen', 'gold', 'platinum', '31', '18.5', '0', '厦门', 'a<b>&"c"', ' gold', ''];
 const ATTR_NUMBERS = [31, 18.5, -2, 0, 100, 30, 1e6, 0.25];
 
 function customerId(rng: Rng, i: number): string {

@@ -188,7 +188,10 @@ export function genCtx(rng: Rng, vocab: Vocab): QueryCtx {
   } else {
     ctx.optAsOf = asOfForm();
   }
-  if (rng.bool(0.3)) {
+  if (rng.bool(0.05)) {
+    // no zone anywhere: the contract's fallback is UTC (Engine.open({}) configures none)
+    ctx.tz = 'UTC';
+  } else if (rng.bool(0.3)) {
     ctx.segTz = tz;
     if (rng.bool(0.5)) ctx.optTz = rng.pick(ZONES.filter((z) => z !== tz)); // decoy
   } else {
