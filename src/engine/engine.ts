@@ -117,25 +117,34 @@ export class Engine {
     return this.appendValid(valid);
   }
 
-  /** Appends records that already passed `validateRecord` (ingest uses this). */
+  /** Appends records that already passed `validateRecord`, all or nothing. */
   async appendValid(records: readonly EngineRecord[]): Promise<{ applied: number }> {
+    const { applied, refused } = await this.appendValidPrefix(records);
+    if (refused) throw relocate(refused.error, refused.index);
+    return { applied };
+  }
+
+  /**
+   * Appends the longest prefix of `records` the store accepts (file ingest:
+   * "the records before a bad one stay applied") and returns the first
+   * refused record, if any. Checked and applied in one step of the append
+   * chain, so no other append can slip in between.
+   */
+  async appendValidPrefix(records: readonly EngineRecord[]): Promise<{ applied: number; refused?: { index: number; error: ShandianError } }> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
     const run = this.appending.then(() => {
       this.assertOpen();
-      const bad = this.store.check(records);
-      if (bad) throw relocate(bad.error, bad.index);
-      this.log?.append(records);
-      this.store.apply(records);
-      return { applied: records.length };
+      const refused = this.store.check(records);
+      const good = refused ? records.slice(0, refused.index) : records;
+      if (good.length) {
+        this.log?.append(good);
+        this.store.apply(good);
+      }
+      return { applied: good.length, refused };
     });
     this.appending = run.catch(() => undefined);
     return run;
-  }
-
-  /** The index and error of the first record `store` would refuse, if any. */
-  checkRecords(records: readonly EngineRecord[]): { index: number; error: ShandianError } | undefined {
-    return this.store.check(records);
   }
 
   async query(xml: string, options: QueryOptions = {}): Promise<Segment> {

@@ -46,10 +46,8 @@ export async function ingestFile(engine: Engine, file: string, options: IngestOp
 
   const flush = async () => {
     while (batch.length > 0) {
-      const refused = engine.checkRecords(batch);
-      const good = refused ? batch.slice(0, refused.index) : batch;
-      if (good.length) await engine.appendValid(good);
-      records += good.length;
+      const { applied, refused } = await engine.appendValidPrefix(batch);
+      records += applied;
       if (!refused) break;
       const line = lines[refused.index]!;
       batch = batch.slice(refused.index + 1);

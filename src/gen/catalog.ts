@@ -93,8 +93,8 @@ export const SHOP_NAMES: readonly string[] = SHOPS.map((s) => s.name);
 export const STORE_OPEN_HOUR = 10;
 export const STORE_CLOSE_HOUR = 21;
 
-/** Zipf exponent of SKU popularity: the top 1% of SKUs take roughly a third of lines. */
-const SKU_ZIPF_S = 1.05;
+/** Zipf exponent of SKU popularity: the top 1% of SKUs take ~35-45% of lines. */
+const SKU_ZIPF_S = 0.9;
 
 /** SKU count for an order count: about orders/20, clamped to [50, 200000]. */
 export function skuCountFor(orders: number): number {

@@ -8,12 +8,16 @@ import { customerRecords, tagRecords } from './customers.js';
 import { customerId, orderId } from './ids.js';
 import { formatCents } from './money.js';
 import { OrderColumnSource, REFUND_AT_INGEST, REFUND_LATER } from './order-columns.js';
-import { planGeneration, type GenerateOptions } from './plan.js';
+import { planGeneration, type GenerateOptions, type GenPlan } from './plan.js';
 import { GeneratedOrder, REFUNDED_LATER, type GenOrderLine, type GenOrderRecord, type GenRecord, type GenRefundRecord } from './records.js';
 import { ShanghaiTsFormatter } from './time-format.js';
 
-export function* generate(opts: GenerateOptions): Generator<GenRecord, void, undefined> {
-  const plan = planGeneration(opts);
+/** Validates the options now (throws RangeError), then yields lazily. */
+export function generate(opts: GenerateOptions): Generator<GenRecord, void, undefined> {
+  return generateFromPlan(planGeneration(opts));
+}
+
+export function* generateFromPlan(plan: GenPlan): Generator<GenRecord, void, undefined> {
   yield* customerRecords(plan.profiles);
 
   const { skuNames, categoryNames, shopNames } = plan.catalog;

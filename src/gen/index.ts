@@ -1,5 +1,5 @@
 /** Synthetic data generator and file writers (public surface of src/gen). */
-export { generate } from './generate.js';
+export { generate, generateFromPlan } from './generate.js';
 export {
   generateOrderColumns,
   OrderColumnSource,

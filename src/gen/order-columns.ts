@@ -48,9 +48,12 @@ const GIFT_U32 = GIFT_LINE_RATE * TWO_POW_32;
 const NO_REFUNDS = new Uint32Array(0);
 
 /**
- * One batch of order lines, all columns `length` long. Lines of one order are
- * adjacent and never split across batches; orders are numbered 0.. in time
- * order. The arrays are reused: copy what you keep before the next batch.
+ * One batch of order lines, all columns `length` long (the arrays themselves
+ * may be longer). Lines of one order are adjacent and never split across
+ * batches; orders are numbered 0.. in time order. A batch never spans two
+ * days: the refund events due at the end of a day come with that day's last
+ * batch, to be applied after its orders. The arrays are reused: copy what
+ * you keep before asking for the next batch.
  */
 export interface OrderColumnBatch {
   length: number;

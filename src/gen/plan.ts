@@ -9,7 +9,7 @@ import { CustomerActivity } from './customer-activity.js';
 import { CustomerProfiles } from './customers.js';
 import { createRng } from './random.js';
 import { dailyOrderCounts } from './seasonality.js';
-import { parseDay } from './time-format.js';
+import { daysFromCivil, formatDay, parseDay } from './time-format.js';
 
 export interface GenerateOptions {
   /** number of orders (integer >= 0) */
@@ -26,6 +26,9 @@ export interface GenerateOptions {
 
 export const DEFAULT_START = '2025-12-01';
 export const DEFAULT_END = '2026-11-30';
+/** 1970-01-02 .. 2105-12-31: every second of the range fits in a Uint32 */
+const MIN_DAY = daysFromCivil(1970, 1, 2);
+const MAX_DAY = daysFromCivil(2105, 12, 31);
 
 export interface GenPlan {
   orders: number;
@@ -69,6 +72,10 @@ export function planGeneration(opts: GenerateOptions): GenPlan {
   const firstDay = checkDay('start', o.start);
   const lastDay = checkDay('end', o.end);
   if (lastDay < firstDay) throw new RangeError(`gen: end ${o.end} is before start ${o.start}`);
+  // timestamps are kept as unsigned 32-bit epoch seconds in the columnar path
+  if (firstDay < MIN_DAY || lastDay > MAX_DAY) {
+    throw new RangeError(`gen: dates must lie between ${formatDay(MIN_DAY)} and ${formatDay(MAX_DAY)}`);
+  }
   const numDays = lastDay - firstDay + 1;
   const catalog = new Catalog(skuCountFor(o.orders), createRng(o.seed, 'catalog'));
   const activity = new CustomerActivity(o.customers, createRng(o.seed, 'customer-permutation').nextU32());
