@@ -119,7 +119,7 @@ export class Engine {
 
   /** Appends records that already passed `validateRecord`, all or nothing. */
   async appendValid(records: readonly EngineRecord[]): Promise<{ applied: number }> {
-    const { applied, refused } = await this.appendValidPrefix(records);
+    const { applied, refused } = await this.appendChecked(records, false);
     if (refused) throw relocate(refused.error, refused.index);
     return { applied };
   }
@@ -130,13 +130,17 @@ export class Engine {
    * refused record, if any. Checked and applied in one step of the append
    * chain, so no other append can slip in between.
    */
-  async appendValidPrefix(records: readonly EngineRecord[]): Promise<{ applied: number; refused?: { index: number; error: ShandianError } }> {
+  appendValidPrefix(records: readonly EngineRecord[]): Promise<{ applied: number; refused?: { index: number; error: ShandianError } }> {
+    return this.appendChecked(records, true);
+  }
+
+  private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean): Promise<{ applied: number; refused?: { index: number; error: ShandianError } }> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
     const run = this.appending.then(() => {
       this.assertOpen();
       const refused = this.store.check(records);
-      const good = refused ? records.slice(0, refused.index) : records;
+      const good = !refused ? records : keepPrefix ? records.slice(0, refused.index) : [];
       if (good.length) {
         this.log?.append(good);
         this.store.apply(good);
