@@ -13,6 +13,9 @@ import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment } from '../plan/planner.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { parseSegment, type ParseLimits } from '../query/parse-segment.js';
+import { readManifest, type Manifest } from '../snapshot/manifest.js';
+import { loadSnapshot } from '../snapshot/read-snapshot.js';
+import { writeSnapshot } from '../snapshot/write-snapshot.js';
 import { Store } from '../store/store.js';
 import type { EngineOptions, QueryOptions } from './engine-options.js';
 import { toExplainNode, type ExplainNode } from './explain-node.js';
@@ -74,8 +77,8 @@ export class Engine {
         new Store(meta.shards); // validates the count before anything is written
         writeMeta(dir, meta);
       }
-      const store = new Store(meta.shards);
-      const { log, report } = AppendLog.open(dir, options.durability ?? 'fsync', (records) => store.apply(records));
+      const { store, nextLogSegment } = loadLatest(dir, meta.shards);
+      const { log, report } = AppendLog.open(dir, options.durability ?? 'fsync', (records) => store.apply(records), { fromSegment: nextLogSegment });
       return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
     } catch (e) {
       lock.release();
@@ -88,8 +91,8 @@ export class Engine {
     if (!meta) {
       throw new ShandianError('E_BAD_ARGS', `no shandian store at ${dir}`, { file: dir }, 'create one with shandian ingest --data DIR FILE...');
     }
-    const store = new Store(meta.shards);
-    const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true });
+    const { store, nextLogSegment } = loadLatest(dir, meta.shards);
+    const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true, fromSegment: nextLogSegment });
     const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
     engine.readOnly = true;
     return engine;
@@ -231,9 +234,31 @@ export class Engine {
     return Object.keys(this.saved);
   }
 
+  /**
+   * Writes a snapshot of the whole store and drops the log it covers, so the
+   * next open loads columns instead of replaying records. Runs in the append
+   * chain: appends wait for it, queries do not.
+   */
+  async snapshot(): Promise<Manifest | undefined> {
+    this.assertOpen();
+    const run = this.appending.then(() => this.snapshotNow());
+    this.appending = run.catch(() => undefined);
+    return run;
+  }
+
+  private snapshotNow(): Manifest | undefined {
+    if (!this.log || this.dir === undefined) return undefined;
+    const next = this.log.startNewSegment();
+    const manifest = writeSnapshot(this.dir, this.store, next);
+    this.log.dropSegmentsBefore(next);
+    return manifest;
+  }
+
+  /** Closes the store; snapshots first when the log has grown past the policy's threshold. */
   async close(): Promise<void> {
     if (this.closed) return;
     await this.appending;
+    if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
     this.closed = true;
     this.log?.close();
     this.lock?.release();
@@ -242,6 +267,20 @@ export class Engine {
   private assertOpen(): void {
     if (this.closed) throw new ShandianError('E_CLOSED', 'the engine is closed', {}, 'open it again with Engine.open');
   }
+}
+
+/** Snapshot on close once the log after the last snapshot holds this much. */
+const SNAPSHOT_ON_CLOSE_BYTES = 4 * 1024 * 1024;
+
+/** The newest snapshot (if any) and the first log segment after it. */
+function loadLatest(dir: string, shards: number): { store: Store; nextLogSegment: number } {
+  const manifest = readManifest(dir);
+  if (!manifest) return { store: new Store(shards), nextLogSegment: 1 };
+  if (manifest.shards !== shards) {
+    throw new ShandianError('E_CORRUPT', `the snapshot has ${manifest.shards} shards, meta.json says ${shards}`, { file: dir },
+      'restore the store from a backup');
+  }
+  return { store: loadSnapshot(dir, manifest), nextLogSegment: manifest.nextLogSegment };
 }
 
 function relocate(e: unknown, index: number): unknown {

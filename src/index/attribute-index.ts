@@ -74,6 +74,11 @@ export class AttributeIndex {
     return Bitmap.orMany(parts);
   }
 
+  /** Every (customer, value) pair (snapshot). */
+  entries(): IterableIterator<[number, AttrValue]> {
+    return this.current.entries();
+  }
+
   valueOf(customer: number): AttrValue | undefined {
     return this.current.get(customer);
   }

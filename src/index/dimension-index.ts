@@ -10,6 +10,16 @@ export class DimensionIndex {
     p.add(row, ts);
   }
 
+  /** Number of value ids with a posting slot (some may be empty). */
+  get valueCount(): number {
+    return this.postings.length;
+  }
+
+  /** Installs a loaded posting (snapshot). */
+  setPosting(valueId: number, posting: TimePosting): void {
+    this.postings[valueId] = posting;
+  }
+
   posting(valueId: number): TimePosting | undefined {
     return this.postings[valueId];
   }

@@ -20,6 +20,19 @@ export class TagIndex {
     return (tagId === undefined ? undefined : this.bitmaps[tagId]) ?? TagIndex.EMPTY;
   }
 
+  /** Every tag id with its holders (snapshot). */
+  *entries(): IterableIterator<[number, Bitmap]> {
+    for (let id = 0; id < this.bitmaps.length; id++) {
+      const b = this.bitmaps[id];
+      if (b && !b.isEmpty) yield [id, b];
+    }
+  }
+
+  /** Installs a loaded bitmap (snapshot). */
+  set(tagId: number, bitmap: Bitmap): void {
+    this.bitmaps[tagId] = bitmap;
+  }
+
   get byteLength(): number {
     let n = 0;
     for (const b of this.bitmaps) n += b?.getSerializationSizeInBytes('portable') ?? 0;

@@ -21,10 +21,25 @@ export class TimePosting {
     return this.rows.length;
   }
 
+  /** A posting from rows already ordered by (ts, row) (loading a snapshot). */
+  static fromOrdered(rows: Uint32Array, rowTime: RowTime): TimePosting {
+    const p = new TimePosting();
+    p.rows.adopt(rows);
+    p.lastTs = rows.length ? rowTime(rows[rows.length - 1]!) : Number.NEGATIVE_INFINITY;
+    return p;
+  }
+
   add(row: number, ts: number): void {
     if (ts < this.lastTs) this.sorted = false;
     else this.lastTs = ts;
     this.rows.push(row);
+  }
+
+  /** Takes over another posting's rows and order (loading a snapshot into an existing slot). */
+  reset(from: TimePosting): void {
+    this.rows.adopt(from.rows.view());
+    this.lastTs = from.lastTs;
+    this.sorted = true;
   }
 
   /** Rows ordered by (ts, row). */

@@ -29,6 +29,8 @@ export interface ReplayReport {
  */
 export class AppendLog {
   private fd: number | undefined;
+  /** bytes of frames after the current snapshot: the snapshot policy reads it */
+  bytesSinceSnapshot = 0;
   private segment: number;
   private segmentBytes: number;
 
@@ -46,12 +48,13 @@ export class AppendLog {
     storeDir: string,
     durability: Durability,
     apply: (records: EngineRecord[]) => void,
-    { readOnly = false } = {},
+    { readOnly = false, fromSegment = 1 } = {},
   ): { log: AppendLog; report: ReplayReport } {
     const dir = path.join(storeDir, 'log');
     if (!readOnly) fs.mkdirSync(dir, { recursive: true });
     else if (!fs.existsSync(dir)) return { log: new AppendLog(dir, durability, 1, 0), report: { frames: 0, records: 0 } };
-    const segments = listSegments(dir);
+    // segments below fromSegment are covered by a snapshot
+    const segments = listSegments(dir).filter((n) => n >= fromSegment);
     const report: ReplayReport = { frames: 0, records: 0 };
     let lastBytes = 0;
     segments.forEach((seg, i) => {
@@ -72,8 +75,10 @@ export class AppendLog {
       }
       lastBytes = good;
     });
-    const current = segments.length ? segments[segments.length - 1]! : 1;
-    return { log: new AppendLog(dir, durability, current, lastBytes), report };
+    const current = segments.length ? segments[segments.length - 1]! : fromSegment;
+    const log = new AppendLog(dir, durability, current, lastBytes);
+    log.bytesSinceSnapshot = segments.reduce((n, seg) => n + fs.statSync(path.join(dir, segmentName(seg))).size, 0);
+    return { log, report };
   }
 
   append(records: readonly EngineRecord[]): void {
@@ -95,6 +100,26 @@ export class AppendLog {
         { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from this batch was applied; check the disk and retry');
     }
     this.segmentBytes += frame.length;
+    this.bytesSinceSnapshot += frame.length;
+  }
+
+  /**
+   * Closes the current segment so that a snapshot can cover exactly the
+   * segments before the returned number; later appends go to that segment.
+   */
+  startNewSegment(): number {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+    if (this.segmentBytes > 0 || fs.existsSync(this.currentFile())) this.segment++;
+    this.segmentBytes = 0;
+    return this.segment;
+  }
+
+  /** Removes segments a snapshot now covers. */
+  dropSegmentsBefore(segment: number): void {
+    for (const n of listSegments(this.dir)) if (n < segment) fs.rmSync(path.join(this.dir, segmentName(n)), { force: true });
+    this.bytesSinceSnapshot = this.segmentBytes;
+    fsyncDir(this.dir);
   }
 
   private roll(nextFrameBytes: number): void {

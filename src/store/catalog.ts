@@ -5,8 +5,8 @@ import { Dictionary } from './dictionary.js';
  * shares these ids, so a query resolves `sku="A"` once, not once per shard.
  */
 export class Catalog {
-  readonly skus = new Dictionary();
-  readonly categories = new Dictionary();
-  readonly shops = new Dictionary();
-  readonly tags = new Dictionary();
+  skus = new Dictionary();
+  categories = new Dictionary();
+  shops = new Dictionary();
+  tags = new Dictionary();
 }

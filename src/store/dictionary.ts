@@ -1,7 +1,29 @@
 /** Dictionary encoding: external strings <-> dense ids 0..size-1, in first-seen order. */
 export class Dictionary {
-  private readonly ids = new Map<string, number>();
-  private readonly values: string[] = [];
+  /** built lazily: a store opened from a snapshot only for queries never needs it */
+  private idMap: Map<string, number> | undefined = new Map();
+  private values: string[] = [];
+
+  /** A dictionary holding `values` with ids 0..n-1 (loading a snapshot). */
+  static fromValues(values: string[]): Dictionary {
+    const d = new Dictionary();
+    d.values = values;
+    d.idMap = undefined;
+    return d;
+  }
+
+  /** All values in id order (shared, do not modify). */
+  get all(): readonly string[] {
+    return this.values;
+  }
+
+  private get ids(): Map<string, number> {
+    if (!this.idMap) {
+      this.idMap = new Map();
+      for (let i = 0; i < this.values.length; i++) this.idMap.set(this.values[i]!, i);
+    }
+    return this.idMap;
+  }
 
   get size(): number {
     return this.values.length;

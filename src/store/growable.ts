@@ -28,9 +28,15 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array>
     this.data = bigger;
   }
 
-  /** Drop values past `length` (used to undo a batch that failed half way). */
+  /** Drop values past `length`. */
   truncate(length: number): void {
     this.length = Math.min(this.length, length);
+  }
+
+  /** Take `values` as the whole column (loading a snapshot); no copy. */
+  adopt(values: T): void {
+    this.data = values;
+    this.length = values.length;
   }
 
   /** A view of the live values (no copy). */

@@ -21,7 +21,7 @@ export interface EncodedLine {
  */
 export class Shard {
   /** external customer id <-> local dense id; the universe is 0..size-1 */
-  readonly customers = new Dictionary();
+  customers = new Dictionary();
 
   // Order columns, indexed by shard-local order ordinal.
   readonly orderCustomer = new U32Column();

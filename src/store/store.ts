@@ -11,8 +11,10 @@ import { Shard, type EncodedLine } from './shard.js';
 export class Store {
   readonly catalog = new Catalog();
   readonly shards: readonly Shard[];
-  /** order_id -> ordinal * shardCount + shard */
-  private readonly orders = new Map<string, number>();
+  /** order_id -> ordinal * shardCount + shard; built lazily after a snapshot load */
+  private orderMap: Map<string, number> | undefined = new Map();
+  /** order ids per shard in ordinal order, from a snapshot, read on first need */
+  private loadOrderIdsLater: (() => string[][]) | undefined;
 
   constructor(readonly shardCount: number) {
     if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
@@ -26,7 +28,34 @@ export class Store {
   }
 
   get orderCount(): number {
-    return this.orders.size;
+    return this.shards.reduce((n, s) => n + s.orderCount, 0);
+  }
+
+  private get orders(): Map<string, number> {
+    if (!this.orderMap) {
+      const map = new Map<string, number>();
+      this.loadOrderIdsLater!().forEach((ids, shard) => ids.forEach((id, ordinal) => map.set(id, ordinal * this.shardCount + shard)));
+      this.orderMap = map;
+      this.loadOrderIdsLater = undefined;
+    }
+    return this.orderMap;
+  }
+
+  /** Order ids per shard, in each shard's ordinal order (snapshot). */
+  orderIdsByShard(): string[][] {
+    if (this.loadOrderIdsLater) return this.loadOrderIdsLater();
+    const out = this.shards.map((s) => new Array<string>(s.orderCount));
+    for (const [id, at] of this.orders) out[at % this.shardCount]![Math.floor(at / this.shardCount)] = id;
+    return out;
+  }
+
+  /**
+   * Order ids from a snapshot, read only when an append or a new snapshot
+   * needs them: a store opened for queries never pays for them.
+   */
+  loadOrderIds(read: () => string[][]): void {
+    this.loadOrderIdsLater = read;
+    this.orderMap = undefined;
   }
 
   get lineCount(): number {

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { Bitmap } from '../index/bitmap.js';
+import { TimePosting } from '../index/time-posting.js';
+import { crc32c } from '../log/crc32c.js';
+import type { AttrValue } from '../model/records.js';
+import { Dictionary } from '../store/dictionary.js';
+import { Store } from '../store/store.js';
+import { corrupt, type Manifest } from './manifest.js';
+import { POSTING_DIMS } from './write-snapshot.js';
+
+/**
+ * Loads the snapshot a manifest names. Every file is checked against the
+ * manifest's length and CRC-32C before a byte of it is used, so a damaged
+ * snapshot is E_CORRUPT naming the file, never wrong answers. Columns and
+ * posting lists are adopted as loaded (no index is rebuilt); the order-id and
+ * customer lookup maps are built lazily, only if the store is appended to.
+ */
+export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
+  const dir = path.join(storeDir, 'snapshots', manifest.snapshot);
+  const files = new Map(manifest.files.map((f) => [f.name, f]));
+  const read = (name: string): Buffer => {
+    const file = path.join(dir, name);
+    const meta = files.get(name);
+    if (!meta) throw corrupt(file, 'the manifest does not list this snapshot file');
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
+    }
+    if (bytes.length !== meta.bytes) throw corrupt(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
+    if (crc32c(bytes) !== meta.crc32c) throw corrupt(file, 'snapshot file checksum mismatch');
+    return bytes;
+  };
+  const json = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T;
+  const arrow = (name: string): Table => tableFromIPC(read(name));
+
+  const store = new Store(manifest.shards);
+  const catalog = json<{ skus: string[]; categories: string[]; shops: string[]; tags: string[] }>('catalog.json');
+  store.catalog.skus = Dictionary.fromValues(catalog.skus);
+  store.catalog.categories = Dictionary.fromValues(catalog.categories);
+  store.catalog.shops = Dictionary.fromValues(catalog.shops);
+  store.catalog.tags = Dictionary.fromValues(catalog.tags);
+
+  store.shards.forEach((shard, i) => {
+    shard.customers = Dictionary.fromValues(json<string[]>(`shard-${i}-customers.json`));
+    const orders = arrow(`shard-${i}-orders.arrow`);
+    shard.orderCustomer.adopt(column(orders, 'customer') as Uint32Array);
+    shard.orderTs.adopt(column(orders, 'ts') as Float64Array);
+    shard.orderShop.adopt(column(orders, 'shop') as Uint32Array);
+    shard.orderAlive.adopt(column(orders, 'alive') as Uint8Array);
+    const lines = arrow(`shard-${i}-lines.arrow`);
+    shard.lineOrder.adopt(column(lines, 'order') as Uint32Array);
+    shard.lineSku.adopt(column(lines, 'sku') as Uint32Array);
+    shard.lineCategory.adopt(column(lines, 'category') as Uint32Array);
+    shard.lineQuantity.adopt(column(lines, 'quantity') as Uint32Array);
+    shard.lineAmount.adopt(column(lines, 'amount') as Float64Array);
+
+    const rows = column(arrow(`shard-${i}-postings.arrow`), 'rows') as Uint32Array;
+    const index = arrow(`shard-${i}-posting-index.arrow`);
+    const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
+    let at = 0;
+    for (let k = 0; k < dims.length; k++) {
+      // copy: postings grow independently of each other after the load
+      const slice = rows.slice(at, at + counts[k]!);
+      at += counts[k]!;
+      const posting = TimePosting.fromOrdered(slice, shard.rowTime);
+      const dim = dims[k]!;
+      if (dim === POSTING_DIMS.length) shard.allLines.reset(posting);
+      else shard[POSTING_DIMS[dim]!].setPosting(values[k]!, posting);
+    }
+
+    const tags = read(`shard-${i}-tags.bin`);
+    for (let off = 0; off < tags.length; ) {
+      const tagId = tags.readUInt32LE(off), len = tags.readUInt32LE(off + 4);
+      shard.tags.set(tagId, Bitmap.deserialize(tags.subarray(off + 8, off + 8 + len), 'portable'));
+      off += 8 + len;
+    }
+    const attrs = json<Record<string, [number, AttrValue][]>>(`shard-${i}-attrs.json`);
+    for (const [name, pairs] of Object.entries(attrs)) for (const [c, v] of pairs) shard.setAttribute(c, name, v);
+  });
+  store.loadOrderIds(() => store.shards.map((_, i) => json<string[]>(`shard-${i}-order-ids.json`)));
+  return store;
+}
+
+/** A column as one typed array (copied out of the file buffer, so it can grow). */
+function column(table: Table, name: string): ArrayLike<number> {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`snapshot table lacks column ${name}`);
+  return vector.toArray().slice();
+}

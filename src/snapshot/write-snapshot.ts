@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeTable, tableToIPC } from 'apache-arrow';
+import { crc32c } from '../log/crc32c.js';
+import type { Store } from '../store/store.js';
+import type { Shard } from '../store/shard.js';
+import { fsyncDir, writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
+
+/** Dimension order of posting lists in a snapshot. */
+export const POSTING_DIMS = ['bySku', 'byCategory', 'byShop'] as const;
+
+/**
+ * Writes the whole store as a new snapshot directory (Arrow IPC columns,
+ * roaring portable bitmaps, JSON dictionaries), fsyncs every file, then makes
+ * it current by renaming a new MANIFEST into place. Older snapshots are
+ * removed only after that rename. The caller rolls the log first, so the
+ * snapshot covers exactly the segments below `nextLogSegment`.
+ */
+export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: number): Manifest {
+  const name = `${Date.now().toString(36)}-${process.pid}`;
+  const root = path.join(storeDir, 'snapshots');
+  const dir = path.join(root, name);
+  fs.mkdirSync(dir, { recursive: true });
+  const files: SnapshotFile[] = [];
+  const put = (file: string, bytes: Uint8Array) => {
+    const fd = fs.openSync(path.join(dir, file), 'w');
+    try {
+      let written = 0;
+      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    files.push({ name: file, bytes: bytes.length, crc32c: crc32c(bytes) });
+  };
+  const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
+
+  const { catalog } = store;
+  put('catalog.json', json({ skus: catalog.skus.all, categories: catalog.categories.all, shops: catalog.shops.all, tags: catalog.tags.all }));
+  const orderIds = store.orderIdsByShard();
+  store.shards.forEach((shard, i) => {
+    put(`shard-${i}-customers.json`, json(shard.customers.all));
+    put(`shard-${i}-order-ids.json`, json(orderIds[i]));
+    put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
+      customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
+    }), 'file'));
+    put(`shard-${i}-lines.arrow`, tableToIPC(makeTable({
+      order: shard.lineOrder.view(), sku: shard.lineSku.view(), category: shard.lineCategory.view(),
+      quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
+    }), 'file'));
+    const postings = postingColumns(shard);
+    put(`shard-${i}-postings.arrow`, tableToIPC(makeTable({ rows: postings.rows }), 'file'));
+    put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
+    put(`shard-${i}-tags.bin`, tagBitmaps(shard));
+    const attrs: Record<string, [number, string | number][]> = {};
+    for (const [attr, index] of shard.attributes) attrs[attr] = [...index.entries()];
+    put(`shard-${i}-attrs.json`, json(attrs));
+  });
+  fsyncDir(dir);
+  fsyncDir(root);
+
+  const manifest: Manifest = {
+    format: 1,
+    snapshot: name,
+    nextLogSegment,
+    shards: store.shardCount,
+    records: { customers: store.customerCount, orders: store.orderCount, lines: store.lineCount },
+    files,
+    createdAt: new Date().toISOString(),
+  };
+  writeManifest(storeDir, manifest);
+  for (const old of fs.readdirSync(root)) {
+    if (old !== name) fs.rmSync(path.join(root, old), { recursive: true, force: true });
+  }
+  return manifest;
+}
+
+/** All postings of a shard as one rows column plus (dim, value, count) runs. */
+function postingColumns(shard: Shard) {
+  const dims: number[] = [], values: number[] = [], counts: number[] = [];
+  const parts: Uint32Array[] = [];
+  let total = 0;
+  POSTING_DIMS.forEach((dimName, dim) => {
+    const index = shard[dimName];
+    for (let value = 0; value < index.valueCount; value++) {
+      const p = index.posting(value);
+      if (!p || p.size === 0) continue;
+      const rows = p.ordered(shard.rowTime);
+      parts.push(rows);
+      dims.push(dim);
+      values.push(value);
+      counts.push(rows.length);
+      total += rows.length;
+    }
+  });
+  // the all-lines posting is dim 3
+  const all = shard.allLines.ordered(shard.rowTime);
+  parts.push(all);
+  dims.push(POSTING_DIMS.length);
+  values.push(0);
+  counts.push(all.length);
+  total += all.length;
+  const rows = new Uint32Array(total);
+  let at = 0;
+  for (const p of parts) {
+    rows.set(p, at);
+    at += p.length;
+  }
+  return { rows, dim: Uint8Array.from(dims), value: Uint32Array.from(values), count: Uint32Array.from(counts) };
+}
+
+/** `[tag id u32][byte length u32][roaring portable bytes]` repeated. */
+function tagBitmaps(shard: Shard): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (const [tagId, bitmap] of shard.tags.entries()) {
+    const body = bitmap.serialize('portable');
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(tagId, 0);
+    head.writeUInt32LE(body.length, 4);
+    parts.push(head, body);
+  }
+  return Buffer.concat(parts);
+}
