@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+import { compactCommand, COMPACT_HELP } from './commands/compact.js';
 import { explainCommand, EXPLAIN_HELP } from './commands/explain.js';
 import { genCommand, GEN_HELP } from './commands/gen.js';
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js';
 import { queryCommand, QUERY_HELP } from './commands/query.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
+import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { badArgs, EXIT_OK, reportError } from './cli-error.js';
 import type { CliIo } from './io.js';
 
@@ -13,6 +15,8 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   explain: { run: explainCommand, help: EXPLAIN_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
   gen: { run: genCommand, help: GEN_HELP },
+  compact: { run: compactCommand, help: COMPACT_HELP },
+  verify: { run: verifyCommand, help: VERIFY_HELP },
 };
 
 export const MAIN_HELP = `shandian: exact customer segments over orders, tags and attributes, in milliseconds.
@@ -25,6 +29,8 @@ Commands:
   query    run an XML segment query; print a count, ids or NDJSON
   explain  run a query and print its plan with estimated and actual sizes and times
   save     save a segment under a name for <ref segment="..."/>
+  compact  write a snapshot and drop the log it covers (fast reopen)
+  verify   check every store file's checksums without changing anything
 
 Quick start:
   shandian gen --out orders.ndjson --orders 100000 --seed 7

@@ -229,6 +229,11 @@ export class Engine {
     }
   }
 
+  /** Reads what opening left for later (the order-id directory), so every store file has been checked. */
+  verifyAll(): void {
+    this.store.orderIdsByShard();
+  }
+
   /** Names of saved segments. */
   savedSegments(): string[] {
     return Object.keys(this.saved);
