@@ -11,7 +11,7 @@ const built = fs.existsSync(path.join(here, '../../dist/src/index.js'));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-crash-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the writer until killed with SIGKILL after `ms`; returns what it reported. */
+/** Runs the writer until killed with SIGKILL `ms` after its first batch started; returns what it reported. */
 function runAndKill(seed: number, ms: number): Promise<{ started: Map<number, number>; acked: Map<number, number> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(here, 'crash-writer.mjs'), dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -24,12 +24,15 @@ function runAndKill(seed: number, ms: number): Promise<{ started: Map<number, nu
         const [kind, batch, size] = out.slice(0, nl).split(' ');
         out = out.slice(nl + 1);
         (kind === 'ack' ? acked : started).set(Number(batch), Number(size));
+        timer ??= setTimeout(() => child.kill('SIGKILL'), ms);
       }
     });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000); // never hang the suite
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
       if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (${code}): ${err}`));
       else resolve({ started, acked });
     });
@@ -40,7 +43,7 @@ describe.runIf(built)('kill -9 of a writer', () => {
   it('loses no acknowledged batch, invents none, applies each batch whole, and reopens without help (12 trials)', async () => {
     const known = new Map<number, number>(); // batch -> size, for every batch that ever became durable
     for (let trial = 0; trial < 12; trial++) {
-      const { started, acked } = await runAndKill(trial + 1, 300 + ((trial * 137) % 500));
+      const { started, acked } = await runAndKill(trial + 1, (trial * 37) % 250);
       const engine = await Engine.open({ dir });
       try {
         const batches = engine.size.customers; // one customer per batch, batches numbered densely
