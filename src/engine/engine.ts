@@ -19,6 +19,7 @@ import { writeSnapshot } from '../snapshot/write-snapshot.js';
 import { Store } from '../store/store.js';
 import type { EngineOptions, QueryOptions } from './engine-options.js';
 import { toExplainNode, type ExplainNode } from './explain-node.js';
+import { CommitQueue, type CommitResult } from './commit-queue.js';
 import { Segment } from './segment.js';
 import { storeStats } from './store-stats.js';
 
@@ -39,8 +40,8 @@ export interface ExplainResult {
 export class Engine {
   private closed = false;
   private readOnly = false;
-  /** tail of the append chain: appends run one at a time, in call order */
-  private appending: Promise<unknown> = Promise.resolve();
+  /** appends and snapshots, in call order, with group commit */
+  private readonly commits: CommitQueue;
 
   private constructor(
     private readonly store: Store,
@@ -52,7 +53,9 @@ export class Engine {
     private readonly saved: Record<string, string>,
     /** what the last open replayed (frames, records, a torn tail cut off) */
     readonly recovery: ReplayReport | undefined,
-  ) {}
+  ) {
+    this.commits = new CommitQueue(store, log);
+  }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     if (options.tz !== undefined && !isValidTimeZone(options.tz)) {
@@ -137,21 +140,10 @@ export class Engine {
     return this.appendChecked(records, true);
   }
 
-  private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean): Promise<{ applied: number; refused?: { index: number; error: ShandianError } }> {
+  private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
-    const run = this.appending.then(() => {
-      this.assertOpen();
-      const refused = this.store.check(records);
-      const good = !refused ? records : keepPrefix ? records.slice(0, refused.index) : [];
-      if (good.length) {
-        this.log?.append(good);
-        this.store.apply(good);
-      }
-      return { applied: good.length, refused };
-    });
-    this.appending = run.catch(() => undefined);
-    return run;
+    return this.commits.append(records, keepPrefix);
   }
 
   async query(xml: string, options: QueryOptions = {}): Promise<Segment> {
@@ -246,9 +238,7 @@ export class Engine {
    */
   async snapshot(): Promise<Manifest | undefined> {
     this.assertOpen();
-    const run = this.appending.then(() => this.snapshotNow());
-    this.appending = run.catch(() => undefined);
-    return run;
+    return this.commits.exclusive(() => this.snapshotNow());
   }
 
   private snapshotNow(): Manifest | undefined {
@@ -262,9 +252,9 @@ export class Engine {
   /** Closes the store; snapshots first when the log has grown past the policy's threshold. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.appending;
+    this.closed = true; // refuse new work; what is queued still completes
+    await this.commits.drain();
     if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
-    this.closed = true;
     this.log?.close();
     this.lock?.release();
   }

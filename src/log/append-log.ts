@@ -14,6 +14,18 @@ const SEGMENT_NAME = /^(\d{8})\.log$/;
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true });
 
+/** The two file operations an append performs, as a seam for fault injection. */
+export interface LogFiles {
+  write(fd: number, bytes: Uint8Array, offset: number, length: number): Promise<number>;
+  datasync(fd: number): Promise<void>;
+}
+
+const nodeFiles: LogFiles = {
+  write: (fd, bytes, offset, length) =>
+    new Promise((resolve, reject) => fs.write(fd, bytes, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))),
+  datasync: (fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
+};
+
 export interface ReplayReport {
   frames: number;
   records: number;
@@ -33,6 +45,9 @@ export class AppendLog {
   bytesSinceSnapshot = 0;
   private segment: number;
   private segmentBytes: number;
+
+  /** the file layer; tests swap it to inject ENOSPC or EIO */
+  files: LogFiles = nodeFiles;
 
   private constructor(private readonly dir: string, private readonly durability: Durability, segment: number, bytes: number) {
     this.segment = segment;
@@ -81,26 +96,33 @@ export class AppendLog {
     return { log, report };
   }
 
-  append(records: readonly EngineRecord[]): void {
-    if (records.length === 0) return;
-    const frame = encodeFrame(packr.pack(records));
-    if (this.fd === undefined || this.segmentBytes + frame.length > SEGMENT_BYTES) this.roll(frame.length);
-    let written = 0;
+  /**
+   * Writes one frame per batch in a single write and a single fdatasync
+   * (group commit). Resolves once every frame is durable (with durability
+   * 'fsync'). On a write or sync error the partial frames are cut off again
+   * and E_IO is thrown: none of the batches count.
+   */
+  async appendBatches(batches: readonly (readonly EngineRecord[])[]): Promise<void> {
+    const frames = batches.filter((b) => b.length > 0).map((b) => encodeFrame(packr.pack(b)));
+    if (frames.length === 0) return;
+    const bytes = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
+    if (this.fd === undefined || this.segmentBytes + bytes.length > SEGMENT_BYTES) this.roll(bytes.length);
+    const fd = this.fd!;
     try {
-      while (written < frame.length) written += fs.writeSync(this.fd!, frame, written, frame.length - written);
-      if (this.durability === 'fsync') fs.fdatasyncSync(this.fd!);
+      let written = 0;
+      while (written < bytes.length) written += await this.files.write(fd, bytes, written, bytes.length - written);
+      if (this.durability === 'fsync') await this.files.datasync(fd);
     } catch (e) {
-      // Cut the partial frame off so the next append does not land after garbage.
       try {
-        fs.ftruncateSync(this.fd!, this.segmentBytes);
+        fs.ftruncateSync(fd, this.segmentBytes); // the next append must not land after garbage
       } catch {
         /* the original error says more */
       }
       throw new ShandianError('E_IO', `writing the log failed: ${(e as Error).message}`,
-        { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from this batch was applied; check the disk and retry');
+        { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from these records was applied; check the disk and retry');
     }
-    this.segmentBytes += frame.length;
-    this.bytesSinceSnapshot += frame.length;
+    this.segmentBytes += bytes.length;
+    this.bytesSinceSnapshot += bytes.length;
   }
 
   /**

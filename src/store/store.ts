@@ -64,21 +64,23 @@ export class Store {
 
   /**
    * Checks a batch against the store and against itself (a duplicate or a
-   * refund may refer to an order earlier in the same batch). Returns the
+   * refund may refer to an order earlier in the same batch, or to one in
+   * `acceptedBefore`: batches of the same commit group). Returns the
    * first record the store would refuse, or undefined when all are fine.
    * Nothing is applied here.
    */
-  check(records: readonly EngineRecord[]): { index: number; error: ShandianError } | undefined {
+  check(records: readonly EngineRecord[], acceptedBefore: ReadonlySet<string> = new Set()): { index: number; error: ShandianError } | undefined {
+    const known = (id: string) => this.orders.has(id) || acceptedBefore.has(id) || newOrders.has(id);
     const newOrders = new Set<string>();
     for (let index = 0; index < records.length; index++) {
       const r = records[index]!;
       if (r.type === 'order') {
-        if (this.orders.has(r.orderId) || newOrders.has(r.orderId)) {
+        if (known(r.orderId)) {
           return { index, error: new ShandianError('E_BAD_RECORD', `duplicate order_id ${JSON.stringify(r.orderId)}`, {},
             'order ids are unique per merchant; a refund is sent as {"type":"refund","order_id":...}') };
         }
         newOrders.add(r.orderId);
-      } else if (r.type === 'refund' && !this.orders.has(r.orderId) && !newOrders.has(r.orderId)) {
+      } else if (r.type === 'refund' && !known(r.orderId)) {
         return { index, error: new ShandianError('E_BAD_RECORD', `refund of unknown order_id ${JSON.stringify(r.orderId)}`, {},
           'ingest the order before its refund') };
       }

@@ -192,3 +192,40 @@ describe('Engine time zones and ref positions', () => {
     await engine.close();
   });
 });
+
+describe('Engine group commit and write errors', () => {
+  it('commits concurrent appends together, in call order, each all or nothing', async () => {
+    const dir = tmp();
+    const engine = await Engine.open({ dir, shards: 2 });
+    const results = await Promise.allSettled([
+      engine.append(order('G1', 'g1', '2026-11-01T00:00:00Z', 'A')),
+      engine.append([order('G2', 'g2', '2026-11-01T00:00:00Z', 'A'), { type: 'refund', order_id: 'G1' }]), // refund of G1, same group
+      engine.append(order('G1', 'g3', '2026-11-01T00:00:00Z', 'A')), // duplicate of the first: refused
+      engine.append(order('G4', 'g4', '2026-11-01T00:00:00Z', 'A')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(await ids(engine, '<segment><bought sku="A"/></segment>')).toEqual(['g2', 'g4']);
+    await engine.close();
+    const again = await Engine.open({ dir });
+    expect(await ids(again, '<segment><bought sku="A"/></segment>')).toEqual(['g2', 'g4']);
+    expect(again.size.customers).toBe(3);
+    await again.close();
+  });
+
+  it('an ENOSPC while logging rejects with E_IO, applies nothing, and the engine goes on', async () => {
+    const dir = tmp();
+    const engine = await Engine.open({ dir });
+    await engine.append(order('W1', 'w1', '2026-11-01T00:00:00Z', 'A'));
+    const log = (engine as unknown as { log: { files: { write: unknown; datasync: unknown } } }).log;
+    const real = log.files;
+    log.files = { ...real, datasync: async () => { throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }); } };
+    await expect(engine.append(order('W2', 'w2', '2026-11-01T00:00:00Z', 'A'))).rejects.toMatchObject({ code: 'E_IO' });
+    expect(await ids(engine, '<segment><not><tag name="none"/></not></segment>')).toEqual(['w1']);
+    log.files = real;
+    await engine.append(order('W2', 'w2', '2026-11-01T00:00:00Z', 'A')); // not a duplicate: the failed one never counted
+    await engine.close();
+    const again = await Engine.open({ dir });
+    expect(await ids(again, '<segment><bought sku="A"/></segment>')).toEqual(['w1', 'w2']);
+    await again.close();
+  });
+});

@@ -19,9 +19,9 @@ const batch = (i: number): EngineRecord[] => [
   { type: 'customer', customerId: `c${i}`, attrs: { city: '厦门', n: i, gone: null } },
 ];
 
-function writeBatches(dir: string, n: number): void {
+async function writeBatches(dir: string, n: number): Promise<void> {
   const { log } = AppendLog.open(dir, 'fsync', () => {});
-  for (let i = 0; i < n; i++) log.append(batch(i));
+  for (let i = 0; i < n; i++) await log.appendBatches([batch(i)]);
   log.close();
 }
 
@@ -35,18 +35,18 @@ function replay(dir: string) {
 const logFile = (dir: string) => path.join(dir, 'log', '00000001.log');
 
 describe('AppendLog', () => {
-  it('replays every batch in order, exactly', () => {
+  it('replays every batch in order, exactly', async () => {
     const dir = tmp();
-    writeBatches(dir, 5);
+    await writeBatches(dir, 5);
     const { seen, report } = replay(dir);
     expect(seen).toEqual([0, 1, 2, 3, 4].map(batch));
     expect(report).toMatchObject({ frames: 5, records: 10 });
     expect(report.tornTail).toBeUndefined();
   });
 
-  it('drops a torn tail at every cut point and keeps the complete frames', () => {
+  it('drops a torn tail at every cut point and keeps the complete frames', async () => {
     const dir = tmp();
-    writeBatches(dir, 3);
+    await writeBatches(dir, 3);
     const full = fs.readFileSync(logFile(dir));
     const { seen: all } = replay(dir);
     // frame boundaries
@@ -68,9 +68,9 @@ describe('AppendLog', () => {
     }
   });
 
-  it('refuses a flipped bit anywhere in a closed log with E_CORRUPT naming file and offset', () => {
+  it('refuses a flipped bit anywhere in a closed log with E_CORRUPT naming file and offset', async () => {
     const dir = tmp();
-    writeBatches(dir, 3);
+    await writeBatches(dir, 3);
     const full = fs.readFileSync(logFile(dir));
     const { seen: all } = replay(dir);
     for (let i = 0; i < full.length; i++) {
@@ -90,18 +90,18 @@ describe('AppendLog', () => {
     }
   });
 
-  it('appends after a reopen', () => {
+  it('appends after a reopen', async () => {
     const dir = tmp();
-    writeBatches(dir, 2);
+    await writeBatches(dir, 2);
     const { log } = AppendLog.open(dir, 'fsync', () => {});
-    log.append(batch(9));
+    await log.appendBatches([batch(9)]);
     log.close();
     expect(replay(dir).seen).toEqual([batch(0), batch(1), batch(9)]);
   });
 
-  it('read-only replay leaves a torn tail in place', () => {
+  it('read-only replay leaves a torn tail in place', async () => {
     const dir = tmp();
-    writeBatches(dir, 2);
+    await writeBatches(dir, 2);
     const full = fs.readFileSync(logFile(dir));
     fs.writeFileSync(logFile(dir), full.subarray(0, full.length - 3));
     const seen: EngineRecord[][] = [];
@@ -110,4 +110,37 @@ describe('AppendLog', () => {
     expect(report.tornTail).toBeDefined();
     expect(fs.statSync(logFile(dir)).size).toBe(full.length - 3);
   });
+
+  it('writes a group of batches as one frame each, in one write', async () => {
+    const dir = tmp();
+    const { log } = AppendLog.open(dir, 'fsync', () => {});
+    await log.appendBatches([batch(1), [], batch(2), batch(3)]);
+    log.close();
+    const { seen, report } = replay(dir);
+    expect(seen).toEqual([batch(1), batch(2), batch(3)]);
+    expect(report.frames).toBe(3);
+  });
+
+  for (const code of ['ENOSPC', 'EIO']) {
+    for (const failing of ['write', 'datasync'] as const) {
+      it(`a ${code} during ${failing} is E_IO, leaves no partial frame, and the log goes on`, async () => {
+        const dir = tmp();
+        const { log } = AppendLog.open(dir, 'fsync', () => {});
+        await log.appendBatches([batch(1)]);
+        const real = log.files;
+        log.files = {
+          ...real,
+          [failing]: async (...args: Parameters<typeof real.write>) => {
+            if (failing === 'write') await real.write(args[0], args[1], args[2], Math.max(1, args[3] >> 1)); // a short write first
+            throw Object.assign(new Error(`${code}: injected`), { code });
+          },
+        };
+        await expect(log.appendBatches([batch(2), batch(3)])).rejects.toMatchObject({ code: 'E_IO' });
+        log.files = real;
+        await log.appendBatches([batch(4)]);
+        log.close();
+        expect(replay(dir).seen).toEqual([batch(1), batch(4)]);
+      });
+    }
+  }
 });

@@ -1,0 +1,108 @@
+import type { AppendLog } from '../log/append-log.js';
+import type { ShandianError } from '../model/errors.js';
+import type { EngineRecord } from '../model/records.js';
+import type { Store } from '../store/store.js';
+
+export interface CommitResult {
+  applied: number;
+  /** the first record the store refused, if any */
+  refused?: { index: number; error: ShandianError };
+}
+
+interface AppendRequest {
+  kind: 'append';
+  records: readonly EngineRecord[];
+  /** apply the accepted prefix (file ingest) instead of all or nothing */
+  keepPrefix: boolean;
+  resolve(result: CommitResult): void;
+  reject(error: unknown): void;
+}
+
+interface ExclusiveRequest {
+  kind: 'exclusive';
+  run(): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * Group commit. Appends that arrive while a write is in flight wait in a
+ * queue; the next round checks them in order (each sees the orders accepted
+ * before it), writes all of their frames with one write and one fdatasync,
+ * then applies them to the store in order and resolves them. A batch becomes
+ * visible to queries only after it is durable, and a query started after
+ * `append` resolved always sees it. Exclusive work (snapshots) runs between
+ * rounds.
+ */
+export class CommitQueue {
+  private readonly pending: (AppendRequest | ExclusiveRequest)[] = [];
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly store: Store, private readonly log: AppendLog | undefined) {}
+
+  append(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ kind: 'append', records, keepPrefix, resolve, reject });
+      this.kick();
+    });
+  }
+
+  exclusive<T>(run: () => T): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject });
+      this.kick();
+    });
+  }
+
+  /** Resolves when everything queued so far has been handled. */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private kick(): void {
+    this.running ??= this.loop().finally(() => (this.running = undefined));
+  }
+
+  private async loop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const head = this.pending[0]!;
+      if (head.kind === 'exclusive') {
+        this.pending.shift();
+        try {
+          head.resolve(head.run());
+        } catch (e) {
+          head.reject(e);
+        }
+        continue;
+      }
+      // take the run of appends up to the next exclusive request
+      const end = this.pending.findIndex((r) => r.kind === 'exclusive');
+      const group = this.pending.splice(0, end < 0 ? this.pending.length : end) as AppendRequest[];
+      await this.commit(group);
+    }
+  }
+
+  private async commit(group: AppendRequest[]): Promise<void> {
+    const accepted: { request: AppendRequest; good: readonly EngineRecord[]; result: CommitResult }[] = [];
+    const newOrders = new Set<string>();
+    for (const request of group) {
+      const refused = this.store.check(request.records, newOrders);
+      const good = !refused ? request.records : request.keepPrefix ? request.records.slice(0, refused.index) : [];
+      for (const r of good) if (r.type === 'order') newOrders.add(r.orderId);
+      const result: CommitResult = { applied: good.length, refused };
+      if (good.length === 0) request.resolve(result);
+      else accepted.push({ request, good, result });
+    }
+    if (accepted.length === 0) return;
+    try {
+      await this.log?.appendBatches(accepted.map((a) => a.good));
+    } catch (e) {
+      for (const a of accepted) a.request.reject(e);
+      return;
+    }
+    for (const a of accepted) {
+      this.store.apply(a.good);
+      a.request.resolve(a.result);
+    }
+  }
+}
