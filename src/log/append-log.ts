@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Packr } from 'msgpackr';
 import { ShandianError } from '../model/errors.js';
 import type { EngineRecord } from '../model/records.js';
+import { fsyncDir } from './checked-json.js';
 import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
 
 export type Durability = 'fsync' | 'none';
@@ -234,17 +235,4 @@ function isAllZero(buf: Buffer, from: number, to: number): boolean {
 function corrupt(file: string, offset: number, reason: string): ShandianError {
   return new ShandianError('E_CORRUPT', reason, { file, offset },
     'the store was damaged outside shandian; restore it from a backup (nothing was read past this point)');
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = fs.openSync(dir, 'r');
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  } catch {
-    /* some filesystems refuse fsync on directories; the data files are synced */
-  }
 }

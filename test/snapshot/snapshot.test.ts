@@ -101,3 +101,31 @@ describe('snapshots', () => {
     expect(refused).toBeGreaterThan(files.length);
   });
 });
+
+describe('small store files', () => {
+  it('a flipped byte in meta.json or segments.json is E_CORRUPT, never a different answer', async () => {
+    const dir = tmp();
+    const engine = await Engine.open({ dir, shards: 3 });
+    await engine.append({ type: 'tag', customer_id: 'c1', tag: 'vip', op: 'add' });
+    await engine.save('vips', '<segment><tag name="vip"/></segment>');
+    await engine.close();
+    for (const name of ['meta.json', 'segments.json']) {
+      const file = path.join(dir, name);
+      const original = fs.readFileSync(file);
+      for (let pos = 0; pos < original.length; pos++) {
+        const bad = Buffer.from(original);
+        bad[pos]! ^= 0x01;
+        fs.writeFileSync(file, bad);
+        try {
+          const e = await Engine.open({ dir, readOnly: true });
+          expect((await e.query('<segment><ref segment="vips"/></segment>')).count).toBe(1);
+          expect(e.size.shards).toBe(3);
+          await e.close();
+        } catch (err) {
+          expect((err as { code?: string }).code).toBe('E_CORRUPT');
+        }
+      }
+      fs.writeFileSync(file, original);
+    }
+  });
+});
