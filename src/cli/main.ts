@@ -4,6 +4,7 @@ import { explainCommand, EXPLAIN_HELP } from './commands/explain.js';
 import { genCommand, GEN_HELP } from './commands/gen.js';
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js';
 import { queryCommand, QUERY_HELP } from './commands/query.js';
+import { repairCommand, REPAIR_HELP } from './commands/repair.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { badArgs, EXIT_OK, reportError } from './cli-error.js';
@@ -17,6 +18,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   gen: { run: genCommand, help: GEN_HELP },
   compact: { run: compactCommand, help: COMPACT_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
+  repair: { run: repairCommand, help: REPAIR_HELP },
 };
 
 export const MAIN_HELP = `shandian: exact customer segments over orders, tags and attributes, in milliseconds.
@@ -31,6 +33,7 @@ Commands:
   save     save a segment under a name for <ref segment="..."/>
   compact  write a snapshot and drop the log it covers (fast reopen)
   verify   check every store file's checksums without changing anything
+  repair   cut the log at a damaged frame (dry run unless --yes)
 
 Quick start:
   shandian gen --out orders.ndjson --orders 100000 --seed 7

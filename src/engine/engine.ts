@@ -42,6 +42,7 @@ export class Engine {
   private readOnly = false;
   /** appends and snapshots, in call order, with group commit */
   private readonly commits: CommitQueue;
+  private snapshotQueued = false;
 
   private constructor(
     private readonly store: Store,
@@ -143,7 +144,13 @@ export class Engine {
   private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
-    return this.commits.append(records, keepPrefix);
+    const result = await this.commits.append(records, keepPrefix);
+    // size policy: a long-running writer snapshots by itself, so reopening never replays much
+    if (this.log && this.log.bytesSinceSnapshot >= AUTO_SNAPSHOT_BYTES && !this.snapshotQueued) {
+      this.snapshotQueued = true;
+      void this.commits.exclusive(() => this.snapshotNow()).finally(() => (this.snapshotQueued = false)).catch(() => undefined);
+    }
+    return result;
   }
 
   async query(xml: string, options: QueryOptions = {}): Promise<Segment> {
@@ -266,6 +273,8 @@ export class Engine {
 
 /** Snapshot on close once the log after the last snapshot holds this much. */
 const SNAPSHOT_ON_CLOSE_BYTES = 4 * 1024 * 1024;
+/** Snapshot while appending once the log after the last snapshot holds this much. */
+const AUTO_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 /** The newest snapshot (if any) and the first log segment after it. */
 function loadLatest(dir: string, shards: number): { store: Store; nextLogSegment: number } {

@@ -1,76 +1,145 @@
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
-import { DataType, RecordBatchReader, type Vector } from 'apache-arrow';
+import { RecordBatchReader, type DataType, type RecordBatch, type Schema } from 'apache-arrow';
 import { ShandianError } from '../model/errors.js';
-import { ORDER_ROW_COLUMNS, OrderRowGrouper, quantityFromText, tsFromText, type OrderRow } from './group-order-rows.js';
-import type { ProgressFn, RecordItem } from './record-item.js';
+import { columnReader, unsupportedColumn } from './arrow-cells.js';
+import { ORDER_ROW_COLUMNS, OrderRowGrouper, type OrderRow, type OrderRowColumn } from './group-order-rows.js';
+import type { RecordItem, ReadOptions } from './record-item.js';
+import { inputSize, ioError } from './source-file.js';
+
+const FILE_MAGIC = 'ARROW1';
+const CONTINUATION = 0xffffffff;
 
 /**
- * Arrow IPC (file or stream format) with the CSV columns, read batch by
- * batch. Row numbers are 1-based over the whole file. Strings are taken as
- * in CSV; integer and float columns as numbers; Timestamp columns (any unit)
- * as epoch milliseconds.
+ * Arrow IPC, file or stream format (told apart by the `ARROW1` magic), with
+ * the CSV columns; rows are grouped into orders as in CSV. Read batch by
+ * batch through a file handle: the file format by seeking to each batch the
+ * footer lists, the stream format front to back; never the whole table.
+ *
+ * `line` is the 1-based data row over the whole file (row 1 is the first row
+ * of the first batch), the Arrow analogue of a CSV line.
  */
-export async function* readArrow(file: string, onProgress?: ProgressFn): AsyncGenerator<RecordItem> {
-  const total = fs.statSync(file).size;
-  let read = 0;
-  const counted = fs.createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
-    new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        read += chunk.length;
-        done(null, chunk);
-      },
-    }),
-  );
-  let reader: RecordBatchReader;
+export async function* readArrow(file: string, options: ReadOptions = {}): AsyncGenerator<RecordItem> {
+  const total = await inputSize(file);
+  let handle: fs.promises.FileHandle;
   try {
-    reader = await RecordBatchReader.from(counted);
-    await reader.open();
+    handle = await fs.promises.open(file, 'r');
   } catch (e) {
-    throw new ShandianError('E_BAD_RECORD', `not an Arrow IPC file or stream: ${(e as Error).message}`, { file, line: 1 });
+    throw ioError(file, e);
   }
-  const grouper = new OrderRowGrouper(file);
-  let rowNumber = 0;
-  for await (const batch of reader) {
-    const vectors = ORDER_ROW_COLUMNS.map((c) => batch.getChild(c));
-    const missing = ORDER_ROW_COLUMNS.filter((_, i) => !vectors[i]);
-    if (missing.length) {
-      throw new ShandianError('E_BAD_RECORD', `the Arrow schema lacks column(s) ${missing.join(', ')}`, { file, line: 1 },
-        `give the columns ${ORDER_ROW_COLUMNS.join(', ')}`);
+  let read = 0;
+  try {
+    await sniff(handle, file, total);
+    const counted = countingHandle(handle, (n) => (read += n));
+    const grouper = new OrderRowGrouper(file);
+    let row = 0;
+    let reader: Awaited<ReturnType<typeof openReader>>;
+    try {
+      reader = await openReader(counted);
+    } catch (e) {
+      throw malformed(file, 1, e);
     }
-    const get = vectors.map((v) => cellReader(v!));
-    for (let i = 0; i < batch.numRows; i++) {
-      rowNumber++;
-      const v = get.map((g) => g(i));
-      const row: OrderRow = {
-        order_id: v[0], customer_id: v[1], ts: tsFromText(v[2]), shop: v[3], status: v[4],
-        sku: v[5], category: v[6], quantity: quantityFromText(v[7]), amount: v[8],
-      };
-      const done = grouper.add(row, rowNumber);
-      if (done) yield done;
+    const schema = reader.schema as Schema | undefined;
+    if (!schema) throw new ShandianError('E_BAD_RECORD', 'the Arrow data has no schema', { file, line: 1 });
+    const columns = checkSchema(schema, file);
+    const batches = reader[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<RecordBatch>;
+      try {
+        next = await batches.next();
+      } catch (e) {
+        // truncated or corrupt after some rows: apply those, then stop
+        const error = malformed(file, row + 1, e);
+        const done = grouper.flush();
+        if (done) yield done;
+        yield { error, line: row + 1, fatal: true };
+        throw error;
+      }
+      if (next.done) break;
+      const batch = next.value;
+      const cells = columns.map((c) => columnReader(c, batch.data.children[c.index]!));
+      for (let i = 0; i < batch.numRows; i++) {
+        row++;
+        const r = {} as OrderRow;
+        for (let k = 0; k < cells.length; k++) r[ORDER_ROW_COLUMNS[k]!] = cells[k]!(i);
+        const done = grouper.add(r, row);
+        if (done) yield done;
+      }
+      options.onProgress?.(Math.min(read, total), total);
     }
-    onProgress?.(read, total);
+    const last = grouper.flush();
+    if (last) yield last;
+    options.onProgress?.(total, total);
+  } finally {
+    await handle.close().catch(() => {});
   }
-  const last = grouper.flush();
-  if (last) yield last;
-  onProgress?.(total, total);
 }
 
-/** Reads one cell as a JS value the record validator understands. */
-function cellReader(vector: Vector): (i: number) => unknown {
-  const type = vector.type;
-  if (DataType.isInt(type) || DataType.isFloat(type)) {
-    return (i) => {
-      const v = vector.get(i) as number | bigint | null;
-      return typeof v === 'bigint' ? Number(v) : v;
-    };
+async function openReader(handle: fs.promises.FileHandle) {
+  const reader = await RecordBatchReader.from(handle);
+  return reader.open();
+}
+
+/** Refuses what is not Arrow IPC before the library sees it, with a plain reason. */
+async function sniff(handle: fs.promises.FileHandle, file: string, size: number): Promise<void> {
+  const head = Buffer.alloc(8);
+  const { bytesRead } = await handle.read(head, 0, 8, 0);
+  if (bytesRead === 0) throw new ShandianError('E_BAD_RECORD', 'the file is empty: not Arrow IPC', { file, line: 1 });
+  if (head.toString('latin1', 0, 6) === FILE_MAGIC) return;
+  // stream format: messages start with the 0xFFFFFFFF continuation marker
+  // (or, before Arrow 0.15, directly with a positive metadata length)
+  if (bytesRead >= 4) {
+    const first = head.readUInt32LE(0);
+    if (first === CONTINUATION || (first > 0 && first < size)) return;
   }
-  if (DataType.isTimestamp(type) || DataType.isDate(type)) return (i) => vector.get(i) as number | null; // epoch ms
-  if (DataType.isDecimal(type)) {
-    return () => 'an Arrow Decimal column (use Utf8 or Float64 for amount)';
+  throw new ShandianError('E_BAD_RECORD', 'not an Arrow IPC file or stream', { file, line: 1 },
+    'write Arrow IPC (file or stream format), e.g. with tableToIPC or pyarrow.ipc');
+}
+
+interface Column {
+  name: OrderRowColumn;
+  index: number;
+  type: DataType;
+}
+
+/** Every contract column present once and of a type we can read. */
+function checkSchema(schema: Schema, file: string): Column[] {
+  const names = schema.fields.map((f) => f.name);
+  const missing = ORDER_ROW_COLUMNS.filter((c) => !names.includes(c));
+  const hint = `give the columns ${ORDER_ROW_COLUMNS.join(', ')}`;
+  if (missing.length) {
+    throw new ShandianError('E_BAD_RECORD', `the Arrow schema lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, { file, line: 1 }, hint);
   }
-  return (i) => {
-    const v = vector.get(i);
-    return v === null || v === undefined ? v : String(v);
-  };
+  const twice = ORDER_ROW_COLUMNS.filter((c) => names.indexOf(c) !== names.lastIndexOf(c));
+  if (twice.length) throw new ShandianError('E_BAD_RECORD', `the Arrow schema names ${twice.join(', ')} more than once`, { file, line: 1 }, hint);
+  return ORDER_ROW_COLUMNS.map((name) => {
+    const index = names.indexOf(name);
+    const type = schema.fields[index]!.type;
+    const problem = unsupportedColumn(name, type);
+    if (problem) throw new ShandianError('E_BAD_RECORD', problem, { file, line: 1 }, hint);
+    return { name, index, type };
+  });
+}
+
+/** The same file handle, counting the bytes the Arrow reader pulls through it. */
+function countingHandle(handle: fs.promises.FileHandle, onBytes: (n: number) => void): fs.promises.FileHandle {
+  return new Proxy(handle, {
+    get(target, prop) {
+      if (prop === 'read') {
+        return async (...args: Parameters<fs.promises.FileHandle['read']>) => {
+          const r = await (target.read as (...a: unknown[]) => Promise<fs.promises.FileReadResult<NodeJS.ArrayBufferView>>)(...args);
+          onBytes(r.bytesRead);
+          return r;
+        };
+      }
+      if (prop === 'close') return async () => {}; // closed by readArrow, once
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
+function malformed(file: string, line: number, e: unknown): ShandianError {
+  if (e instanceof ShandianError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new ShandianError('E_BAD_RECORD', `malformed Arrow IPC data: ${message}`, { file, line }, 'is the file truncated or corrupt?');
 }

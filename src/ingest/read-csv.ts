@@ -1,65 +1,176 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { ShandianError } from '../model/errors.js';
-import { CsvParser } from './csv-parser.js';
+import { CsvParser, CsvRowTooLong } from './csv-parser.js';
 import { ORDER_ROW_COLUMNS, OrderRowGrouper, quantityFromText, tsFromText, type OrderRow } from './group-order-rows.js';
-import type { ProgressFn, RecordItem } from './record-item.js';
+import type { RecordItem, ReadOptions } from './record-item.js';
+import { inputSize, ioError } from './source-file.js';
+
+export interface CsvOptions extends ReadOptions {
+  /** a longer row is a fatal error (it means an unclosed quote); default 64 MiB */
+  maxRowBytes?: number;
+}
+
+const LF = 10;
+const DEFAULT_MAX_ROW = 64 * 1024 * 1024;
 
 /**
- * CSV order lines (header row required, columns in any order, extra columns
- * ignored), streamed and grouped into orders.
+ * CSV order lines (RFC 4180, UTF-8 with optional BOM), streamed and grouped
+ * into orders. The header row is required and must name every column of
+ * ORDER_ROW_COLUMNS exactly once, in any order; other columns are ignored.
+ *
+ * Bytes are cut at line feeds before decoding: a LF byte never occurs inside
+ * a multi-byte UTF-8 character, so each piece decodes on its own and invalid
+ * UTF-8 is pinned to its line. Invalid UTF-8 and a runaway row (unclosed
+ * quote) are fatal: the parser cannot find the next row boundary after them.
  */
-export async function* readCsv(file: string, onProgress?: ProgressFn): AsyncGenerator<RecordItem> {
-  const total = fs.statSync(file).size;
-  const decoder = new StringDecoder('utf8');
+export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<RecordItem> {
+  const total = await inputSize(file);
+  const maxRow = options.maxRowBytes ?? DEFAULT_MAX_ROW;
   const grouper = new OrderRowGrouper(file);
-  let columns: number[] | undefined;
+  let header: { width: number; index: number[] } | undefined;
   let pending: RecordItem[] = [];
-  let first = true;
-  const parser = new CsvParser((fields, line, error) => {
-    if (!columns) {
-      if (first && fields[0]?.charCodeAt(0) === 0xfeff) fields[0] = fields[0].slice(1);
-      first = false;
-      const missing = ORDER_ROW_COLUMNS.filter((c) => !fields.includes(c));
-      if (missing.length) {
-        throw new ShandianError('E_BAD_RECORD', `the header lacks column(s) ${missing.join(', ')}`, { file, line },
-          `the first row must name the columns ${ORDER_ROW_COLUMNS.join(',')}`);
-      }
-      columns = ORDER_ROW_COLUMNS.map((c) => fields.indexOf(c));
+
+  // set while the row holding invalid UTF-8 goes through the parser
+  let poison: ShandianError | undefined;
+
+  const onRow = (fields: string[], line: number, error: string | undefined) => {
+    if (!header) {
+      if (!poison) header = readHeader(fields, file, line);
       return;
     }
-    if (error) {
-      const done = grouper.flush();
-      if (done) pending.push(done);
-      pending.push({ error: new ShandianError('E_BAD_RECORD', `malformed CSV: ${error}`, { file, line }), line });
+    const orderId = header.index[0]! < fields.length ? fields[header.index[0]!] : undefined;
+    if (poison) {
+      // the row's order (if it can be told) is spoiled; an order before it is complete
+      pending.push(...grouper.addBad(orderId, poison, line));
+      const last = grouper.flush();
+      if (last) pending.push(last);
       return;
     }
-    if (fields.length < columns.length || columns.some((i) => i >= fields.length)) {
-      const done = grouper.flush();
-      if (done) pending.push(done);
-      pending.push({ error: new ShandianError('E_BAD_RECORD', `the row has ${fields.length} fields, the header ${Math.max(...columns) + 1}+`, { file, line }), line });
+    if (error !== undefined || fields.length !== header.width) {
+      const reason = error !== undefined
+        ? `malformed CSV: ${error}`
+        : `the row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header ${header.width}`;
+      pending.push(...grouper.addBad(orderId, new ShandianError('E_BAD_RECORD', reason, { file, line }), line));
       return;
     }
-    const v = columns.map((i) => fields[i]!);
+    const v = header.index.map((i) => fields[i]!);
     const row: OrderRow = {
       order_id: v[0], customer_id: v[1], ts: tsFromText(v[2]), shop: v[3], status: v[4],
       sku: v[5], category: v[6], quantity: quantityFromText(v[7]), amount: v[8],
     };
     const done = grouper.add(row, line);
     if (done) pending.push(done);
-  });
+  };
+  const parser = new CsvParser(onRow, maxRow);
+
+  /** Decodes and parses whole lines; a fatal item when they cannot be. */
+  const feed = (bytes: Buffer): RecordItem | undefined => {
+    try {
+      if (isUtf8(bytes)) {
+        parser.push(bytes.toString('utf8'));
+        return undefined;
+      }
+      // parse the good lines before the bad one, then let the bad line's row
+      // settle which order it spoils, then stop
+      const bad = startOfInvalidUtf8Line(bytes);
+      parser.push(bytes.toString('utf8', 0, bad));
+      const error = new ShandianError('E_BAD_RECORD', 'the line is not valid UTF-8', { file, line: parser.currentLine }, 'input files must be UTF-8');
+      poison = error;
+      const lf = bytes.indexOf(LF, bad);
+      parser.push(bytes.toString('utf8', bad, lf === -1 ? bytes.length : lf + 1));
+      parser.end();
+      pending = pending.filter((item) => item.error !== error);
+      return fatal(error);
+    } catch (e) {
+      if (!(e instanceof CsvRowTooLong)) throw e;
+      return fatal(new ShandianError('E_BAD_RECORD', e.message, { file, line: e.line }, 'is a quote left open?'));
+    }
+  };
+
+  // bytes of the current, unfinished line
+  let parts: Buffer[] = [];
+  let partsBytes = 0;
   let read = 0;
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    read += chunk.length;
-    parser.push(decoder.write(chunk));
-    yield* pending;
-    pending = [];
-    onProgress?.(read, total);
+  let atStart = true;
+  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  try {
+    for await (let chunk of stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      if (atStart && chunk.length > 0) {
+        atStart = false;
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3); // BOM
+      }
+      const lastLf = chunk.lastIndexOf(LF);
+      if (lastLf === -1) {
+        parts.push(chunk);
+        partsBytes += chunk.length;
+        if (partsBytes > maxRow) {
+          const item = fatal(new ShandianError('E_BAD_RECORD', `a line is longer than ${maxRow} bytes`,
+            { file, line: parser.currentLine }, 'is this really CSV?'));
+          yield* pending;
+          yield item;
+          throw item.error;
+        }
+      } else {
+        const head = chunk.subarray(0, lastLf + 1);
+        const bytes = parts.length ? Buffer.concat([...parts, head], partsBytes + head.length) : head;
+        parts = lastLf + 1 < chunk.length ? [chunk.subarray(lastLf + 1)] : [];
+        partsBytes = chunk.length - lastLf - 1;
+        const bad = feed(bytes);
+        yield* pending;
+        pending = [];
+        if (bad) {
+          yield bad;
+          throw bad.error;
+        }
+      }
+      options.onProgress?.(read, total);
+    }
+  } catch (e) {
+    throw ioError(file, e);
+  } finally {
+    stream.destroy();
   }
-  parser.push(decoder.end());
+  if (partsBytes > 0) {
+    const bad = feed(Buffer.concat(parts, partsBytes));
+    if (bad) {
+      yield* pending;
+      yield bad;
+      throw bad.error;
+    }
+  }
   parser.end();
-  if (!columns) throw new ShandianError('E_BAD_RECORD', 'the CSV file is empty: a header row is required', { file, line: 1 });
+  if (!header) throw new ShandianError('E_BAD_RECORD', 'the file is empty: a header row is required', { file, line: 1 }, `write the header ${ORDER_ROW_COLUMNS.join(',')}`);
   const last = grouper.flush();
   if (last) pending.push(last);
   yield* pending;
+}
+
+/** Column positions of ORDER_ROW_COLUMNS in the header row. */
+function readHeader(fields: string[], file: string, line: number): { width: number; index: number[] } {
+  const missing = ORDER_ROW_COLUMNS.filter((c) => !fields.includes(c));
+  const hint = `the first row must name the columns ${ORDER_ROW_COLUMNS.join(',')} (any order)`;
+  if (missing.length) {
+    throw new ShandianError('E_BAD_RECORD', `the header lacks the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, { file, line }, hint);
+  }
+  const twice = ORDER_ROW_COLUMNS.filter((c) => fields.indexOf(c) !== fields.lastIndexOf(c));
+  if (twice.length) {
+    throw new ShandianError('E_BAD_RECORD', `the header names ${twice.join(', ')} more than once`, { file, line }, hint);
+  }
+  return { width: fields.length, index: ORDER_ROW_COLUMNS.map((c) => fields.indexOf(c)) };
+}
+
+/** Byte offset of the start of the first line of `bytes` that is not valid UTF-8. */
+function startOfInvalidUtf8Line(bytes: Buffer): number {
+  let start = 0;
+  for (;;) {
+    const lf = bytes.indexOf(LF, start);
+    if (lf === -1 || !isUtf8(bytes.subarray(start, lf))) return start;
+    start = lf + 1;
+  }
+}
+
+function fatal(error: ShandianError): RecordItem & { error: ShandianError } {
+  return { error, line: error.where.line ?? 1, fatal: true };
 }

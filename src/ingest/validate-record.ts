@@ -1,121 +1,171 @@
 import { ShandianError } from '../model/errors.js';
-import { parseAmountCents } from '../model/money.js';
-import type { AttrValue, EngineRecord, OrderLine } from '../model/records.js';
-import { isValidTimeZone, parseDateTimeWithOffset, zoneOffsetMs } from '../model/time.js';
+import { amountProblem, parseAmountCents } from '../model/money.js';
+import type { AttrValue, EngineRecord, OrderLine, OrderRecord } from '../model/records.js';
+import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
+import { localDateTimeToMs } from './local-time.js';
 
 export interface ValidateOptions {
-  /** zone for date-times written without an offset; without it such a ts is refused */
+  /**
+   * IANA zone for date-times written without an offset (`ingest --tz`).
+   * Without it such a ts is a bad record, as the contract requires an offset.
+   */
   tz?: string;
 }
 
-const MAX_QUANTITY = 4_294_967_295;
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?$/;
+/** Quantities are stored as u32. */
+export const MAX_QUANTITY = 4_294_967_295;
+/** The ECMAScript Date range: anything beyond cannot be shown as a date. */
+const MAX_EPOCH_MS = 8.64e15;
+
+const HINT = 'fix or remove the record; --skip-bad skips such records and reports them';
 
 /**
- * Raw contract record (NDJSON object, CSV/Arrow row group, `append`
- * argument) -> validated record. Throws E_BAD_RECORD naming the field; the
- * caller adds the file and line. Unknown extra fields are ignored.
+ * Raw contract record (NDJSON object, grouped CSV/Arrow rows, `append`
+ * element) -> validated record. Fields are checked in the contract's order
+ * and the first problem is thrown as E_BAD_RECORD whose reason starts with
+ * the field path (`lines[2].amount: "1.005" has more than 2 decimals`); the
+ * caller adds file and line. Unknown extra fields are ignored.
  */
 export function validateRecord(raw: unknown, options: ValidateOptions = {}): EngineRecord {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('a record must be a JSON object');
-  const r = raw as Record<string, unknown>;
+  const r = object(raw, 'record');
   switch (r.type) {
-    case 'order': {
-      const lines = r.lines;
-      if (!Array.isArray(lines) || lines.length === 0) fail('lines: an order needs a non-empty array of lines');
-      const status = r.status === undefined ? 'paid' : r.status;
-      if (status !== 'paid' && status !== 'refunded') fail(`status: must be "paid" or "refunded", got ${show(r.status)}`);
-      return {
-        type: 'order',
-        orderId: nonEmpty(r, 'order_id'),
-        customerId: nonEmpty(r, 'customer_id'),
-        ts: timestampSeconds(r.ts, options.tz),
-        shop: nonEmpty(r, 'shop'),
-        status,
-        lines: lines.map((l, i) => line(l, i)),
-      };
-    }
+    case 'order':
+      return validateOrder(r, options);
     case 'refund':
-      return { type: 'refund', orderId: nonEmpty(r, 'order_id') };
+      return { type: 'refund', orderId: text(r, 'order_id') };
     case 'customer':
-      return { type: 'customer', customerId: nonEmpty(r, 'customer_id'), attrs: attributes(r.attrs) };
+      return { type: 'customer', customerId: text(r, 'customer_id'), attrs: attributes(r.attrs) };
     case 'tag': {
+      const customerId = text(r, 'customer_id');
+      const tag = text(r, 'tag');
       if (r.op !== 'add' && r.op !== 'remove') fail(`op: must be "add" or "remove", got ${show(r.op)}`);
-      return { type: 'tag', customerId: nonEmpty(r, 'customer_id'), tag: nonEmpty(r, 'tag'), op: r.op };
+      return { type: 'tag', customerId, tag, op: r.op };
     }
     default:
-      fail(`type: must be one of order, refund, customer, tag; got ${show(r.type)}`);
+      fail(`type: must be "order", "refund", "customer" or "tag", got ${show(r.type)}`);
   }
 }
 
-function line(raw: unknown, i: number): OrderLine {
-  const at = `lines[${i}]`;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail(`${at}: a line must be an object`);
-  const l = raw as Record<string, unknown>;
+function validateOrder(r: Record<string, unknown>, options: ValidateOptions): OrderRecord {
+  const orderId = text(r, 'order_id');
+  const customerId = text(r, 'customer_id');
+  const ts = Math.floor(timestampMs(r.ts, options.tz) / 1000) || 0; // second resolution; || 0 drops -0
+  const shop = text(r, 'shop');
+  // status is required: the contract lists it with no default
+  const status = r.status;
+  if (status !== 'paid' && status !== 'refunded') fail(`status: must be "paid" or "refunded", got ${show(status)}`);
+  const lines = r.lines;
+  if (!Array.isArray(lines)) fail(`lines: must be an array of order lines, got ${show(lines)}`);
+  if (lines.length === 0) fail('lines: an order needs at least one line');
+  const out = new Array<OrderLine>(lines.length);
+  for (let i = 0; i < lines.length; i++) out[i] = validateLine(lines[i], `lines[${i}].`);
+  return { type: 'order', orderId, customerId, ts, shop, status, lines: out };
+}
+
+/**
+ * One order line; `prefix` starts every reason (`lines[2].`). Exported so
+ * the CSV and Arrow readers can point a bad line at its own row.
+ */
+export function validateLine(raw: unknown, prefix = ''): OrderLine {
+  const l = object(raw, `${prefix || 'line'}`.replace(/\.$/, ''));
+  const sku = text(l, 'sku', prefix);
+  const category = text(l, 'category', prefix);
   const q = l.quantity;
   if (typeof q !== 'number' || !Number.isInteger(q) || q < 1 || q > MAX_QUANTITY) {
-    fail(`${at}.quantity: must be an integer from 1 to ${MAX_QUANTITY}, got ${show(q)}`);
+    fail(`${prefix}quantity: must be an integer from 1 to ${MAX_QUANTITY}, got ${show(q)}`);
   }
   const amountCents = parseAmountCents(l.amount);
   if (amountCents === undefined) {
-    fail(`${at}.amount: must be a decimal >= 0 with at most 2 decimals (e.g. "299.00"), got ${show(l.amount)}`);
+    fail(`${prefix}amount: ${amountProblem(l.amount)}`, 'amounts are yuan >= 0 with at most 2 decimals, like "299.00"');
   }
-  return { sku: nonEmpty(l, 'sku', at), category: nonEmpty(l, 'category', at), quantity: q, amountCents };
+  return { sku, category, quantity: q, amountCents };
 }
 
-/** ISO-8601 with offset, or integer epoch milliseconds -> whole epoch seconds. */
-function timestampSeconds(ts: unknown, tz: string | undefined): number {
+/**
+ * `ts` as epoch milliseconds: an ISO-8601 date-time with offset, an integer
+ * number of epoch ms, or (with `tz`) a local date-time. Throws E_BAD_RECORD.
+ */
+export function timestampMs(ts: unknown, tz?: string): number {
   let ms: number | undefined;
   if (typeof ts === 'number') {
-    if (!Number.isSafeInteger(ts)) fail(`ts: epoch milliseconds must be an integer, got ${show(ts)}`);
+    if (!Number.isInteger(ts)) fail(`ts: epoch milliseconds must be an integer, got ${show(ts)}`);
     ms = ts;
   } else if (typeof ts === 'string') {
-    ms = parseDateTimeWithOffset(ts) ?? (tz !== undefined ? localDateTime(ts, tz) : undefined);
+    ms = parseDateTimeWithOffset(ts);
+    if (ms === undefined && tz !== undefined) {
+      if (!isValidTimeZone(tz)) {
+        throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
+      }
+      ms = localDateTimeToMs(ts, tz);
+    }
     if (ms === undefined) {
       fail(`ts: ${show(ts)} is not an ISO-8601 date-time with offset`,
-        'write it like 2026-11-11T00:03:12+08:00 or ...Z, or pass epoch milliseconds');
+        'write it like 2026-11-11T00:03:12+08:00 or 2026-11-10T16:03:12Z, or as integer epoch milliseconds; ' +
+          'ingest --tz ZONE reads date-times without offset in that zone');
     }
   } else {
-    fail(`ts: required, a date-time with offset or epoch milliseconds; got ${show(ts)}`);
+    fail(`ts: must be a date-time with offset or integer epoch milliseconds, got ${show(ts)}`);
   }
-  // second resolution: floor, so that 1999 ms is second 1 and -1 ms is second -1
-  return Math.floor(ms / 1000);
-}
-
-/** A date-time without offset, read as wall-clock time in `tz` (ingest --tz). */
-function localDateTime(s: string, tz: string): number | undefined {
-  if (!LOCAL_DATE_TIME.test(s) || !isValidTimeZone(tz)) return undefined;
-  const naive = parseDateTimeWithOffset(s + 'Z');
-  if (naive === undefined) return undefined;
-  // two passes settle the offset except inside a DST gap, where the later offset wins
-  const first = naive - zoneOffsetMs(naive, tz);
-  return naive - zoneOffsetMs(first, tz);
+  if (Math.abs(ms) > MAX_EPOCH_MS) fail(`ts: ${show(ts)} is outside the representable date range`);
+  return ms;
 }
 
 function attributes(raw: unknown): Record<string, AttrValue | null> {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail('attrs: must be an object of name -> string, number or null');
-  const out: Record<string, AttrValue | null> = {};
-  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+  const attrs = object(raw, 'attrs');
+  // no prototype: an attribute named __proto__ or constructor is just a name
+  const out = Object.create(null) as Record<string, AttrValue | null>;
+  for (const name of Object.keys(attrs)) {
+    const value = attrs[name];
     if (name.length === 0) fail('attrs: attribute names must be non-empty');
-    if (value === null || typeof value === 'string') out[name] = value;
-    else if (typeof value === 'number' && Number.isFinite(value)) out[name] = Object.is(value, -0) ? 0 : value;
-    else fail(`attrs.${name}: must be a string, a finite number or null (to delete), got ${show(value)}`);
+    if (!isWellFormed(name)) fail(`attrs: attribute name ${show(name)} is not valid Unicode (lone surrogate)`);
+    const at = `attrs.${name}`;
+    if (value === null) out[name] = null;
+    else if (typeof value === 'string') {
+      if (!isWellFormed(value)) fail(`${at}: ${show(value)} is not valid Unicode (lone surrogate)`);
+      out[name] = value;
+    } else if (typeof value === 'number' && Number.isFinite(value)) out[name] = value === 0 ? 0 : value; // -0 -> 0
+    else fail(`${at}: must be a string, a finite number or null (to delete it), got ${show(value)}`);
   }
   return out;
 }
 
-function nonEmpty(r: Record<string, unknown>, field: string, prefix?: string): string {
+function object(v: unknown, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(`${what}: must be an object, got ${show(v)}`);
+  return v as Record<string, unknown>;
+}
+
+/** A required non-empty string field. */
+function text(r: Record<string, unknown>, field: string, prefix = ''): string {
   const v = r[field];
-  if (typeof v !== 'string' || v.length === 0) fail(`${prefix ? prefix + '.' : ''}${field}: must be a non-empty string, got ${show(v)}`);
+  if (typeof v !== 'string' || v.length === 0) fail(`${prefix}${field}: must be a non-empty string, got ${show(v)}`);
+  // lone surrogates cannot be stored as UTF-8: they would come back as U+FFFD, a different id
+  if (!isWellFormed(v)) fail(`${prefix}${field}: ${show(v)} is not valid Unicode (lone surrogate)`);
   return v;
 }
 
-function show(v: unknown): string {
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function isWellFormed(s: string): boolean {
+  const native = (s as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(s) : !LONE_SURROGATE.test(s);
+}
+
+/** A value as it appears in a reason: JSON, shortened. */
+export function show(v: unknown): string {
   if (v === undefined) return 'nothing';
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  if (typeof v === 'bigint') s = `${v}`;
+  else if (typeof v === 'number') s = String(v); // NaN, Infinity, -0 as JS writes them
+  else {
+    try {
+      s = JSON.stringify(v) ?? String(v);
+    } catch {
+      s = Object.prototype.toString.call(v);
+    }
+  }
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
-function fail(reason: string, hint = 'fix or remove the record; --skip-bad skips such records and reports them'): never {
+function fail(reason: string, hint = HINT): never {
   throw new ShandianError('E_BAD_RECORD', reason, {}, hint);
 }

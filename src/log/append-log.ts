@@ -168,6 +168,44 @@ export class AppendLog {
   }
 }
 
+export interface LogDamage {
+  file: string;
+  offset: number;
+  reason: string;
+  /** bytes from the damage to the end of that file */
+  bytesInFile: number;
+  /** later segment files, which a repair must drop too */
+  laterFiles: string[];
+}
+
+/** The first damaged frame of the log after `fromSegment`, if any (read only). */
+export function findLogDamage(storeDir: string, fromSegment: number): LogDamage | undefined {
+  const dir = path.join(storeDir, 'log');
+  if (!fs.existsSync(dir)) return undefined;
+  const segments = listSegments(dir).filter((n) => n >= fromSegment);
+  for (let i = 0; i < segments.length; i++) {
+    const file = path.join(dir, segmentName(segments[i]!));
+    try {
+      replayFile(file, i === segments.length - 1, () => {});
+    } catch (e) {
+      if (!(e instanceof ShandianError) || e.code !== 'E_CORRUPT') throw e;
+      const offset = e.where.offset ?? 0;
+      return {
+        file, offset, reason: e.reason, bytesInFile: fs.statSync(file).size - offset,
+        laterFiles: segments.slice(i + 1).map((n) => path.join(dir, segmentName(n))),
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Cuts the log at the damage: the damaged file is truncated, later files removed. */
+export function cutLogAt(damage: LogDamage): void {
+  fs.truncateSync(damage.file, damage.offset);
+  for (const f of damage.laterFiles) fs.rmSync(f, { force: true });
+  fsyncDir(path.dirname(damage.file));
+}
+
 function segmentName(n: number): string {
   return `${String(n).padStart(8, '0')}.log`;
 }
