@@ -9,6 +9,9 @@ export interface CommitResult {
   refused?: { index: number; error: ShandianError };
 }
 
+const YIELD_STEP_MS = 2;
+const MAX_YIELD_MS = 20;
+
 interface AppendRequest {
   kind: 'append';
   records: readonly EngineRecord[];
@@ -38,7 +41,12 @@ export class CommitQueue {
   private readonly pending: (AppendRequest | ExclusiveRequest)[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly store: Store, private readonly log: AppendLog | undefined) {}
+  constructor(
+    private readonly store: Store,
+    private readonly log: AppendLog | undefined,
+    /** true while queries wait for a slot: appends then give way briefly */
+    private readonly queriesStarving: () => boolean = () => false,
+  ) {}
 
   append(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
@@ -74,6 +82,11 @@ export class CommitQueue {
           head.reject(e);
         }
         continue;
+      }
+      // Ingest gives way to starving queries (the in-process form of throttling
+      // upstream writers under load), but only briefly, so writes never stall.
+      for (let waited = 0; waited < MAX_YIELD_MS && this.queriesStarving(); waited += YIELD_STEP_MS) {
+        await new Promise((r) => setTimeout(r, YIELD_STEP_MS));
       }
       // take the run of appends up to the next exclusive request
       const end = this.pending.findIndex((r) => r.kind === 'exclusive');

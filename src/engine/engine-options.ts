@@ -17,6 +17,14 @@ export interface EngineOptions {
   readOnly?: boolean;
   /** query text limits (default 1 MiB, depth 100) */
   limits?: Partial<ParseLimits>;
+  /** worker threads for `<bought>` conditions (default: available cores; 0: evaluate on the calling thread) */
+  threads?: number;
+  /** use the workers only for stores with at least this many order lines (default 200,000) */
+  poolMinLines?: number;
+  /** queries evaluated at once (default: 2 x threads) */
+  maxConcurrentQueries?: number;
+  /** queries waiting for a slot before E_OVERLOADED (default 256) */
+  maxQueuedQueries?: number;
 }
 
 export interface QueryOptions {
@@ -24,5 +32,8 @@ export interface QueryOptions {
   asOf?: string | number | Date;
   /** IANA zone for date-only bounds; default: the query's `tz`, then the engine's, then UTC */
   tz?: string;
+  /** aborts the query: it rejects with the signal's reason (an AbortError, code ABORT_ERR) */
   signal?: AbortSignal;
+  /** deadline for this query in milliseconds: E_TIMEOUT when it passes */
+  timeoutMs?: number;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { evaluateOnShard } from '../exec/evaluate.js';
+import { boughtNodes, evaluateOnShard } from '../exec/evaluate.js';
 import type { StatsByNode } from '../exec/node-stats.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { AppendLog, type ReplayReport } from '../log/append-log.js';
@@ -21,6 +21,10 @@ import type { EngineOptions, QueryOptions } from './engine-options.js';
 import { toExplainNode, type ExplainNode } from './explain-node.js';
 import { CommitQueue, type CommitResult } from './commit-queue.js';
 import { Segment } from './segment.js';
+import { Admission } from './admission.js';
+import { QueryPool } from './query-pool.js';
+import { Bitmap } from '../index/bitmap.js';
+import { prepareBought } from '../exec/eval-bought.js';
 import { storeStats } from './store-stats.js';
 
 export interface ExplainResult {
@@ -43,6 +47,13 @@ export class Engine {
   /** appends and snapshots, in call order, with group commit */
   private readonly commits: CommitQueue;
   private snapshotQueued = false;
+  /** worker threads for `<bought>` conditions; undefined: evaluate in-process */
+  private readonly pool: QueryPool | undefined;
+  /** below this many order lines, messages to workers cost more than they save */
+  private readonly poolMinLines: number;
+  private readonly admission: Admission;
+  /** distinguishes engines in one process for the workers' scratch areas */
+  private readonly instance = nextInstance++;
 
   private constructor(
     private readonly store: Store,
@@ -54,8 +65,13 @@ export class Engine {
     private readonly saved: Record<string, string>,
     /** what the last open replayed (frames, records, a torn tail cut off) */
     readonly recovery: ReplayReport | undefined,
+    options: EngineOptions,
   ) {
-    this.commits = new CommitQueue(store, log);
+    const threads = options.threads ?? os.availableParallelism();
+    this.pool = QueryPool.create(threads);
+    this.poolMinLines = options.poolMinLines ?? DEFAULT_POOL_MIN_LINES;
+    this.admission = new Admission(options.maxConcurrentQueries ?? Math.max(2, threads * 2), options.maxQueuedQueries ?? 256);
+    this.commits = new CommitQueue(store, log, () => this.admission.starving);
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
@@ -64,7 +80,7 @@ export class Engine {
     }
     const requestedShards = options.shards ?? os.availableParallelism();
     if (options.dir === undefined) {
-      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined);
+      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined, options);
     }
     const dir = options.dir;
     if (options.readOnly) return Engine.openReadOnly(dir, options);
@@ -83,7 +99,7 @@ export class Engine {
       }
       const { store, nextLogSegment } = loadLatest(dir, meta.shards);
       const { log, report } = AppendLog.open(dir, options.durability ?? 'fsync', (records) => store.apply(records), { fromSegment: nextLogSegment });
-      return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
+      return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
     } catch (e) {
       lock.release();
       throw e;
@@ -97,7 +113,7 @@ export class Engine {
     }
     const { store, nextLogSegment } = loadLatest(dir, meta.shards);
     const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true, fromSegment: nextLogSegment });
-    const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report);
+    const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
     engine.readOnly = true;
     return engine;
   }
@@ -154,13 +170,13 @@ export class Engine {
   }
 
   async query(xml: string, options: QueryOptions = {}): Promise<Segment> {
-    return this.run(xml, options, undefined).segment;
+    return (await this.run(xml, options, undefined)).segment;
   }
 
   async explain(xml: string, options: QueryOptions = {}): Promise<ExplainResult> {
     const stats: StatsByNode = new Map();
     const started = performance.now();
-    const { segment, plan, asOfMs, tz } = this.run(xml, options, stats);
+    const { segment, plan, asOfMs, tz } = await this.run(xml, options, stats);
     return {
       count: segment.count,
       timeMs: Math.round((performance.now() - started) * 1000) / 1000,
@@ -170,9 +186,17 @@ export class Engine {
     };
   }
 
-  private run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
+  /**
+   * Parse, plan, then evaluate per shard. With a worker pool and a store big
+   * enough to pay for the messages, every `<bought>` x shard runs as a task
+   * in the pool first; the rest of the plan (bitmap algebra, tags,
+   * attributes) then runs here on the results. Admission control bounds how
+   * many queries run and wait; `signal` and `timeoutMs` stop a query.
+   */
+  private async run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
     this.assertOpen();
-    throwIfAborted(options.signal);
+    const signal = querySignal(options);
+    throwIfAborted(signal, options.timeoutMs);
     const ast = parseSegment(xml, this.limits);
     // caller options are checked even when the segment's own attributes win
     const callerAsOf = resolveAsOf(options.asOf);
@@ -180,11 +204,44 @@ export class Engine {
     const asOfMs = ast.asOfMs ?? callerAsOf;
     const tz = ast.tz ?? callerTz ?? this.tz ?? 'UTC';
     const plan = this.plan(ast, asOfMs, tz);
-    const parts = this.store.shards.map((shard) => {
-      throwIfAborted(options.signal);
-      return { shard, members: evaluateOnShard(plan, shard, this.store.catalog, stats) };
+    const leave = await this.admission.enter(signal).catch((e) => {
+      throw asTimeout(e, signal, options.timeoutMs);
     });
-    return { segment: new Segment(parts), plan, asOfMs, tz };
+    try {
+      const precomputed = await this.runBoughtInPool(plan, signal, stats).catch((e) => {
+        throw asTimeout(e, signal, options.timeoutMs);
+      });
+      const parts = this.store.shards.map((shard, i) => {
+        throwIfAborted(signal, options.timeoutMs);
+        return { shard, members: evaluateOnShard(plan, shard, this.store.catalog, stats, precomputed?.[i]) };
+      });
+      return { segment: new Segment(parts), plan, asOfMs, tz };
+    } finally {
+      leave();
+    }
+  }
+
+  /** Every `<bought>` x shard as a pool task, all at once; undefined when evaluating in-process. */
+  private async runBoughtInPool(plan: PlanNode, signal: AbortSignal | undefined, stats: StatsByNode | undefined) {
+    const pool = this.pool;
+    if (!pool || this.store.lineCount < this.poolMinLines) return undefined;
+    const nodes = boughtNodes(plan);
+    if (nodes.length === 0) return undefined;
+    const { shards, catalog } = this.store;
+    const results = shards.map(() => new Map<PlanNode, Bitmap>());
+    await Promise.all(shards.flatMap((shard, i) => nodes.map(async (node) => {
+      const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
+      if (!task) return results[i]!.set(node, new Bitmap());
+      const { members, timeMs } = await pool.run(task, signal);
+      results[i]!.set(node, members);
+      if (stats) {
+        const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
+        s.timeMs += timeMs;
+        stats.set(node, s);
+      }
+      return undefined;
+    })));
+    return results;
   }
 
   private plan(ast: SegmentNode, asOfMs: number, tz: string): PlanNode {
@@ -264,6 +321,12 @@ export class Engine {
     if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
     this.log?.close();
     this.lock?.release();
+    await this.pool?.close();
+  }
+
+  /** The worker pool's threads (tests kill one to check recovery). */
+  get workerThreads(): readonly { terminate(): Promise<number> }[] {
+    return this.pool?.workers ?? [];
   }
 
   private assertOpen(): void {
@@ -313,9 +376,33 @@ function resolveAsOf(asOf: QueryOptions['asOf']): number {
     'write it like 2026-11-12T00:00:00+08:00, or pass epoch milliseconds');
 }
 
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw signal.reason instanceof Error ? signal.reason : new DOMException('The query was aborted', 'AbortError');
+let nextInstance = 0;
+const DEFAULT_POOL_MIN_LINES = 200_000;
+
+/** The caller's signal combined with the query's timeout. */
+function querySignal(options: QueryOptions): AbortSignal | undefined {
+  const { signal, timeoutMs } = options;
+  if (timeoutMs === undefined) return signal;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new ShandianError('E_BAD_ARGS', `timeoutMs must be a positive number, got ${timeoutMs}`);
   }
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, timeoutMs?: number): void {
+  if (signal?.aborted) throw asTimeout(signal.reason, signal, timeoutMs);
+}
+
+/** Aborts keep their AbortError (ABORT_ERR); the query's own deadline becomes E_TIMEOUT. */
+function asTimeout(e: unknown, signal: AbortSignal | undefined, timeoutMs: number | undefined): unknown {
+  const reason = signal?.aborted ? signal.reason : e;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError') {
+    return new ShandianError('E_TIMEOUT', `the query took longer than ${timeoutMs} ms`, {}, 'narrow the query, or raise timeoutMs');
+  }
+  if (signal?.aborted) {
+    return reason instanceof Error ? reason : new DOMException('The query was aborted', 'AbortError');
+  }
+  return e;
 }
 

@@ -5,27 +5,34 @@ import type { Dictionary } from '../store/dictionary.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 
-/** A filter resolved to dictionary ids: undefined = any value. */
+/** A filter as a membership mask by id: undefined = no check needed. */
 type IdFilter = Uint8Array | undefined;
 
 /**
- * `<bought>` on one shard. Drives from the smallest posting lists among the
- * filters (or all lines when unfiltered), takes the time window as a slice of
- * each, checks the other filters and liveness per row, then either collects
- * customers (existence only) or counts distinct orders and sums matching
- * line amounts per customer.
+ * `<bought>` on one shard, on the calling thread: prepare the task, run it.
  */
-export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch): Bitmap {
+export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch, shardKey = ''): Bitmap {
+  const task = prepareBought(plan, shard, catalog, shardKey);
+  return task ? runBought(task, scratch) : new Bitmap();
+}
+
+/**
+ * Turns a `<bought>` into a task for one shard: drive from the smallest
+ * posting lists among the filters (or all lines when unfiltered), take the
+ * time window as a slice of each (binary search), and make masks for the
+ * other filters. Undefined when nothing can match (an unknown filter value).
+ */
+export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string): BoughtTask | undefined {
   const dims = [
     { index: shard.bySku, ids: resolveIds(plan.skus, catalog.skus), column: 'sku' as const },
     { index: shard.byCategory, ids: resolveIds(plan.categories, catalog.categories), column: 'category' as const },
     { index: shard.byShop, ids: resolveIds(plan.shops, catalog.shops), column: 'shop' as const },
   ].filter((d): d is { index: DimensionIndex; ids: number[]; column: 'sku' | 'category' | 'shop' } => d.ids !== undefined);
-  if (dims.some((d) => d.ids.length === 0)) return new Bitmap();
+  if (dims.some((d) => d.ids.length === 0)) return undefined;
 
-  // Drive from the dimension with the fewest rows; the others become row checks.
   let postings: TimePosting[];
   let driver: (typeof dims)[number] | undefined;
   if (dims.length === 0) postings = [shard.allLines];
@@ -33,24 +40,41 @@ export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scr
     driver = dims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
     postings = driver.ids.map((id) => driver!.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
   }
-  const checkSku = maskFor(dims, driver, 'sku', catalog.skus);
-  const checkCategory = maskFor(dims, driver, 'category', catalog.categories);
-  const checkShop = maskFor(dims, driver, 'shop', catalog.shops);
+  return {
+    slices: postings.map((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
+    lineOrder: shard.lineOrder.data,
+    lineSku: shard.lineSku.data,
+    lineCategory: shard.lineCategory.data,
+    lineAmount: shard.lineAmount.data,
+    orderAlive: shard.orderAlive.data,
+    orderShop: shard.orderShop.data,
+    orderCustomer: shard.orderCustomer.data,
+    checkSku: maskFor(dims, driver, 'sku', catalog.skus),
+    checkCategory: maskFor(dims, driver, 'category', catalog.categories),
+    checkShop: maskFor(dims, driver, 'shop', catalog.shops),
+    existence: isExistenceOnly(plan),
+    minCount: plan.minCount,
+    maxCount: plan.maxCount,
+    minAmountCents: plan.minAmountCents,
+    maxAmountCents: plan.maxAmountCents,
+    customerCount: shard.customerCount,
+    shardKey,
+  };
+}
 
-  const lineOrder = shard.lineOrder.data, lineSku = shard.lineSku.data, lineCategory = shard.lineCategory.data;
-  const orderAlive = shard.orderAlive.data, orderShop = shard.orderShop.data, orderCustomer = shard.orderCustomer.data;
-  const existence = isExistenceOnly(plan);
-
-  // Gather matching rows (or, for existence, their customers).
+/**
+ * Runs a task: check liveness and the other filters per row in the window
+ * slices, then either collect customers (existence) or count distinct
+ * orders and sum matching line amounts per customer. The same code runs on
+ * the calling thread and in workers.
+ */
+export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
+  const { lineOrder, lineSku, lineCategory, orderAlive, orderShop, orderCustomer, checkSku, checkCategory, checkShop, existence } = task;
   let total = 0;
-  const slices = postings.map((p) => {
-    const w = p.window(plan.lo, plan.hi, shard.rowTime);
-    total += w.end - w.start;
-    return w;
-  });
+  for (const s of task.slices) total += s.end - s.start;
   const out = scratch.ensureGather(total);
   let n = 0;
-  for (const { rows, start, end } of slices) {
+  for (const { rows, start, end } of task.slices) {
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
       const order = lineOrder[row]!;
@@ -66,17 +90,17 @@ export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scr
     result.addMany(out.subarray(0, n));
     return result;
   }
-  return aggregate(plan, shard, scratch, out.subarray(0, n), slices.length > 1);
+  return aggregate(task, scratch, out.subarray(0, n), task.slices.length > 1);
 }
 
 /** Distinct matching orders and matching-line amounts per customer, then thresholds. */
-function aggregate(plan: BoughtPlan, shard: Shard, scratch: Scratch, rows: Uint32Array, mixed: boolean): Bitmap {
+function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, mixed: boolean): Bitmap {
   // Lines of one order must be adjacent for distinct counting; rows from one
   // posting already are, rows merged from several postings are after a sort.
   if (mixed) rows.sort();
-  scratch.ensureCustomers(shard.customerCount);
+  scratch.ensureCustomers(task.customerCount);
   const { counts, sums, lastOrder } = scratch;
-  const lineOrder = shard.lineOrder.data, lineAmount = shard.lineAmount.data, orderCustomer = shard.orderCustomer.data;
+  const { lineOrder, lineAmount, orderCustomer } = task;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     const order = lineOrder[row]!;
@@ -88,7 +112,7 @@ function aggregate(plan: BoughtPlan, shard: Shard, scratch: Scratch, rows: Uint3
     }
     sums[c]! += lineAmount[row]!;
   }
-  const { minCount, maxCount, minAmountCents, maxAmountCents } = plan;
+  const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
   const hits = new Uint32Array(scratch.touchedCount);
   let h = 0;
   for (let i = 0; i < scratch.touchedCount; i++) {

@@ -1,7 +1,7 @@
 import { Bitmap } from '../index/bitmap.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
-import type { AttrPlan, PlanNode } from '../plan/plan-node.js';
+import type { AttrPlan, BoughtPlan, PlanNode } from '../plan/plan-node.js';
 import { evalBought } from './eval-bought.js';
 import type { StatsByNode } from './node-stats.js';
 import { Scratch } from './scratch.js';
@@ -14,10 +14,46 @@ const scratchByShard = new WeakMap<Shard, Scratch>();
  * come from an index or the memo are never mutated: every combinator builds
  * a new bitmap.
  */
-export function evaluateOnShard(plan: PlanNode, shard: Shard, catalog: Catalog, stats?: StatsByNode): Bitmap {
+export function evaluateOnShard(
+  plan: PlanNode,
+  shard: Shard,
+  catalog: Catalog,
+  stats?: StatsByNode,
+  /** results already computed elsewhere (bought conditions run in workers) */
+  precomputed?: ReadonlyMap<PlanNode, Bitmap>,
+): Bitmap {
   let scratch = scratchByShard.get(shard);
   if (!scratch) scratchByShard.set(shard, (scratch = new Scratch()));
-  return new ShardEvaluation(shard, catalog, scratch, stats).eval(plan);
+  return new ShardEvaluation(shard, catalog, scratch, stats, precomputed).eval(plan);
+}
+
+/** The distinct `<bought>` nodes of a plan (shared subtrees once). */
+export function boughtNodes(plan: PlanNode): BoughtPlan[] {
+  const seen = new Set<PlanNode>();
+  const out: BoughtPlan[] = [];
+  const walk = (n: PlanNode): void => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    switch (n.kind) {
+      case 'bought':
+        out.push(n);
+        return;
+      case 'and':
+      case 'or':
+        return n.children.forEach(walk);
+      case 'andNot':
+        walk(n.left);
+        return n.remove.forEach(walk);
+      case 'not':
+        return walk(n.child);
+      case 'tag':
+      case 'attr':
+      case 'empty':
+        return;
+    }
+  };
+  walk(plan);
+  return out;
 }
 
 class ShardEvaluation {
@@ -29,6 +65,7 @@ class ShardEvaluation {
     private readonly catalog: Catalog,
     private readonly scratch: Scratch,
     private readonly stats?: StatsByNode,
+    private readonly precomputed?: ReadonlyMap<PlanNode, Bitmap>,
   ) {}
 
   eval(node: PlanNode): Bitmap {
@@ -55,7 +92,7 @@ class ShardEvaluation {
       case 'empty':
         return new Bitmap();
       case 'bought':
-        return evalBought(node, this.shard, this.catalog, this.scratch);
+        return this.precomputed?.get(node) ?? evalBought(node, this.shard, this.catalog, this.scratch);
       case 'tag':
         // cloned: the index keeps changing under later appends, results must not
         return this.shard.tags.holders(this.catalog.tags.lookup(node.name)).clone();

@@ -37,7 +37,8 @@ export class TimePosting {
 
   /** Takes over another posting's rows and order (loading a snapshot into an existing slot). */
   reset(from: TimePosting): void {
-    this.rows.adopt(from.rows.view());
+    this.rows.data = from.rows.data;
+    this.rows.length = from.rows.length;
     this.lastTs = from.lastTs;
     this.sorted = true;
   }
@@ -47,7 +48,7 @@ export class TimePosting {
     if (!this.sorted) {
       const rows = Array.from(this.rows.view());
       rows.sort((a, b) => rowTime(a) - rowTime(b) || a - b);
-      this.rows.data.set(rows);
+      this.rows.replace(rows); // a new buffer: a worker may be reading the old order
       this.lastTs = rows.length ? rowTime(rows[rows.length - 1]!) : Number.NEGATIVE_INFINITY;
       this.sorted = true;
     }

@@ -32,6 +32,10 @@ export function amountProblem(v: unknown): string | undefined {
 }
 
 function parse(v: unknown): Parsed {
+  if (typeof v === 'string') {
+    const cents = fastCents(v);
+    if (cents !== undefined) return { cents };
+  }
   let text: string;
   let shown: string;
   if (typeof v === 'number') {
@@ -65,6 +69,38 @@ function parse(v: unknown): Parsed {
   const cents = digits.length <= 16 ? Number(digits) : Number.POSITIVE_INFINITY;
   if (!Number.isSafeInteger(cents)) return { problem: `${shown} is too large (the limit is 90071992547409.91)` };
   return { cents };
+}
+
+/**
+ * The common case ("299.00", "5", "0.5") without regexes or allocation;
+ * undefined sends anything unusual, or too large, to the full parse.
+ * Integer arithmetic is exact below 2^53, and rounding above it never lands
+ * back below, so the safe-integer test is exact.
+ */
+function fastCents(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 20) return undefined;
+  let cents = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    cents = cents * 10 + d;
+  }
+  if (i === 0) return undefined;
+  let decimals = 0;
+  if (i < n) {
+    if (s.charCodeAt(i) !== 46 /* . */) return undefined;
+    decimals = n - i - 1;
+    if (decimals < 1 || decimals > 2) return undefined;
+    for (let j = i + 1; j < n; j++) {
+      const d = s.charCodeAt(j) - 48;
+      if (d < 0 || d > 9) return undefined;
+      cents = cents * 10 + d;
+    }
+  }
+  cents *= decimals === 0 ? 100 : decimals === 1 ? 10 : 1;
+  return Number.isSafeInteger(cents) ? cents : undefined;
 }
 
 function describe(v: unknown): string {

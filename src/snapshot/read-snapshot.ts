@@ -63,8 +63,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
     let at = 0;
     for (let k = 0; k < dims.length; k++) {
-      // copy: postings grow independently of each other after the load
-      const slice = rows.slice(at, at + counts[k]!);
+      const slice = rows.subarray(at, at + counts[k]!); // adopt() copies
       at += counts[k]!;
       const posting = TimePosting.fromOrdered(slice, shard.rowTime);
       const dim = dims[k]!;
@@ -85,9 +84,9 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   return store;
 }
 
-/** A column as one typed array (copied out of the file buffer, so it can grow). */
+/** A column as one typed array. */
 function column(table: Table, name: string): ArrayLike<number> {
   const vector = table.getChild(name);
   if (!vector) throw new Error(`snapshot table lacks column ${name}`);
-  return vector.toArray().slice();
+  return vector.toArray(); // adopt() copies it into shared memory
 }

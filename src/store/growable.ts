@@ -1,16 +1,24 @@
 /**
  * Append-only typed-array columns. Doubling growth keeps appends amortised
  * O(1) while every read is a plain typed-array access on the hot path.
+ *
+ * The memory is a SharedArrayBuffer, so query workers read the columns in
+ * place. Growth copies into a new buffer; a worker still holding the old one
+ * keeps a consistent prefix, which is all a query started earlier may see.
  */
 
-type TypedArrayCtor<T> = { new (length: number): T };
+type TypedArrayCtor<T> = { new (buffer: SharedArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
+
+function sharedArray<T>(ctor: TypedArrayCtor<T>, length: number): T {
+  return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
+}
 
 abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array> {
   data: T;
   length = 0;
 
   constructor(private readonly ctor: TypedArrayCtor<T>, initialCapacity = 1024) {
-    this.data = new ctor(Math.max(16, initialCapacity));
+    this.data = sharedArray(ctor, Math.max(16, initialCapacity));
   }
 
   push(value: number): void {
@@ -23,7 +31,7 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array>
     if (capacity <= this.data.length) return;
     let next = this.data.length * 2;
     while (next < capacity) next *= 2;
-    const bigger = new this.ctor(next);
+    const bigger = sharedArray(this.ctor, next);
     (bigger as Uint32Array).set(this.data as Uint32Array);
     this.data = bigger;
   }
@@ -33,9 +41,19 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array>
     this.length = Math.min(this.length, length);
   }
 
-  /** Take `values` as the whole column (loading a snapshot); no copy. */
+  /** Take `values` as the whole column (loading a snapshot), copied into shared memory. */
   adopt(values: T): void {
-    this.data = values;
+    const data = sharedArray(this.ctor, Math.max(16, values.length));
+    (data as Uint32Array).set(values as Uint32Array);
+    this.data = data;
+    this.length = values.length;
+  }
+
+  /** Replace the contents with `values` in a new buffer (readers of the old one are unaffected). */
+  replace(values: ArrayLike<number>): void {
+    const data = sharedArray(this.ctor, Math.max(16, this.data.length));
+    (data as Uint32Array).set(values);
+    this.data = data;
     this.length = values.length;
   }
 

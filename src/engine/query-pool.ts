@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { Bitmap } from '../index/bitmap.js';
+import type { BoughtTask } from '../exec/bought-task.js';
+
+/** The compiled worker next to this module (absent when running from TypeScript sources). */
+const WORKER_FILE = fileURLToPath(new URL('../exec/bought-worker.js', import.meta.url));
+
+/**
+ * Worker threads for `<bought>` tasks (piscina). One task is one condition
+ * over one shard; results come back as roaring portable buffers transferred
+ * without a copy.
+ */
+export class QueryPool {
+  private readonly pool: Piscina;
+
+  private constructor(readonly threads: number) {
+    this.pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+
+  /** A pool when `threads > 0` and the compiled worker exists; otherwise undefined (evaluate in-process). */
+  static create(threads: number): QueryPool | undefined {
+    if (threads <= 0 || !fs.existsSync(WORKER_FILE)) return undefined;
+    return new QueryPool(threads);
+  }
+
+  async run(task: BoughtTask, signal?: AbortSignal): Promise<{ members: Bitmap; timeMs: number }> {
+    const out = (await this.pool.run(task, { signal })) as ArrayBuffer;
+    return { members: Bitmap.deserialize(new Uint8Array(out, 8), 'portable'), timeMs: new Float64Array(out, 0, 1)[0]! };
+  }
+
+  /** Worker threads, for tests that kill one. */
+  get workers(): readonly { terminate(): Promise<number> }[] {
+    return this.pool.threads;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
