@@ -89,6 +89,36 @@ export class Shard {
     return order;
   }
 
+  /**
+   * Appends one order whose lines are `from..to-1` of line columns given as
+   * typed arrays (bulk loading: no per-line objects). Returns its ordinal.
+   */
+  addOrderFromColumns(
+    customer: number, ts: number, shopId: number, alive: boolean,
+    lines: { skuIds: ArrayLike<number>; categoryIds: ArrayLike<number>; quantities: ArrayLike<number>; amountCents: ArrayLike<number> },
+    from: number, to: number,
+  ): number {
+    const order = this.orderCustomer.length;
+    this.orderCustomer.push(customer);
+    this.orderTs.push(ts);
+    this.orderShop.push(shopId);
+    this.orderAlive.push(alive ? 1 : 0);
+    for (let i = from; i < to; i++) {
+      const row = this.lineOrder.length;
+      const skuId = lines.skuIds[i]!, categoryId = lines.categoryIds[i]!;
+      this.lineOrder.push(order);
+      this.lineSku.push(skuId);
+      this.lineCategory.push(categoryId);
+      this.lineQuantity.push(lines.quantities[i]!);
+      this.lineAmount.push(lines.amountCents[i]!);
+      this.bySku.add(skuId, row, ts);
+      this.byCategory.add(categoryId, row, ts);
+      this.byShop.add(shopId, row, ts);
+      this.allLines.add(row, ts);
+    }
+    return order;
+  }
+
   refund(order: number): void {
     this.orderAlive.data[order] = 0;
   }
