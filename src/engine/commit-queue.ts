@@ -68,7 +68,11 @@ export class CommitQueue {
   }
 
   private kick(): void {
-    this.running ??= this.loop().finally(() => (this.running = undefined));
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+      // a request may have arrived after the loop's last look at the queue
+      if (this.pending.length > 0) this.kick();
+    });
   }
 
   private async loop(): Promise<void> {

@@ -53,6 +53,11 @@ export class CsvParser {
     return this.line;
   }
 
+  /** Field `index` of the row in progress, if it is complete already. */
+  partialField(index: number): string | undefined {
+    return this.fields[index];
+  }
+
   push(text: string): void {
     const n = text.length;
     let state = this.state;

@@ -26,7 +26,7 @@ interface Group {
 
 /**
  * Turns rows into order records. Consecutive rows with the same order_id form
- * one order, which must agree on customer_id, ts (the same instant) , shop and
+ * one order, which must agree on customer_id, ts (the same instant), shop and
  * status. Rows of one id that are not consecutive make a second order with
  * that id, which the store refuses as a duplicate.
  *
@@ -76,6 +76,11 @@ export class OrderRowGrouper {
       out.push({ error, line });
     }
     return out;
+  }
+
+  /** Line of the first row of the order in progress, if any. */
+  get openLine(): number | undefined {
+    return this.current?.line;
   }
 
   /** The order in progress, if any (call at the end of the input). */

@@ -47,11 +47,12 @@ export async function* readArrow(file: string, options: ReadOptions = {}): Async
       try {
         next = await batches.next();
       } catch (e) {
-        // truncated or corrupt after some rows: apply those, then stop
-        const error = malformed(file, row + 1, e);
-        const done = grouper.flush();
-        if (done) yield done;
-        yield { error, line: row + 1, fatal: true };
+        // truncated or corrupt after some rows: those stay applied, but an
+        // order still open may go on in the damaged part, so it is dropped
+        const open = grouper.openLine;
+        const error = malformed(file, open ?? row + 1, e,
+          open === undefined ? '' : ` (rows ${open}-${row} are one order that may go on past the damage: not applied)`);
+        yield { error, line: error.where.line!, fatal: true };
         throw error;
       }
       if (next.done) break;
@@ -138,8 +139,8 @@ function countingHandle(handle: fs.promises.FileHandle, onBytes: (n: number) => 
   });
 }
 
-function malformed(file: string, line: number, e: unknown): ShandianError {
+function malformed(file: string, line: number, e: unknown, note = ''): ShandianError {
   if (e instanceof ShandianError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  return new ShandianError('E_BAD_RECORD', `malformed Arrow IPC data: ${message}`, { file, line }, 'is the file truncated or corrupt?');
+  return new ShandianError('E_BAD_RECORD', `malformed Arrow IPC data: ${message}${note}`, { file, line }, 'is the file truncated or corrupt?');
 }

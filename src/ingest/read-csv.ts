@@ -55,10 +55,11 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       pending.push(...grouper.addBad(orderId, new ShandianError('E_BAD_RECORD', reason, { file, line }), line));
       return;
     }
-    const v = header.index.map((i) => fields[i]!);
+    const ix = header.index;
     const row: OrderRow = {
-      order_id: v[0], customer_id: v[1], ts: tsFromText(v[2]), shop: v[3], status: v[4],
-      sku: v[5], category: v[6], quantity: quantityFromText(v[7]), amount: v[8],
+      order_id: fields[ix[0]!], customer_id: fields[ix[1]!], ts: tsFromText(fields[ix[2]!]), shop: fields[ix[3]!],
+      status: fields[ix[4]!], sku: fields[ix[5]!], category: fields[ix[6]!], quantity: quantityFromText(fields[ix[7]!]),
+      amount: fields[ix[8]!],
     };
     const done = grouper.add(row, line);
     if (done) pending.push(done);
@@ -85,8 +86,21 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       return fatal(error);
     } catch (e) {
       if (!(e instanceof CsvRowTooLong)) throw e;
-      return fatal(new ShandianError('E_BAD_RECORD', e.message, { file, line: e.line }, 'is a quote left open?'));
+      return stop(new ShandianError('E_BAD_RECORD', e.message, { file, line: e.line }, 'is a quote left open?'));
     }
+  };
+
+  /**
+   * A fatal problem inside the row being parsed: that row's order (when its
+   * order_id was already read) is spoiled, an order before it is complete.
+   */
+  const stop = (error: ShandianError): RecordItem => {
+    const id = header ? parser.partialField(header.index[0]!) : undefined;
+    if (header) pending.push(...grouper.addBad(id, error, error.where.line ?? 1));
+    const last = grouper.flush();
+    if (last) pending.push(last);
+    pending = pending.filter((item) => item.error !== error);
+    return fatal(error);
   };
 
   // bytes of the current, unfinished line
@@ -107,7 +121,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
         parts.push(chunk);
         partsBytes += chunk.length;
         if (partsBytes > maxRow) {
-          const item = fatal(new ShandianError('E_BAD_RECORD', `a line is longer than ${maxRow} bytes`,
+          const item = stop(new ShandianError('E_BAD_RECORD', `a line is longer than ${maxRow} bytes`,
             { file, line: parser.currentLine }, 'is this really CSV?'));
           yield* pending;
           yield item;

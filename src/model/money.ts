@@ -18,6 +18,9 @@ type Parsed = { cents: number } | { problem: string };
  * Undefined when malformed, negative, over 2 decimals or beyond 2^53-1 cents.
  */
 export function parseAmountCents(v: unknown): number | undefined {
+  // hot path of every ingested line: the usual forms without allocating
+  const fast = typeof v === 'string' ? fastCents(v) : typeof v === 'number' && v > 0 ? fastCents(String(v)) : undefined;
+  if (fast !== undefined) return fast;
   const r = parse(v);
   return 'cents' in r ? r.cents : undefined;
 }
@@ -32,10 +35,6 @@ export function amountProblem(v: unknown): string | undefined {
 }
 
 function parse(v: unknown): Parsed {
-  if (typeof v === 'string') {
-    const cents = fastCents(v);
-    if (cents !== undefined) return { cents };
-  }
   let text: string;
   let shown: string;
   if (typeof v === 'number') {

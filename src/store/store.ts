@@ -136,19 +136,22 @@ export class Store {
   }
 
   /**
-   * Bulk path for generated data: orders given as column ranges with ids
-   * already in this store's dictionaries. The caller guarantees unique order
-   * ids; they are recorded so later appends can check duplicates and refunds.
+   * Bulk path for generated data on a store without orders: orders given as
+   * column ranges with ids already in this store's dictionaries, and their
+   * ids appended to `orderIdsByShard` in shard ordinal order. The caller
+   * guarantees unique ids and hands the arrays to `loadOrderIds` at the end
+   * (so no lookup map is built unless the store is appended to later).
    */
   addOrdersFromColumns(
     orderIds: readonly string[],
     orders: { shard: Uint8Array | Uint16Array; customer: Uint32Array; ts: ArrayLike<number>; shop: ArrayLike<number>; alive: Uint8Array; firstLine: Uint32Array },
     lines: { skuIds: ArrayLike<number>; categoryIds: ArrayLike<number>; quantities: ArrayLike<number>; amountCents: ArrayLike<number> },
+    orderIdsByShard: string[][],
   ): void {
     for (let o = 0; o < orderIds.length; o++) {
       const s = orders.shard[o]!;
-      const ordinal = this.shards[s]!.addOrderFromColumns(orders.customer[o]!, orders.ts[o]!, orders.shop[o]!, orders.alive[o] === 1, lines, orders.firstLine[o]!, orders.firstLine[o + 1]!);
-      this.orders.set(orderIds[o]!, ordinal * this.shardCount + s);
+      this.shards[s]!.addOrderFromColumns(orders.customer[o]!, orders.ts[o]!, orders.shop[o]!, orders.alive[o] === 1, lines, orders.firstLine[o]!, orders.firstLine[o + 1]!);
+      orderIdsByShard[s]!.push(orderIds[o]!);
     }
   }
 
