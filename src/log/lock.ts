@@ -19,15 +19,16 @@ export class StoreLock {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         const fd = fs.openSync(file, 'wx');
-        fs.writeSync(fd, `${process.pid}\n`);
+        fs.writeSync(fd, `${process.pid}\n${startTimeOf(process.pid) ?? ''}\n`);
         fs.closeSync(fd);
         heldHere.add(file);
         return new StoreLock(file);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const owner = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) throw locked(dir, owner);
+      const [pidText = '', started = ''] = fs.readFileSync(file, 'utf8').split('\n');
+      const owner = Number.parseInt(pidText, 10);
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && holdsLock(owner, started)) throw locked(dir, owner);
       // stale (dead owner, unreadable, or our own pid reused after a crash): take it over
       fs.rmSync(file, { force: true });
     }
@@ -37,6 +38,35 @@ export class StoreLock {
   release(): void {
     heldHere.delete(this.file);
     fs.rmSync(this.file, { force: true });
+  }
+}
+
+/**
+ * Whether the process named in a lock file is still the writer that wrote it.
+ * After kill -9 its pid may be reused by an unrelated process, so on Linux
+ * the process start time recorded in the lock must match too (or, for a lock
+ * without one, the process must at least be a node process).
+ */
+function holdsLock(pid: number, recordedStart: string): boolean {
+  if (!isAlive(pid)) return false;
+  const start = startTimeOf(pid);
+  if (start === undefined) return true; // no /proc: trust the pid
+  if (recordedStart) return recordedStart === start;
+  try {
+    return /node|shandian/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+/** Start time of a process in clock ticks since boot (Linux /proc), or undefined. */
+function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces) start at ") "
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 

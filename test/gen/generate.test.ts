@@ -58,13 +58,16 @@ describe('generate: defaults and options', () => {
     expect(one.filter((r) => r.type === 'order')).toHaveLength(1);
   });
 
-  it('rejects bad options', () => {
+  it('rejects bad options when called, before any record', () => {
+    expect(() => generate({ orders: -1 })).toThrow(RangeError);
     expect(() => [...generate({ orders: -1 })]).toThrow(RangeError);
     expect(() => [...generate({ orders: 1.5 })]).toThrow(RangeError);
     expect(() => [...generate({ orders: 10, customers: 0 })]).toThrow(RangeError);
     expect(() => [...generate({ orders: 10, seed: 0.5 })]).toThrow(RangeError);
     expect(() => [...generate({ orders: 10, start: '2026-02-30' })]).toThrow(RangeError);
     expect(() => [...generate({ orders: 10, start: '2026-02-01', end: '2026-01-01' })]).toThrow(RangeError);
+    expect(() => [...generate({ orders: 10, start: '1969-12-01', end: '1970-01-05' })]).toThrow(RangeError);
+    expect(() => [...generate({ orders: 10, start: '2105-12-01', end: '2106-03-01' })]).toThrow(RangeError);
   });
 });
 
