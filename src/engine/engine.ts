@@ -132,7 +132,7 @@ export class Engine {
     const list = Array.isArray(records) ? records : [records];
     const valid = list.map((raw, i) => {
       try {
-        return validateRecord(raw, { tz: this.tz });
+        return validateRecord(raw); // strict: a ts needs an offset (only file ingest with an explicit --tz reads local times)
       } catch (e) {
         throw relocate(e, i);
       }
