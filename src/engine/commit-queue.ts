@@ -10,7 +10,7 @@ export interface CommitResult {
 }
 
 const YIELD_STEP_MS = 2;
-const MAX_YIELD_MS = 20;
+const MAX_YIELD_MS = 5;
 
 interface AppendRequest {
   kind: 'append';

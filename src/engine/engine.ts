@@ -211,6 +211,10 @@ export class Engine {
       const precomputed = await this.runBoughtInPool(plan, signal, stats).catch((e) => {
         throw asTimeout(e, signal, options.timeoutMs);
       });
+      // Evaluating on this thread never waits on I/O: give the event loop a
+      // turn first, so callers querying in a tight loop cannot starve timers,
+      // appends' disk writes or other callers.
+      if (!precomputed) await new Promise((resolve) => setImmediate(resolve));
       const parts = this.store.shards.map((shard, i) => {
         throwIfAborted(signal, options.timeoutMs);
         return { shard, members: evaluateOnShard(plan, shard, this.store.catalog, stats, precomputed?.[i]) };
