@@ -1,0 +1,373 @@
+/**
+ * Renders docs/benchmarks.md (and docs/benchmarks-latency.svg when there are
+ * results for two sizes or more) from every bench/results/<lines>.json. The
+ * report is always regenerated whole; nothing in it is written by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { machineLine, type MemSample } from './machine.js';
+import { readResults, type ScenarioResult, type SizeResult } from './results.js';
+
+const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mib = (b: number): string => (b / 2 ** 20).toFixed(b >= 100 * 2 ** 20 ? 0 : 1) + ' MiB';
+
+function ms(v: number): string {
+  if (v >= 1000) return (v / 1000).toFixed(2) + ' s';
+  if (v >= 100) return v.toFixed(0) + ' ms';
+  if (v >= 10) return v.toFixed(1) + ' ms';
+  if (v >= 1) return v.toFixed(2) + ' ms';
+  return v.toFixed(3) + ' ms';
+}
+
+function ratio(r: number): string {
+  return r >= 10 ? r.toFixed(0) + 'x' : r >= 1 ? r.toFixed(1) + 'x' : r.toFixed(2) + 'x';
+}
+
+function sizeLabel(lines: number): string {
+  if (lines >= 1e6) return (lines / 1e6).toFixed(lines % 1e6 === 0 ? 0 : 1) + 'M';
+  if (lines >= 1e3) return (lines / 1e3).toFixed(lines % 1e3 === 0 ? 0 : 1) + 'k';
+  return String(lines);
+}
+
+export function geomean(xs: readonly number[]): number {
+  return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+}
+
+const speedup = (s: ScenarioResult): number => s.duckdb.p50 / s.shandian.p50;
+
+function perLine(m: MemSample, lines: number): { heap: number; external: number; rss: number } {
+  return { heap: m.heapUsed / lines, external: m.external / lines, rss: m.rss / lines };
+}
+
+function recoveryText(recovery: unknown): string {
+  const rec = recovery as Record<string, unknown> | null;
+  if (!rec) return 'n/a';
+  const parts = Object.entries(rec)
+    .filter(([, v]) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string')
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? fmtInt(v) : String(v)}`);
+  return parts.length ? parts.join(', ') : JSON.stringify(rec);
+}
+
+function renderSize(r: SizeResult): string {
+  const rows = r.scenarios.map((s) =>
+    `| ${s.id} | ${fmtInt(s.count)} | ${ms(s.shandian.p50)} | ${ms(s.shandian.p99)} | ${ms(s.duckdb.p50)} | ${ms(s.duckdb.p99)} | ${ratio(speedup(s))} |`);
+  const g = geomean(r.scenarios.map(speedup));
+  const runs = r.scenarios.flatMap((s) => [s.shandian.samples, s.duckdb.samples]);
+  return [
+    `## ${sizeLabel(r.requestedLines)} order lines (${fmtInt(r.data.lines)} generated)`,
+    '',
+    `${fmtInt(r.data.orders)} orders, ${fmtInt(r.data.lines)} lines, ${fmtInt(r.data.customers)} customers, ${fmtInt(r.data.refunds)} refund events, ` +
+      `${fmtInt(r.data.tagEvents)} tag events (${fmtInt(r.data.records)} records). Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` (engine sources ${r.engineSource}).`,
+    '',
+    '| scenario | customers | shandian p50 | shandian p99 | DuckDB p50 | DuckDB p99 | speedup (DuckDB p50 / shandian p50) |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows,
+    `| **geometric mean** | | | | | | **${ratio(g)}** |`,
+    '',
+    `Each cell: at least ${r.bench.minRuns} timed runs and ${r.bench.minTimeMs} ms after ${r.bench.warmupRuns} warm-up runs ` +
+      `(${Math.min(...runs)} to ${Math.max(...runs)} runs per cell; with few runs p99 is close to the maximum).`,
+    ...noiseNote(r),
+    '',
+  ].join('\n');
+}
+
+function noiseNote(r: SizeResult): string[] {
+  const t = r.noise?.timing;
+  if (!t) return [];
+  const others = t.othersPct === undefined ? '' : `, other processes ${t.othersPct.toFixed(0)}%`;
+  const line = `While timing, the benchmark process used ${t.ownPct.toFixed(0)}% of the machine's CPU capacity${others} ` +
+    `(1-minute load average ${t.loadAvg1m.toFixed(2)} at the end, on ${r.machine.cpus} logical CPUs).`;
+  const warn = t.othersPct !== undefined && t.othersPct >= 10
+    ? ['', `**The machine was not idle during this run**: other processes took ${t.othersPct.toFixed(0)}% of its CPU, so these latencies (DuckDB's multi-threaded ones most) are noisier and slower than on a quiet machine.`]
+    : [];
+  return [line, ...warn];
+}
+
+function renderLoadTables(results: SizeResult[]): string {
+  const ingest = results.map((r) =>
+    `| ${fmtInt(r.data.lines)} | ${fmtInt(r.shandian.linesPerSec)} lines/s (${ms(r.shandian.ingestMs)}) | ${fmtInt(r.duckdb.linesPerSec)} lines/s (${ms(r.duckdb.ingestMs)}) | ${ratio(r.duckdb.linesPerSec / r.shandian.linesPerSec)} |`);
+  const memory = results.map((r) => {
+    const n = r.data.lines;
+    const load = perLine(r.shandian.memoryAfterLoad, n);
+    const fresh = perLine(r.shandian.freshOpen.delta, n);
+    return `| ${fmtInt(n)} | **${fresh.rss.toFixed(0)} B** (${mib(r.shandian.freshOpen.delta.rss)}) | ${fresh.heap.toFixed(0)} B | ` +
+      `${load.heap.toFixed(0)} B | ${load.rss.toFixed(0)} B | ${(r.duckdb.memoryBytes / n).toFixed(0)} B (${mib(r.duckdb.memoryBytes)}) |`;
+  });
+  const open = results.map((r) => {
+    const snap = r.shandian.diskFiles.some((f) => f.startsWith('snapshots'));
+    return `| ${fmtInt(r.data.lines)} | ${mib(r.shandian.diskBytes)} | ${ms(r.shandian.closeMs)}${snap ? ' (wrote a snapshot)' : ''} | ${ms(r.shandian.reopenMs)} | ` +
+      `${r.shandian.firstQueryAfterOpenMs !== undefined ? `${ms(r.shandian.firstQueryAfterOpenMs)} (${r.shandian.firstQueryScenario}; p50 ${ms(r.scenarios.find((x) => x.id === r.shandian.firstQueryScenario)?.shandian.p50 ?? NaN)})` : 'n/a'} | ` +
+      `${ms(r.shandian.freshOpen.openMs)} | ${ms(r.shandian.replayMs)} (${mib(r.shandian.replayLogBytes)}: ${recoveryText(r.shandian.replayRecovery)}) |`;
+  });
+  return [
+    '### Bulk ingest',
+    '',
+    '| lines | shandian `append` (durability none) | DuckDB appenders + final-state SQL | DuckDB / shandian |',
+    '| ---: | ---: | ---: | ---: |',
+    ...ingest,
+    '',
+    '### Resident memory per order line',
+    '',
+    '| lines | shandian store opened in a fresh process: RSS | of which V8 heap | shandian after the append load: V8 heap | after the append load: RSS (upper bound) | DuckDB `duckdb_memory()` |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...memory,
+    '',
+    '### Close and reopen (shandian)',
+    '',
+    '| lines | store on disk | `close()` | `Engine.open({ dir })` after close | first query after that open | `Engine.open` in a fresh process | `Engine.open` of an unclosed copy (as after kill -9) |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...open,
+  ].join('\n');
+}
+
+function renderScenarioDefs(r: SizeResult): string {
+  return r.scenarios.map((s) => [
+    `### ${s.id}`,
+    '',
+    s.title + '.',
+    '',
+    '<details><summary>shandian XML and DuckDB SQL</summary>',
+    '',
+    '```xml',
+    s.xml,
+    '```',
+    '',
+    '```sql',
+    s.sql,
+    '```',
+    '',
+    '</details>',
+    '',
+  ].join('\n')).join('\n');
+}
+
+export function renderMarkdown(results: SizeResult[], svgFile: string | undefined): string {
+  const largest = results[results.length - 1]!;
+  const machines = [...new Set(results.map((r) => machineLine(r.machine)))];
+  const sources = [...new Set(results.map((r) => r.engineSource))];
+  const commands = results.map((r) => `${r.command}`);
+  const allSpeedups = results.flatMap((r) => r.scenarios.map(speedup));
+  const summaryRows = results.map((r) => {
+    const sh = geomean(r.scenarios.map((s) => s.shandian.p50));
+    const dk = geomean(r.scenarios.map((s) => s.duckdb.p50));
+    const sp = r.scenarios.map(speedup);
+    return `| ${sizeLabel(r.requestedLines)} (${fmtInt(r.data.lines)}) | ${ms(sh)} | ${ms(dk)} | ${ratio(geomean(sp))} | ${ratio(Math.min(...sp))} to ${ratio(Math.max(...sp))} |`;
+  });
+  const shards = [...new Set(results.map((r) => r.shandian.shards))].join('/');
+  const threads = [...new Set(results.map((r) => r.duckdb.threads))].join('/');
+  const duckVersions = [...new Set(results.map((r) => r.duckdb.version))].join(', ');
+  const gcMethods = [...new Set(results.map((r) => r.gcMethod))].join('; ');
+
+  return [
+    '<!-- GENERATED FILE: written by `npm run bench` (bench/report.ts) from bench/results/*.json. Do not edit by hand; re-run the benchmark instead. -->',
+    '',
+    '# Benchmarks: shandian side by side with DuckDB',
+    '',
+    '> This page is generated by `npm run bench`. Every number below was measured; nothing is edited by hand.',
+    '',
+    'The same synthetic order data (the project generator, seed 1) is loaded into shandian and into an in-memory DuckDB,',
+    'eight CRM segments are asked of both, the counts are checked to be identical (the benchmark exits with an error',
+    'otherwise), and then each query is timed on both engines in the same process and the same run.',
+    '',
+    '## Summary',
+    '',
+    '| lines | shandian p50 (geomean over scenarios) | DuckDB p50 (geomean) | speedup (geomean) | speedup range |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...summaryRows,
+    '',
+    `Speedup = DuckDB p50 / shandian p50 per scenario; above 1x shandian is faster. Over all sizes and scenarios the geometric mean is ${ratio(geomean(allSpeedups))}.`,
+    '',
+    ...(svgFile ? [`![p50 latency vs data size](${svgFile})`, ''] : ['(A latency-vs-size chart appears here once results for two or more sizes exist.)', '']),
+    '## Machine',
+    '',
+    ...machines.map((m) => `- ${m}`),
+    ...(machines.length > 1 ? ['', '**Note:** these results come from different machines; compare sizes with care.'] : []),
+    ...(sources.length > 1 ? ['', `**Note:** the sizes were measured on different versions of the engine's sources (${results.map((r) => `${sizeLabel(r.requestedLines)}: ${r.engineSource}`).join(', ')}).`] : []),
+    '',
+    '## How to reproduce',
+    '',
+    '```sh',
+    'npm install',
+    ...commands,
+    '```',
+    '',
+    'Each run writes `bench/results/<lines>.json` and regenerates this page from every result file there, so runs at',
+    'different sizes accumulate into one report (`npm run bench -- --report-only` only regenerates it). Options:',
+    '`--lines N` (about N / 1.46 orders are generated), `--runs R` (minimum timed runs per scenario and engine, default 30),',
+    '`--time MS` (minimum timed milliseconds, default 500), `--warmup W` (default 3), `--out FILE` (default docs/benchmarks.md).',
+    '',
+    '## What is measured',
+    '',
+    '- **Data**: `generate({ orders: round(lines / 1.46), seed: 1 })` from `src/gen` (about 1.46 lines per order; customers = orders / 8;',
+    '  one year of orders, 2025-12-01 to 2026-11-30, with Double-11 and 618 peaks; about 3% of orders refunded, 0.6% at ingest).',
+    '  Both engines get the same contract-shaped raw records in the same order; each side runs the deterministic generator',
+    '  afresh and the two passes are checked to agree (record counts and a content hash).',
+    `- **shandian** ${results.map((r) => r.shandian.version)[0]}: \`Engine.open({ dir: <temp dir>, durability: 'none' })\` with every other option at the engine's default (${shards} shards; query worker threads as the engine's version decides),`,
+    `  \`engine.append(batch)\` with batches of ${fmtInt(largest.shandian.batchRecords)} records; queries with \`engine.query(xml, { asOf, tz })\` then \`.count\`,`,
+    '  timed on a store closed and reopened from disk (so the timed store is the one `Engine.open` rebuilds).',
+    `- **DuckDB** ${duckVersions} (\`@duckdb/node-api\`): \`DuckDBInstance.create(':memory:')\`, default settings (${threads} threads, all cores), loaded with appenders into`,
+    '  `orders(order_id, customer_id, ts BIGINT epoch s, shop, alive)`, `lines(order_id, sku, category, amount_cents)`, then refunds',
+    '  applied (`alive = false`), attributes and tags reduced to their final state (`attrs`, `tags`) and the universe of known',
+    '  customers built (`customers`), all inside the timed ingest. Queries run as SQL text through `connection.runAndReadAll`',
+    '  and return `count(DISTINCT customer_id)`; parse and plan time is included on both sides.',
+    `- **Time**: every query uses asOf \`${largest.asOf}\` and zone \`${largest.tz}\`. For SQL the window bounds are computed in`,
+    '  TypeScript (inclusive epoch seconds; date-only bounds are whole days in Asia/Shanghai; `last="Nd"` is',
+    '  asOf - N days < ts <= asOf) without engine code, so the count check also checks the engine\'s window arithmetic.',
+    '- **Ingest** counts only the time inside `engine.append` (shandian) or inside the appenders plus the final-state SQL',
+    '  (DuckDB, including converting timestamps and decimal amounts); generating the records is not counted for either.',
+    `- **Memory**: the resident size of the store is measured by opening the closed store in a fresh Node process`,
+    '  (`bench/open-probe.ts`): RSS after `Engine.open({ dir })` minus RSS before it, both after full GCs, per order line.',
+    '  RSS is the figure that counts here: shandian keeps its columns in SharedArrayBuffers, which `process.memoryUsage()`',
+    '  reports in neither `heapUsed` nor `external`, and its bitmaps are native (roaring) memory. The V8 heap part is shown',
+    `  too. In the benchmark process itself the heap growth over the append load is also shown (${gcMethods}), with the RSS`,
+    '  growth as an upper bound only (it keeps the allocator high-water of ingest garbage). DuckDB: `sum(memory_usage_bytes)',
+    '  FROM duckdb_memory()` after the load, which is its buffer-managed memory.',
+    '- **Reopen**: `engine.close()` (the engine may write a snapshot then) and `Engine.open({ dir })` of the same directory,',
+    '  wall time; the timed queries run on this reopened store. Also `Engine.open` of a copy of the store directory taken',
+    '  before `close()` with its `LOCK` removed, which is what a restart after kill -9 finds: the log, replayed. Both reopened',
+    '  stores are checked to give the same counts as the store that was built by appending.',
+    '',
+    ...results.flatMap((r) => [renderSize(r), '']),
+    '## Ingest, memory and reopen',
+    '',
+    renderLoadTables(results),
+    '',
+    ...results.map((r) => `- ${fmtInt(r.data.lines)} lines: the closed store held ${r.shandian.diskFiles.join(', ')}; ` +
+      `the unclosed copy held ${r.shandian.replayFiles.join(', ')}` +
+      (r.shandian.replayFiles.some((f) => f.startsWith('snapshots')) ? ' (the engine wrote an automatic snapshot during the append load; its time is inside the ingest figure, or the close figure if still queued)' : '') +
+      `. DuckDB load: appenders ${ms(r.duckdb.appendMs)} + final-state SQL ${ms(r.duckdb.finishMs)}` +
+      (r.noise?.shandianIngest.othersPct !== undefined ? `; other processes took ${r.noise.shandianIngest.othersPct.toFixed(0)}% of the CPU during the shandian load.` : '.')),
+    '',
+    '## Scenarios',
+    '',
+    `SKU names depend on the data size (the catalog grows with the data; SKUs are picked by sales rank in the data measured).`,
+    `The definitions below are the ones used at ${fmtInt(largest.data.lines)} lines; every result file holds its own.`,
+    '',
+    renderScenarioDefs(largest),
+    '## Caveats',
+    '',
+    '- Both engines run in one Node process on the same machine, each with its default parallelism (DuckDB: its own thread',
+    '  pool over all cores; shandian: its default shards and, in versions that have them, query worker threads). Neither',
+    '  engine was tuned beyond its defaults. The first query after an open is not in the timings; it is reported with the reopen figures.',
+    '- The SQL is written plainly (joins, `GROUP BY ... HAVING`, `INTERSECT`/`EXCEPT`); per-order pre-aggregation instead of',
+    '  `count(DISTINCT order_id)` was tried at 1M lines for the amount thresholds and did not change the picture.',
+    '- The DuckDB schema is the plain normalised one above with string keys (no surrogate integer ids, no',
+    '  pre-joined table); a schema designed for these queries would make DuckDB faster.',
+    '- shandian answers from memory built at open; DuckDB here is also in memory (`:memory:`), not reading files.',
+    '- p99 over a few dozen runs is close to the slowest run, and includes GC pauses (shandian) as they happen.',
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- SVG chart
+
+const COLORS = { shandian: '#d9480f', duckdb: '#1864ab' } as const;
+
+function esc(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+function niceTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** e;
+      if (v >= lo * 0.999 && v <= hi * 1.001) out.push(v);
+    }
+  }
+  return out;
+}
+
+function tickLabel(v: number, unit: 'ms' | 'lines'): string {
+  if (unit === 'lines') return sizeLabel(v);
+  if (v >= 1000) return `${v / 1000} s`;
+  return `${Number(v.toPrecision(3))} ms`;
+}
+
+/** p50 latency vs data size, log-log: one faint line per scenario and engine, a bold geometric mean per engine. */
+export function renderSvg(results: SizeResult[]): string {
+  const W = 860, H = 480;
+  const m = { left: 70, right: 240, top: 50, bottom: 55 };
+  const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
+  const xs = results.map((r) => r.requestedLines);
+  const all = results.flatMap((r) => r.scenarios.flatMap((s) => [s.shandian.p50, s.duckdb.p50]));
+  const xlo = Math.min(...xs) / 1.25, xhi = Math.max(...xs) * 1.25;
+  const ylo = 10 ** Math.floor(Math.log10(Math.min(...all))), yhi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
+  const X = (v: number): number => m.left + ((Math.log(v) - Math.log(xlo)) / (Math.log(xhi) - Math.log(xlo))) * pw;
+  const Y = (v: number): number => m.top + ph - ((Math.log(v) - Math.log(ylo)) / (Math.log(yhi) - Math.log(ylo))) * ph;
+  const pts = (vals: Array<[number, number]>): string => vals.map(([x, y]) => `${X(x).toFixed(1)},${Y(y).toFixed(1)}`).join(' ');
+
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`);
+  parts.push(`<rect width="${W}" height="${H}" fill="#ffffff"/>`);
+  parts.push(`<text x="${m.left}" y="24" font-size="15" font-weight="600" fill="#212529">p50 query latency vs data size (log-log), 8 CRM segments</text>`);
+  parts.push(`<text x="${m.left}" y="40" fill="#495057">thin: one scenario; bold: geometric mean over scenarios. Lower is better.</text>`);
+  // grid and ticks
+  for (const t of niceTicks(ylo, yhi)) {
+    const y = Y(t).toFixed(1);
+    parts.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${y}" y2="${y}" stroke="#e9ecef"/>`);
+    parts.push(`<text x="${m.left - 8}" y="${y}" text-anchor="end" dominant-baseline="middle" fill="#495057">${esc(tickLabel(t, 'ms'))}</text>`);
+  }
+  for (const x of xs) {
+    const px = X(x).toFixed(1);
+    parts.push(`<line x1="${px}" x2="${px}" y1="${m.top}" y2="${m.top + ph}" stroke="#e9ecef"/>`);
+    parts.push(`<text x="${px}" y="${m.top + ph + 18}" text-anchor="middle" fill="#495057">${esc(tickLabel(x, 'lines'))}</text>`);
+  }
+  parts.push(`<rect x="${m.left}" y="${m.top}" width="${pw}" height="${ph}" fill="none" stroke="#adb5bd"/>`);
+  parts.push(`<text x="${m.left + pw / 2}" y="${H - 12}" text-anchor="middle" fill="#212529">order lines</text>`);
+  parts.push(`<text transform="translate(16 ${m.top + ph / 2}) rotate(-90)" text-anchor="middle" fill="#212529">p50 latency</text>`);
+
+  const ids = results[0]!.scenarios.map((s) => s.id);
+  for (const engine of ['duckdb', 'shandian'] as const) {
+    const color = COLORS[engine];
+    for (const id of ids) {
+      const series: Array<[number, number]> = [];
+      for (const r of results) {
+        const s = r.scenarios.find((x) => x.id === id);
+        if (s) series.push([r.requestedLines, s[engine].p50]);
+      }
+      parts.push(`<polyline points="${pts(series)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1.2"><title>${esc(`${engine} ${id}`)}</title></polyline>`);
+    }
+    const gm: Array<[number, number]> = results.map((r) => [r.requestedLines, geomean(r.scenarios.map((s) => s[engine].p50))]);
+    parts.push(`<polyline points="${pts(gm)}" fill="none" stroke="${color}" stroke-width="3"/>`);
+    for (const [x, y] of gm) {
+      parts.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"><title>${esc(`${engine}: ${tickLabel(x, 'lines')} lines, geomean p50 ${ms(y)}`)}</title></circle>`);
+    }
+  }
+  // legend
+  const lx = m.left + pw + 20;
+  let ly = m.top + 10;
+  for (const [engine, label] of [['shandian', 'shandian'], ['duckdb', 'DuckDB (in-memory)']] as const) {
+    parts.push(`<line x1="${lx}" x2="${lx + 28}" y1="${ly}" y2="${ly}" stroke="${COLORS[engine]}" stroke-width="3"/>`);
+    parts.push(`<text x="${lx + 36}" y="${ly}" dominant-baseline="middle" fill="#212529">${esc(label)}</text>`);
+    ly += 22;
+  }
+  ly += 10;
+  parts.push(`<text x="${lx}" y="${ly}" fill="#495057">geomean p50, shandian vs DuckDB:</text>`);
+  for (const r of results) {
+    ly += 18;
+    const sh = geomean(r.scenarios.map((s) => s.shandian.p50));
+    const dk = geomean(r.scenarios.map((s) => s.duckdb.p50));
+    parts.push(`<text x="${lx}" y="${ly}" fill="#495057">${esc(`${sizeLabel(r.requestedLines)}: ${ms(sh)} vs ${ms(dk)}`)}</text>`);
+  }
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+/** Writes the report (and the chart when there are 2+ sizes); returns the files written. */
+export function writeReport(resultsDir: string, out: string): string[] {
+  const results = readResults(resultsDir);
+  if (results.length === 0) throw new Error(`no results in ${resultsDir}: run npm run bench -- --lines N first`);
+  const svgPath = path.join(path.dirname(out), path.basename(out, path.extname(out)) + '-latency.svg');
+  const written: string[] = [];
+  let svgRef: string | undefined;
+  if (results.length >= 2) {
+    fs.writeFileSync(svgPath, renderSvg(results));
+    svgRef = path.basename(svgPath);
+    written.push(svgPath);
+  }
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, renderMarkdown(results, svgRef));
+  written.unshift(out);
+  return written;
+}
