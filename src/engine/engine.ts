@@ -107,6 +107,9 @@ export class Engine {
   }
 
   private static openReadOnly(dir: string, options: EngineOptions): Engine {
+    if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+      throw new ShandianError('E_BAD_ARGS', `${dir} is a file, not a store directory`, { file: dir }, 'pass the directory given to ingest --data');
+    }
     const meta = readMeta(dir);
     if (!meta) {
       throw new ShandianError('E_BAD_ARGS', `no shandian store at ${dir}`, { file: dir }, 'create one with shandian ingest --data DIR FILE...');
