@@ -60,6 +60,7 @@ function parseCli() {
     strict: true,
   });
   const int = (name: string, v: string | undefined, min: number): number => {
+    if (v === undefined) throw new BenchFailure(`--${name} N is required, e.g. npm run bench -- --lines 1000000 (see --help)`);
     const n = Number(v?.replaceAll('_', ''));
     if (!Number.isSafeInteger(n) || n < min) throw new BenchFailure(`--${name} must be an integer >= ${min}, got ${String(v)}`);
     return n;
