@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeTable, tableToIPC } from 'apache-arrow';
 import { crc32c } from '../log/crc32c.js';
+import { ShandianError } from '../model/errors.js';
 import type { Store } from '../store/store.js';
 import type { Shard } from '../store/shard.js';
 import { fsyncDir, writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
@@ -21,9 +22,20 @@ export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: nu
   const root = path.join(storeDir, 'snapshots');
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
-  const files: SnapshotFile[] = [];
-  const put = (file: string, bytes: Uint8Array) => {
-    const fd = fs.openSync(path.join(dir, file), 'w');
+  try {
+    return writeSnapshotFiles(storeDir, store, nextLogSegment, root, dir, name);
+  } catch (e) {
+    // the manifest still names the previous snapshot (or none): drop the partial one
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new ShandianError('E_IO', `writing a snapshot failed: ${(e as Error).message}`, { file: dir },
+      'nothing was lost: the store stays on its previous snapshot and log; free disk space and retry');
+  }
+}
+
+/** The file layer of snapshot writing (write + fsync), a seam for fault-injection tests. */
+export const snapshotFiles = {
+  write(file: string, bytes: Uint8Array): void {
+    const fd = fs.openSync(file, 'w');
     try {
       let written = 0;
       while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
@@ -31,6 +43,13 @@ export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: nu
     } finally {
       fs.closeSync(fd);
     }
+  },
+};
+
+function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: number, root: string, dir: string, name: string): Manifest {
+  const files: SnapshotFile[] = [];
+  const put = (file: string, bytes: Uint8Array) => {
+    snapshotFiles.write(path.join(dir, file), bytes);
     files.push({ name: file, bytes: bytes.length, crc32c: crc32c(bytes) });
   };
   const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');

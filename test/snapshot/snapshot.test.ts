@@ -129,3 +129,36 @@ describe('small store files', () => {
     }
   });
 });
+
+describe('a write error during a snapshot', () => {
+  it('is E_IO, leaves the previous snapshot and log in charge, and loses nothing', async () => {
+    const { snapshotFiles } = await import('../../src/snapshot/write-snapshot.js');
+    const dir = tmp();
+    const expected = await buildStore(dir, 800);
+    const engine = await Engine.open({ dir });
+    await engine.append({ type: 'order', order_id: 'LATE-1', customer_id: 'late', ts: '2026-11-20T10:00:00+08:00', shop: 'jd', status: 'paid',
+      lines: [{ sku: 'SKU-000001', category: 'shoes', quantity: 1, amount: '10.00' }] });
+    const after = await answers(engine);
+    const real = snapshotFiles.write;
+    for (const failAt of [0, 3, 7]) {
+      let n = 0;
+      snapshotFiles.write = (file, bytes) => {
+        if (n++ === failAt) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        real(file, bytes);
+      };
+      try {
+        await expect(engine.snapshot()).rejects.toMatchObject({ code: 'E_IO' });
+      } finally {
+        snapshotFiles.write = real;
+      }
+      expect(fs.readdirSync(path.join(dir, 'snapshots'))).toHaveLength(1); // the partial one is gone
+    }
+    // appends and queries go on, and a reopen answers exactly
+    expect(await answers(engine)).toEqual(after);
+    await engine.close();
+    const again = await Engine.open({ dir, readOnly: true });
+    expect(await answers(again)).toEqual(after);
+    expect(after).not.toEqual(expected);
+    await again.close();
+  });
+});
