@@ -25,6 +25,7 @@ import { Admission } from './admission.js';
 import { QueryPool } from './query-pool.js';
 import { Bitmap } from '../index/bitmap.js';
 import { prepareBought } from '../exec/eval-bought.js';
+import type { BoughtTask } from '../exec/bought-task.js';
 import { storeStats } from './store-stats.js';
 
 export interface ExplainResult {
@@ -228,7 +229,7 @@ export class Engine {
     }
   }
 
-  /** Every `<bought>` x shard as a pool task, all at once; undefined when evaluating in-process. */
+  /** Every `<bought>` of the plan, one pool message per shard, all shards at once; undefined when evaluating in-process. */
   private async runBoughtInPool(plan: PlanNode, signal: AbortSignal | undefined, stats: StatsByNode | undefined) {
     const pool = this.pool;
     if (!pool || this.store.lineCount < this.poolMinLines) return undefined;
@@ -236,18 +237,26 @@ export class Engine {
     if (nodes.length === 0) return undefined;
     const { shards, catalog } = this.store;
     const results = shards.map(() => new Map<PlanNode, Bitmap>());
-    await Promise.all(shards.flatMap((shard, i) => nodes.map(async (node) => {
-      const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
-      if (!task) return results[i]!.set(node, new Bitmap());
-      const { members, timeMs } = await pool.run(task, signal);
-      results[i]!.set(node, members);
-      if (stats) {
-        const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
-        s.timeMs += timeMs;
-        stats.set(node, s);
+    await Promise.all(shards.map(async (shard, i) => {
+      const tasks: BoughtTask[] = [];
+      const taskNodes: PlanNode[] = [];
+      for (const node of nodes) {
+        const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
+        if (!task) results[i]!.set(node, new Bitmap());
+        else tasks.push(task), taskNodes.push(node);
       }
-      return undefined;
-    })));
+      if (tasks.length === 0) return;
+      const done = await pool.run(tasks, signal);
+      done.forEach(({ members, timeMs }, k) => {
+        const node = taskNodes[k]!;
+        results[i]!.set(node, members);
+        if (stats) {
+          const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
+          s.timeMs += timeMs;
+          stats.set(node, s);
+        }
+      });
+    }));
     return results;
   }
 

@@ -1,16 +1,17 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { Bitmap } from '../index/bitmap.js';
+import type { Bitmap } from '../index/bitmap.js';
+import { decodeResults } from '../exec/bought-results.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 
 /** The compiled worker next to this module (absent when running from TypeScript sources). */
 const WORKER_FILE = fileURLToPath(new URL('../exec/bought-worker.js', import.meta.url));
 
 /**
- * Worker threads for `<bought>` tasks (piscina). One task is one condition
- * over one shard; results come back as roaring portable buffers transferred
- * without a copy.
+ * Worker threads for `<bought>` tasks (piscina). One message carries every
+ * `<bought>` of a query for one shard, so a query costs one round trip per
+ * shard; results come back as roaring portable buffers, transferred.
  */
 export class QueryPool {
   private readonly pool: Piscina;
@@ -25,9 +26,9 @@ export class QueryPool {
     return new QueryPool(threads);
   }
 
-  async run(task: BoughtTask, signal?: AbortSignal): Promise<{ members: Bitmap; timeMs: number }> {
-    const out = (await this.pool.run(task, { signal })) as ArrayBuffer;
-    return { members: Bitmap.deserialize(new Uint8Array(out, 8), 'portable'), timeMs: new Float64Array(out, 0, 1)[0]! };
+  /** Runs the tasks of one shard in one message; results in task order. */
+  async run(tasks: BoughtTask[], signal?: AbortSignal): Promise<{ members: Bitmap; timeMs: number }[]> {
+    return decodeResults((await this.pool.run(tasks, { signal })) as ArrayBuffer);
   }
 
   /** Worker threads, for tests that kill one. */

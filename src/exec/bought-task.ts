@@ -31,9 +31,3 @@ export interface BoughtTask {
   /** which shard, so a worker keeps one scratch area per shard */
   shardKey: string;
 }
-
-/** What a worker sends back: the members as a roaring portable buffer (transferred). */
-export interface BoughtTaskResult {
-  portable: ArrayBuffer;
-  timeMs: number;
-}

@@ -41,7 +41,7 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
     postings = driver.ids.map((id) => driver!.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
   }
   return {
-    slices: postings.map((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
+    slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
     lineOrder: shard.lineOrder.data,
     lineSku: shard.lineSku.data,
     lineCategory: shard.lineCategory.data,

@@ -1,13 +1,13 @@
-import { TimePosting } from './time-posting.js';
+import { TimePosting, type RowTime } from './time-posting.js';
 
 /** One time-ordered posting list per dictionary id of a dimension (sku, category or shop). */
 export class DimensionIndex {
   private readonly postings: (TimePosting | undefined)[] = [];
 
-  add(valueId: number, row: number, ts: number): void {
+  add(valueId: number, row: number, ts: number, rowTime: RowTime): void {
     let p = this.postings[valueId];
     if (!p) this.postings[valueId] = p = new TimePosting();
-    p.add(row, ts);
+    p.add(row, ts, rowTime);
   }
 
   /** Number of value ids with a posting slot (some may be empty). */

@@ -3,22 +3,34 @@ import { U32Column } from '../store/growable.js';
 /** Reads the timestamp (epoch seconds) of an order line row. */
 export type RowTime = (row: number) => number;
 
+/** A run of posting rows to scan: `rows[start..end)`. */
+export interface PostingSlice {
+  rows: Uint32Array;
+  start: number;
+  end: number;
+}
+
 /**
  * The line rows that carry one dimension value (a SKU, a category, a shop, or
  * "any"), kept ordered by (ts, row) so that a time window is two binary
  * searches and the rows inside it are one contiguous slice. Rows of one order
  * are contiguous and share a ts, so they stay adjacent in this order.
  *
- * Appends in time order (the common case: orders stream in) keep the list
- * sorted for free; an out-of-order append marks it for a re-sort on the next read.
+ * Appends in time order (the common case: orders stream in) extend the
+ * ordered rows for free. A row older than the newest one goes to a small
+ * unordered tail instead, scanned in full by every window; when the tail
+ * outgrows 1/16 of the ordered rows it is sorted and merged in, in linear
+ * time, so late orders never cost a full re-sort on the query path.
  */
 export class TimePosting {
+  /** ordered by (ts, row) */
   readonly rows = new U32Column(8);
+  /** rows that arrived out of time order, not yet merged */
+  private tail: number[] = [];
   private lastTs = Number.NEGATIVE_INFINITY;
-  private sorted = true;
 
   get size(): number {
-    return this.rows.length;
+    return this.rows.length + this.tail.length;
   }
 
   /** A posting from rows already ordered by (ts, row) (loading a snapshot). */
@@ -29,36 +41,57 @@ export class TimePosting {
     return p;
   }
 
-  add(row: number, ts: number): void {
-    if (ts < this.lastTs) this.sorted = false;
-    else this.lastTs = ts;
-    this.rows.push(row);
+  add(row: number, ts: number, rowTime: RowTime): void {
+    if (ts >= this.lastTs) {
+      this.lastTs = ts;
+      this.rows.push(row);
+      return;
+    }
+    this.tail.push(row);
+    if (this.tail.length > Math.max(256, this.rows.length >> 4)) this.mergeTail(rowTime);
   }
 
   /** Takes over another posting's rows and order (loading a snapshot into an existing slot). */
   reset(from: TimePosting): void {
     this.rows.data = from.rows.data;
     this.rows.length = from.rows.length;
+    this.tail = [...from.tail];
     this.lastTs = from.lastTs;
-    this.sorted = true;
   }
 
-  /** Rows ordered by (ts, row). */
+  /** All rows ordered by (ts, row) (merges the tail first). */
   ordered(rowTime: RowTime): Uint32Array {
-    if (!this.sorted) {
-      const rows = Array.from(this.rows.view());
-      rows.sort((a, b) => rowTime(a) - rowTime(b) || a - b);
-      this.rows.replace(rows); // a new buffer: a worker may be reading the old order
-      this.lastTs = rows.length ? rowTime(rows[rows.length - 1]!) : Number.NEGATIVE_INFINITY;
-      this.sorted = true;
-    }
+    if (this.tail.length) this.mergeTail(rowTime);
     return this.rows.view();
   }
 
-  /** [start, end) of the ordered rows whose ts lies in [lo, hi] (inclusive). */
-  window(lo: number, hi: number, rowTime: RowTime): { rows: Uint32Array; start: number; end: number } {
-    const rows = this.ordered(rowTime);
-    return { rows, start: lowerBound(rows, lo, rowTime), end: lowerBound(rows, hi + 1, rowTime) };
+  /** The slices holding every row whose ts lies in [lo, hi] (inclusive), and maybe others none. */
+  window(lo: number, hi: number, rowTime: RowTime): PostingSlice[] {
+    const rows = this.rows.view();
+    const slices: PostingSlice[] = [{ rows, start: lowerBound(rows, lo, rowTime), end: lowerBound(rows, hi + 1, rowTime) }];
+    if (this.tail.length) {
+      const late = this.tail.filter((r) => {
+        const ts = rowTime(r);
+        return ts >= lo && ts <= hi;
+      });
+      if (late.length) slices.push({ rows: Uint32Array.from(late), start: 0, end: late.length });
+    }
+    return slices;
+  }
+
+  /** Sort the tail and merge it into the ordered rows, into a new buffer (a worker may be reading the old one). */
+  private mergeTail(rowTime: RowTime): void {
+    const cmp = (a: number, b: number) => rowTime(a) - rowTime(b) || a - b;
+    const tail = this.tail.sort(cmp);
+    const main = this.rows.view();
+    const merged = new Uint32Array(main.length + tail.length);
+    let i = 0, j = 0, k = 0;
+    while (i < main.length && j < tail.length) merged[k++] = cmp(main[i]!, tail[j]!) <= 0 ? main[i++]! : tail[j++]!;
+    while (i < main.length) merged[k++] = main[i++]!;
+    while (j < tail.length) merged[k++] = tail[j++]!;
+    this.rows.replace(merged);
+    this.tail = [];
+    this.lastTs = merged.length ? rowTime(merged[merged.length - 1]!) : Number.NEGATIVE_INFINITY;
   }
 }
 

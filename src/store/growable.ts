@@ -51,7 +51,7 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array>
 
   /** Replace the contents with `values` in a new buffer (readers of the old one are unaffected). */
   replace(values: ArrayLike<number>): void {
-    const data = sharedArray(this.ctor, Math.max(16, this.data.length));
+    const data = sharedArray(this.ctor, Math.max(16, this.data.length, values.length));
     (data as Uint32Array).set(values);
     this.data = data;
     this.length = values.length;

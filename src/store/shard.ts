@@ -81,10 +81,10 @@ export class Shard {
       this.lineCategory.push(line.categoryId);
       this.lineQuantity.push(line.quantity);
       this.lineAmount.push(line.amountCents);
-      this.bySku.add(line.skuId, row, ts);
-      this.byCategory.add(line.categoryId, row, ts);
-      this.byShop.add(shopId, row, ts);
-      this.allLines.add(row, ts);
+      this.bySku.add(line.skuId, row, ts, this.rowTime);
+      this.byCategory.add(line.categoryId, row, ts, this.rowTime);
+      this.byShop.add(shopId, row, ts, this.rowTime);
+      this.allLines.add(row, ts, this.rowTime);
     }
     return order;
   }
@@ -111,10 +111,10 @@ export class Shard {
       this.lineCategory.push(categoryId);
       this.lineQuantity.push(lines.quantities[i]!);
       this.lineAmount.push(lines.amountCents[i]!);
-      this.bySku.add(skuId, row, ts);
-      this.byCategory.add(categoryId, row, ts);
-      this.byShop.add(shopId, row, ts);
-      this.allLines.add(row, ts);
+      this.bySku.add(skuId, row, ts, this.rowTime);
+      this.byCategory.add(categoryId, row, ts, this.rowTime);
+      this.byShop.add(shopId, row, ts, this.rowTime);
+      this.allLines.add(row, ts, this.rowTime);
     }
     return order;
   }

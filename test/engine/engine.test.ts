@@ -229,3 +229,19 @@ describe('Engine group commit and write errors', () => {
     await again.close();
   });
 });
+
+describe('late orders', () => {
+  it('orders older than the newest stay exact through the unordered tail and its merges', async () => {
+    const engine = await Engine.open({ shards: 1 });
+    // a newest order first, then 600 older ones (forcing several tail merges), each customer once
+    await engine.append(order('N0', 'n0', '2026-11-30T00:00:00Z', 'A', '1.00'));
+    for (let i = 1; i <= 600; i++) {
+      const day = String(1 + (i % 28)).padStart(2, '0');
+      await engine.append([order(`N${i}`, `n${i}`, `2026-10-${day}T12:00:00Z`, 'A', '1.00'), order(`M${i}`, `n${i}`, `2026-10-${day}T12:00:00Z`, 'A', '2.00')]);
+    }
+    const inWindow = [...Array(600).keys()].map((i) => i + 1).filter((i) => 1 + (i % 28) >= 10 && 1 + (i % 28) <= 20);
+    const q = '<segment><bought sku="A" from="2026-10-10" to="2026-10-20" minCount="2" maxCount="2" minAmount="3.00" maxAmount="3.00"/></segment>';
+    expect(await ids(engine, q, { asOf: '2026-12-01T00:00:00Z' })).toEqual(inWindow.map((i) => `n${i}`).sort());
+    await engine.close();
+  });
+});

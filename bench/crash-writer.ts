@@ -1,13 +1,16 @@
-// Child process for the kill -9 test: appends batches of 1..1000 orders as
-// fast as it can and reports each batch before ("start") and after ("ack")
-// its append resolved. Uses the built engine (npm test builds first).
-import { Engine } from '../../dist/src/index.js';
+/**
+ * Child process for kill -9 trials (test/log/crash.test.ts and
+ * bench/crash-soak.ts): appends batches of 1..1000 orders as fast as it can,
+ * one customer per batch, and reports each batch before ("start") and after
+ * ("ack") its append resolved. Usage: node dist/bench/crash-writer.js DIR SEED
+ */
+import { Engine } from '../src/engine/engine.js';
 
 const [dir, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0 || 1;
-const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 
-const engine = await Engine.open({ dir, shards: 2 });
+const engine = await Engine.open({ dir: dir!, shards: 2, threads: 0 });
 for (let batch = engine.size.customers; ; batch++) {
   const size = 1 + Math.floor(rand() * 1000);
   const records = Array.from({ length: size }, (_, i) => ({
