@@ -69,7 +69,13 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
  * the calling thread and in workers.
  */
 export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
-  const { lineOrder, lineSku, lineCategory, orderAlive, orderShop, orderCustomer, checkSku, checkCategory, checkShop, existence } = task;
+  // One slice (one posting, no late rows): lines of an order are adjacent in
+  // it, so counting can run in the same pass that checks the rows.
+  if (!task.existence && task.slices.length === 1) {
+    const { rows, start, end } = task.slices[0]!;
+    return aggregate(task, scratch, rows, start, end, true);
+  }
+  const { lineOrder, orderCustomer, existence } = task;
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
   const out = scratch.ensureGather(total);
@@ -77,12 +83,8 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
   for (const { rows, start, end } of task.slices) {
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
-      const order = lineOrder[row]!;
-      if (orderAlive[order] === 0) continue;
-      if (checkSku && checkSku[lineSku[row]!] !== 1) continue;
-      if (checkCategory && checkCategory[lineCategory[row]!] !== 1) continue;
-      if (checkShop && checkShop[orderShop[order]!] !== 1) continue;
-      out[n++] = existence ? orderCustomer[order]! : row;
+      if (!lineMatches(task, row)) continue;
+      out[n++] = existence ? orderCustomer[lineOrder[row]!]! : row;
     }
   }
   if (existence) {
@@ -90,20 +92,39 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     result.addMany(out.subarray(0, n));
     return result;
   }
-  return aggregate(task, scratch, out.subarray(0, n), task.slices.length > 1);
+  // Rows merged from several slices: sort so that lines of one order are adjacent.
+  const rows = out.subarray(0, n).sort();
+  return aggregate(task, scratch, rows, 0, n, false);
 }
 
-/** Distinct matching orders and matching-line amounts per customer, then thresholds. */
-function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, mixed: boolean): Bitmap {
-  // Lines of one order must be adjacent for distinct counting; rows from one
-  // posting already are, rows merged from several postings are after a sort.
-  if (mixed) rows.sort();
+/** The line's order counts, and the line passes the filters the driving posting does not cover. */
+function lineMatches(task: BoughtTask, row: number): boolean {
+  const order = task.lineOrder[row]!;
+  if (task.orderAlive[order] === 0) return false;
+  if (task.checkSku && task.checkSku[task.lineSku[row]!] !== 1) return false;
+  if (task.checkCategory && task.checkCategory[task.lineCategory[row]!] !== 1) return false;
+  if (task.checkShop && task.checkShop[task.orderShop[order]!] !== 1) return false;
+  return true;
+}
+
+/**
+ * Distinct matching orders and matching-line amounts per customer over
+ * `rows[start..end)` (lines of one order adjacent), then the thresholds.
+ */
+function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start: number, end: number, check: boolean): Bitmap {
   scratch.ensureCustomers(task.customerCount);
   const { counts, sums, lastOrder } = scratch;
-  const { lineOrder, lineAmount, orderCustomer } = task;
-  for (let i = 0; i < rows.length; i++) {
+  const { lineOrder, lineAmount, orderCustomer, orderAlive, lineSku, lineCategory, orderShop } = task;
+  // the filter checks are lineMatches() inlined by hand: this loop is the hot path of every counted <bought>
+  const checkSku = check ? task.checkSku : undefined, checkCategory = check ? task.checkCategory : undefined;
+  const checkShop = check ? task.checkShop : undefined;
+  for (let i = start; i < end; i++) {
     const row = rows[i]!;
     const order = lineOrder[row]!;
+    if (check && orderAlive[order] === 0) continue;
+    if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+    if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+    if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
     const c = orderCustomer[order]!;
     if (lastOrder[c] !== order) {
       if (lastOrder[c] === -1) scratch.touch(c);
