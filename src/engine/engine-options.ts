@@ -19,7 +19,7 @@ export interface EngineOptions {
   limits?: Partial<ParseLimits>;
   /** worker threads for `<bought>` conditions (default: available cores; 0: evaluate on the calling thread) */
   threads?: number;
-  /** use the workers only for stores with at least this many order lines (default 200,000) */
+  /** use the workers only for queries that scan at least this many order lines (default 50,000): below it a round trip costs more than the scan */
   poolMinLines?: number;
   /** queries evaluated at once (default: 2 x threads) */
   maxConcurrentQueries?: number;

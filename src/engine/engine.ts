@@ -229,15 +229,20 @@ export class Engine {
     }
   }
 
-  /** Every `<bought>` of the plan, one pool message per shard, all shards at once; undefined when evaluating in-process. */
+  /**
+   * Every `<bought>` of the plan, one pool message per shard, all shards at
+   * once. Undefined (evaluate in-process) without a pool, or when the query
+   * scans fewer than `poolMinLines` order lines in all: then a round trip to
+   * the workers costs more than the scan.
+   */
   private async runBoughtInPool(plan: PlanNode, signal: AbortSignal | undefined, stats: StatsByNode | undefined) {
     const pool = this.pool;
-    if (!pool || this.store.lineCount < this.poolMinLines) return undefined;
+    if (!pool) return undefined;
     const nodes = boughtNodes(plan);
     if (nodes.length === 0) return undefined;
     const { shards, catalog } = this.store;
     const results = shards.map(() => new Map<PlanNode, Bitmap>());
-    await Promise.all(shards.map(async (shard, i) => {
+    const perShard = shards.map((shard, i) => {
       const tasks: BoughtTask[] = [];
       const taskNodes: PlanNode[] = [];
       for (const node of nodes) {
@@ -245,6 +250,12 @@ export class Engine {
         if (!task) results[i]!.set(node, new Bitmap());
         else tasks.push(task), taskNodes.push(node);
       }
+      return { tasks, taskNodes };
+    });
+    let rows = 0;
+    for (const { tasks } of perShard) for (const t of tasks) for (const sl of t.slices) rows += sl.end - sl.start;
+    if (rows < this.poolMinLines) return undefined;
+    await Promise.all(perShard.map(async ({ tasks, taskNodes }, i) => {
       if (tasks.length === 0) return;
       const done = await pool.run(tasks, signal);
       done.forEach(({ members, timeMs }, k) => {
@@ -393,7 +404,7 @@ function resolveAsOf(asOf: QueryOptions['asOf']): number {
 }
 
 let nextInstance = 0;
-const DEFAULT_POOL_MIN_LINES = 200_000;
+const DEFAULT_POOL_MIN_LINES = 50_000;
 
 /** The caller's signal combined with the query's timeout. */
 function querySignal(options: QueryOptions): AbortSignal | undefined {
