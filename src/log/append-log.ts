@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Packr } from 'msgpackr';
 import { ShandianError } from '../model/errors.js';
-import type { EngineRecord } from '../model/records.js';
+import type { AttrValue, EngineRecord } from '../model/records.js';
 import { fsyncDir } from './checked-json.js';
 import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
 
@@ -32,6 +32,24 @@ const nodeFiles: LogFiles = {
     new Promise((resolve, reject) => fs.write(fd, bytes, offset, length, null, (err, n) => (err ? reject(err) : resolve(n)))),
   datasync: (fd) => new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve()))),
 };
+
+/**
+ * Customer attributes travel as [name, value] pairs: msgpackr decodes a map
+ * key "__proto__" as "__proto_", and an attribute name must survive the log
+ * exactly whatever it is.
+ */
+type WireRecord = EngineRecord | { type: 'customer'; customerId: string; attrPairs: [string, AttrValue | null][] };
+
+function toWire(r: EngineRecord): WireRecord {
+  return r.type === 'customer' ? { type: 'customer', customerId: r.customerId, attrPairs: Object.entries(r.attrs) } : r;
+}
+
+function fromWire(r: WireRecord): EngineRecord {
+  if (r.type !== 'customer' || !('attrPairs' in r)) return r as EngineRecord;
+  const attrs: Record<string, AttrValue | null> = Object.create(null);
+  for (const [name, value] of r.attrPairs) attrs[name] = value;
+  return { type: 'customer', customerId: r.customerId, attrs };
+}
 
 export interface ReplayReport {
   frames: number;
@@ -110,7 +128,7 @@ export class AppendLog {
    * and E_IO is thrown: none of the batches count.
    */
   async appendBatches(batches: readonly (readonly EngineRecord[])[]): Promise<void> {
-    const frames = batches.filter((b) => b.length > 0).map((b) => encodeFrame(packr.pack(b)));
+    const frames = batches.filter((b) => b.length > 0).map((b) => encodeFrame(packr.pack(b.map(toWire))));
     if (frames.length === 0) return;
     const bytes = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
     if (this.fd === undefined || this.segmentBytes + bytes.length > SEGMENT_BYTES) this.roll(bytes.length);
@@ -240,7 +258,7 @@ function replayFile(file: string, isLast: boolean, onBatch: (records: EngineReco
       if (check.kind === 'ok') {
         let records: EngineRecord[];
         try {
-          records = packr.unpack(buf.subarray(check.payloadStart, check.payloadEnd)) as EngineRecord[];
+          records = (packr.unpack(buf.subarray(check.payloadStart, check.payloadEnd)) as WireRecord[]).map(fromWire);
         } catch (e) {
           throw corrupt(file, pos, `undecodable frame: ${(e as Error).message}`);
         }

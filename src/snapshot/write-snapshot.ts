@@ -71,7 +71,7 @@ function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: numb
     put(`shard-${i}-postings.arrow`, tableToIPC(makeTable({ rows: postings.rows }), 'file'));
     put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
     put(`shard-${i}-tags.bin`, tagBitmaps(shard));
-    const attrs: Record<string, [number, string | number][]> = {};
+    const attrs: Record<string, [number, string | number][]> = Object.create(null); // "__proto__" is an attribute name like any other
     for (const [attr, index] of shard.attributes) attrs[attr] = [...index.entries()];
     put(`shard-${i}-attrs.json`, json(attrs));
   });

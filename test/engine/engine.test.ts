@@ -245,3 +245,19 @@ describe('late orders', () => {
     await engine.close();
   });
 });
+
+describe('attribute names', () => {
+  it('keep odd names such as __proto__ and constructor through the log and a snapshot', async () => {
+    const dir = tmp();
+    const engine = await Engine.open({ dir });
+    await engine.append(JSON.parse('{"type":"customer","customer_id":"p1","attrs":{"__proto__":"x","constructor":7}}'));
+    await engine.close(); // small log: no snapshot, reopen replays
+    const again = await Engine.open({ dir });
+    expect(await ids(again, '<segment><attr name="__proto__" eq="x"/><attr name="constructor" eq="7"/></segment>')).toEqual(['p1']);
+    await again.snapshot();
+    await again.close();
+    const third = await Engine.open({ dir, readOnly: true });
+    expect(await ids(third, '<segment><attr name="__proto__" eq="x"/><attr name="constructor" gte="7"/></segment>')).toEqual(['p1']);
+    await third.close();
+  });
+});
