@@ -79,12 +79,5 @@ export class AttributeIndex {
     return this.current.entries();
   }
 
-  valueOf(customer: number): AttrValue | undefined {
-    return this.current.get(customer);
-  }
 
-  /** Distinct values (the planner's estimate of range cost). */
-  get distinctValues(): number {
-    return this.byString.size + this.byNumber.size;
-  }
 }

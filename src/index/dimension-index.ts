@@ -31,9 +31,4 @@ export class DimensionIndex {
     return n;
   }
 
-  get byteLength(): number {
-    let n = 0;
-    for (const p of this.postings) n += p?.rows.byteLength ?? 0;
-    return n;
-  }
 }

@@ -33,9 +33,4 @@ export class TagIndex {
     this.bitmaps[tagId] = bitmap;
   }
 
-  get byteLength(): number {
-    let n = 0;
-    for (const b of this.bitmaps) n += b?.getSerializationSizeInBytes('portable') ?? 0;
-    return n;
-  }
 }

@@ -131,16 +131,4 @@ export class Shard {
     }
     index.set(customer, value);
   }
-
-  /** Approximate bytes held by columns and posting lists (bitmaps excluded). */
-  get columnBytes(): number {
-    const cols = [
-      this.orderCustomer, this.orderTs, this.orderShop, this.orderAlive,
-      this.lineOrder, this.lineSku, this.lineCategory, this.lineQuantity, this.lineAmount,
-    ];
-    return (
-      cols.reduce((n, c) => n + c.byteLength, 0) +
-      this.bySku.byteLength + this.byCategory.byteLength + this.byShop.byteLength + this.allLines.rows.byteLength
-    );
-  }
 }
