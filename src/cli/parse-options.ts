@@ -18,6 +18,18 @@ export function parseOptions(argv: string[], options: Options, allowPositionals:
   }
 }
 
+/** An optional integer flag in [min, max]; E_BAD_ARGS when malformed or out of range. */
+export function integerOption(values: Record<string, unknown>, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const v = values[name];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && /^-?[0-9]+$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw badArgs(`--${name} must be an integer ${range}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
 /** A required string flag. */
 export function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];

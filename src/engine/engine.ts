@@ -76,9 +76,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
-    if (options.tz !== undefined && !isValidTimeZone(options.tz)) {
-      throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(options.tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
-    }
+    checkTz(options.tz);
     const requestedShards = options.shards ?? os.availableParallelism();
     if (options.dir === undefined) {
       return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined, options);

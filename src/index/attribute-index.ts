@@ -1,8 +1,7 @@
 import { Bitmap } from './bitmap.js';
+import { parseNumericLiteral } from '../model/numeric-literal.js';
 import type { AttrValue } from '../model/records.js';
 
-/** Numeric literal as `eq` understands it: `31`, `-2.5`, `1e3` (no spaces, no hex). */
-const NUMERIC_LITERAL = /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/;
 
 export interface NumericRange {
   gt?: number;
@@ -54,8 +53,9 @@ export class AttributeIndex {
     for (const v of values) {
       const s = this.byString.get(v);
       if (s) parts.push(s);
-      if (NUMERIC_LITERAL.test(v)) {
-        const n = this.byNumber.get(Number(v));
+      const number = parseNumericLiteral(v);
+      if (number !== undefined) {
+        const n = this.byNumber.get(number);
         if (n) parts.push(n);
       }
     }

@@ -5,6 +5,9 @@
  * allowed, no spaces, no exponents, and money never goes through floats.
  */
 
+import { parseAmountCents as parseRecordAmountCents } from '../model/money.js';
+import { parseNumericLiteral } from '../model/numeric-literal.js';
+
 /** Largest count we accept: counts are compared against 32-bit order counts. */
 export const MAX_COUNT = 2 ** 31 - 1;
 
@@ -15,18 +18,14 @@ export function parseCount(text: string): number | undefined {
   return value <= MAX_COUNT ? value : undefined;
 }
 
-/** `minAmount`/`maxAmount`: yuan with at most 2 decimals, as exact integer cents. */
+/**
+ * `minAmount`/`maxAmount`: yuan with at most 2 decimals, as exact integer
+ * cents. Stricter in form than record amounts (no signed zero), same money
+ * arithmetic (src/model/money.ts).
+ */
 export function parseAmountCents(text: string): number | undefined {
-  const m = /^([0-9]+)(?:\.([0-9]{1,2}))?$/.exec(text);
-  if (!m) return undefined;
-  const cents = BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
-  return cents <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(cents) : undefined;
+  return /^[0-9]+(?:\.[0-9]{1,2})?$/.test(text) ? parseRecordAmountCents(text) : undefined;
 }
 
 /** `gt`/`gte`/`lt`/`lte`: a finite decimal number, optionally negative or in e-notation. */
-export function parseFiniteDecimal(text: string): number | undefined {
-  if (!/^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/.test(text)) return undefined;
-  const value = Number(text);
-  // `+ 0` turns -0 into 0, so "-0" and "0" mean the same bound.
-  return Number.isFinite(value) ? value + 0 : undefined;
-}
+export const parseFiniteDecimal = parseNumericLiteral;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { corruptFile, fsyncDir, readCheckedJson, writeCheckedJson } from '../log/checked-json.js';
+import { readCheckedJson, writeCheckedJson } from '../log/checked-json.js';
 
 export const MANIFEST = 'MANIFEST';
 
@@ -34,5 +34,3 @@ export function readManifest(dir: string): Manifest | undefined {
 export function writeManifest(dir: string, manifest: Manifest): void {
   writeCheckedJson(path.join(dir, MANIFEST), manifest);
 }
-
-export { fsyncDir, corruptFile as corrupt };

@@ -7,7 +7,8 @@ import { crc32c } from '../log/crc32c.js';
 import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
 import { Store } from '../store/store.js';
-import { corrupt, type Manifest } from './manifest.js';
+import { corruptFile as corrupt } from '../log/checked-json.js';
+import type { Manifest } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
 
 /**

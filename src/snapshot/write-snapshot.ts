@@ -5,7 +5,8 @@ import { crc32c } from '../log/crc32c.js';
 import { ShandianError } from '../model/errors.js';
 import type { Store } from '../store/store.js';
 import type { Shard } from '../store/shard.js';
-import { fsyncDir, writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
+import { fsyncDir } from '../log/checked-json.js';
+import { writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
 
 /** Dimension order of posting lists in a snapshot. */
 export const POSTING_DIMS = ['bySku', 'byCategory', 'byShop'] as const;

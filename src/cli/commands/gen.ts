@@ -3,7 +3,7 @@ import os from 'node:os';
 import { buildGeneratedStore } from '../../engine/build-generated-store.js';
 import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
 
 export const GEN_HELP = `Usage: shandian gen (--out FILE | --data DIR) --orders N [--customers M] [--seed S] [--start DAY] [--end DAY]
@@ -37,15 +37,6 @@ Examples:
   shandian gen --data ./big --orders 7000000      # about 10M order lines, straight into a store
 `;
 
-function integer(values: Record<string, unknown>, name: string, min: number): number | undefined {
-  const v = values[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !/^-?[0-9]+$/.test(v) || !Number.isSafeInteger(Number(v)) || Number(v) < min) {
-    throw badArgs(`--${name} must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-  }
-  return Number(v);
-}
-
 export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     out: { type: 'string' }, data: { type: 'string' }, shards: { type: 'string' }, orders: { type: 'string' },
@@ -54,12 +45,12 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.help) return void io.stdout.write(GEN_HELP), EXIT_OK;
   if (positionals.length) throw badArgs(`unexpected argument ${JSON.stringify(positionals[0])}`);
   if ((values.out === undefined) === (values.data === undefined)) throw badArgs('give exactly one of --out FILE or --data DIR');
-  const orders = integer(values, 'orders', 0);
+  const orders = integerOption(values, 'orders', 0);
   if (orders === undefined) throw badArgs('--orders is required');
-  const customers = integer(values, 'customers', 1);
-  const seed = integer(values, 'seed', Number.MIN_SAFE_INTEGER) ?? 1;
+  const customers = integerOption(values, 'customers', 1);
+  const seed = integerOption(values, 'seed', Number.MIN_SAFE_INTEGER) ?? 1;
   if (values.data !== undefined) {
-    const shards = integer(values, 'shards', 1) ?? os.availableParallelism();
+    const shards = integerOption(values, 'shards', 1) ?? os.availableParallelism();
     const bar = new ProgressBar(io.stderr, 'build');
     let report;
     try {

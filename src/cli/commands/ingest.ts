@@ -3,7 +3,7 @@ import { ingestFile } from '../../engine/ingest-file.js';
 import { ShandianError } from '../../model/errors.js';
 import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
 
 export const INGEST_HELP = `Usage: shandian ingest --data DIR [--tz ZONE] [--shards N] [--skip-bad] [--no-fsync] FILE...
@@ -40,13 +40,8 @@ export async function ingestCommand(argv: string[], io: CliIo): Promise<number> 
   if (values.help) return void io.stdout.write(INGEST_HELP), EXIT_OK;
   const dir = required(values, 'data');
   if (positionals.length === 0) throw badArgs('give at least one FILE to ingest');
-  let shards: number | undefined;
-  if (values.shards !== undefined) {
-    shards = Number(values.shards);
-    if (!/^[0-9]+$/.test(values.shards) || shards < 1 || shards > 256) throw badArgs(`--shards must be an integer from 1 to 256, got ${JSON.stringify(values.shards)}`);
-  }
+  const shards = integerOption(values, 'shards', 1, 256);
   const engine = await Engine.open({ dir, tz: values.tz, shards, durability: values['no-fsync'] ? 'none' : 'fsync' });
-  let skippedTotal = 0;
   try {
     if (engine.recovery?.tornTail) {
       const t = engine.recovery.tornTail;
@@ -61,7 +56,6 @@ export async function ingestCommand(argv: string[], io: CliIo): Promise<number> 
         onSkip: (e: ShandianError) => io.stderr.write(`skipped: ${e.message}\n`),
       });
       bar.done();
-      skippedTotal += report.skipped;
       const secs = report.elapsedMs / 1000;
       io.stderr.write(`${file}: ${report.records.toLocaleString('en-US')} records in ${secs.toFixed(2)}s ` +
         `(${Math.round(report.records / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s)${report.skipped ? `, ${report.skipped} skipped` : ''}\n`);
