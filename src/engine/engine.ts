@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { boughtNodes, evaluateOnShard } from '../exec/evaluate.js';
+import { boughtNodes, evaluateOnShard, scratchFor } from '../exec/evaluate.js';
+import type { Shard } from '../store/shard.js';
 import type { StatsByNode } from '../exec/node-stats.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { AppendLog, type ReplayReport } from '../log/append-log.js';
@@ -24,7 +25,7 @@ import { Segment } from './segment.js';
 import { Admission } from './admission.js';
 import { QueryPool } from './query-pool.js';
 import { Bitmap } from '../index/bitmap.js';
-import { prepareBought } from '../exec/eval-bought.js';
+import { prepareBought, runBought } from '../exec/eval-bought.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 import { storeStats } from './store-stats.js';
 
@@ -243,30 +244,39 @@ export class Engine {
     const perShard = shards.map((shard, i) => {
       const tasks: BoughtTask[] = [];
       const taskNodes: PlanNode[] = [];
+      /** tasks that read live per-customer totals: they run here, before anything is awaited */
+      const inline: { node: PlanNode; task: BoughtTask }[] = [];
       for (const node of nodes) {
         const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
         if (!task) results[i]!.set(node, new Bitmap());
+        else if (task.complement) inline.push({ node, task });
         else tasks.push(task), taskNodes.push(node);
       }
-      return { tasks, taskNodes };
+      return { shard, tasks, taskNodes, inline };
     });
     let rows = 0;
     for (const { tasks } of perShard) for (const t of tasks) for (const sl of t.slices) rows += sl.end - sl.start;
     if (rows < this.poolMinLines) return undefined;
+    perShard.forEach(({ shard, inline }, i) => {
+      for (const { node, task } of inline) results[i]!.set(node, this.runInline(node, task, shard, stats));
+    });
     await Promise.all(perShard.map(async ({ tasks, taskNodes }, i) => {
       if (tasks.length === 0) return;
       const done = await pool.run(tasks, signal);
       done.forEach(({ members, timeMs }, k) => {
         const node = taskNodes[k]!;
         results[i]!.set(node, members);
-        if (stats) {
-          const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
-          s.timeMs += timeMs;
-          stats.set(node, s);
-        }
+        addTime(stats, node, timeMs);
       });
     }));
     return results;
+  }
+
+  private runInline(node: PlanNode, task: BoughtTask, shard: Shard, stats: StatsByNode | undefined): Bitmap {
+    const started = performance.now();
+    const members = runBought(task, scratchFor(shard));
+    addTime(stats, node, performance.now() - started);
+    return members;
   }
 
   private plan(ast: SegmentNode, asOfMs: number, tz: string): PlanNode {
@@ -431,3 +441,10 @@ function asTimeout(e: unknown, signal: AbortSignal | undefined, timeoutMs: numbe
   return e;
 }
 
+/** Adds time spent on a node to EXPLAIN's stats (when collected). */
+function addTime(stats: StatsByNode | undefined, node: PlanNode, ms: number): void {
+  if (!stats) return;
+  const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
+  s.timeMs += ms;
+  stats.set(node, s);
+}

@@ -21,7 +21,7 @@ export function storeStats(store: Store): PlanStats {
         const rows = shards.reduce((n, s) => n + s[d.pick].rowCount(d.list), 0);
         best = Math.min(best, rows);
       }
-      return Number.isFinite(best) ? best : store.lineCount;
+      return Number.isFinite(best) ? best : store.orderCount;
     },
     tagHolders: (name) => {
       const id = catalog.tags.lookup(name);

@@ -7,8 +7,22 @@
  * land while it runs are not seen.
  */
 export interface BoughtTask {
-  /** ordered posting rows and the [start, end) of the window in each */
+  /**
+   * What the slices hold: line rows of the driving posting in the window
+   * ('lines'), or order ordinals ('orders', an unfiltered <bought>; see
+   * scan-orders.ts).
+   */
+  unit: 'lines' | 'orders';
+  /** ordered posting rows and the [start, end) to scan in each */
   slices: { rows: Uint32Array; start: number; end: number }[];
+  /**
+   * 'orders' only: the slices hold the orders OUTSIDE the window, to subtract
+   * from these per-customer alive totals. The totals are live columns, so
+   * such a task must run on the thread that made it, before any append.
+   */
+  complement?: { orders: Uint32Array; cents: Float64Array };
+  /** integer cents per order */
+  orderAmount: Float64Array;
   lineOrder: Uint32Array;
   lineSku: Uint32Array;
   lineCategory: Uint32Array;

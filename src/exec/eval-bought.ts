@@ -7,6 +7,7 @@ import type { Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
+import { scanOrders } from './scan-orders.js';
 
 /** A filter as a membership mask by id: undefined = no check needed. */
 type IdFilter = Uint8Array | undefined;
@@ -21,9 +22,10 @@ export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scr
 
 /**
  * Turns a `<bought>` into a task for one shard: drive from the smallest
- * posting lists among the filters (or all lines when unfiltered), take the
- * time window as a slice of each (binary search), and make masks for the
- * other filters. Undefined when nothing can match (an unknown filter value).
+ * posting lists among the sku and category filters (or the shop or
+ * all-orders postings when there are none), take the time window as a slice
+ * of each (binary search), and make masks for the other filters. Undefined
+ * when nothing can match (an unknown filter value).
  */
 export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string): BoughtTask | undefined {
   const dims = [
@@ -33,15 +35,8 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
   ].filter((d): d is { index: DimensionIndex; ids: number[]; column: 'sku' | 'category' | 'shop' } => d.ids !== undefined);
   if (dims.some((d) => d.ids.length === 0)) return undefined;
 
-  let postings: TimePosting[];
-  let driver: (typeof dims)[number] | undefined;
-  if (dims.length === 0) postings = [shard.allLines];
-  else {
-    driver = dims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
-    postings = driver.ids.map((id) => driver!.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
-  }
-  return {
-    slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
+  const common = {
+    orderAmount: shard.orderAmount.data,
     lineOrder: shard.lineOrder.data,
     lineSku: shard.lineSku.data,
     lineCategory: shard.lineCategory.data,
@@ -49,9 +44,6 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
     orderAlive: shard.orderAlive.data,
     orderShop: shard.orderShop.data,
     orderCustomer: shard.orderCustomer.data,
-    checkSku: maskFor(dims, driver, 'sku', catalog.skus),
-    checkCategory: maskFor(dims, driver, 'category', catalog.categories),
-    checkShop: maskFor(dims, driver, 'shop', catalog.shops),
     existence: isExistenceOnly(plan),
     minCount: plan.minCount,
     maxCount: plan.maxCount,
@@ -60,6 +52,39 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
     customerCount: shard.customerCount,
     shardKey,
   };
+  // without a sku or category filter every line of a matching order matches: count orders
+  const lineDims = dims.filter((d) => d.column !== 'shop');
+  if (lineDims.length === 0) return { ...common, ...orderSlices(plan, shard, dims[0]?.ids) };
+
+  const driver = lineDims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
+  const postings = driver.ids.map((id) => driver.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
+  return {
+    ...common,
+    unit: 'lines',
+    slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
+    checkSku: maskFor(dims, driver, 'sku', catalog.skus),
+    checkCategory: maskFor(dims, driver, 'category', catalog.categories),
+    checkShop: maskFor(dims, driver, 'shop', catalog.shops),
+  };
+}
+
+/**
+ * A `<bought>` filtered at most by shop scans orders: those of the shops in
+ * the window; unfiltered, all orders in the window, or those outside it
+ * against the customers' totals when that reads less (the totals pass
+ * touches every customer once, at a fraction of an order's cost).
+ */
+function orderSlices(plan: BoughtPlan, shard: Shard, shopIds: readonly number[] | undefined): Pick<BoughtTask, 'unit' | 'slices' | 'complement'> {
+  if (shopIds) {
+    const postings = shopIds.map((id) => shard.byShop.posting(id)).filter((p): p is TimePosting => p !== undefined);
+    return { unit: 'orders', slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.orderTime)) };
+  }
+  const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderTime);
+  const size = (slices: typeof inside) => slices.reduce((n, s) => n + s.end - s.start, 0);
+  if (size(outside) + shard.customerCount / 4 < size(inside)) {
+    return { unit: 'orders', slices: outside, complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
+  }
+  return { unit: 'orders', slices: inside };
 }
 
 /**
@@ -69,6 +94,7 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
  * the calling thread and in workers.
  */
 export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
+  if (task.unit === 'orders') return scanOrders(task, scratch);
   // One slice (one posting, no late rows): lines of an order are adjacent in
   // it, so counting can run in the same pass that checks the rows.
   if (!task.existence && task.slices.length === 1) {

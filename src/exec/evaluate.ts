@@ -22,9 +22,14 @@ export function evaluateOnShard(
   /** results already computed elsewhere (bought conditions run in workers) */
   precomputed?: ReadonlyMap<PlanNode, Bitmap>,
 ): Bitmap {
+  return new ShardEvaluation(shard, catalog, scratchFor(shard), stats, precomputed).eval(plan);
+}
+
+/** The shard's reusable counting buffers on this thread. */
+export function scratchFor(shard: Shard): Scratch {
   let scratch = scratchByShard.get(shard);
   if (!scratch) scratchByShard.set(shard, (scratch = new Scratch()));
-  return new ShardEvaluation(shard, catalog, scratch, stats, precomputed).eval(plan);
+  return scratch;
 }
 
 /** The distinct `<bought>` nodes of a plan (shared subtrees once). */

@@ -65,18 +65,31 @@ export class TimePosting {
     return this.rows.view();
   }
 
-  /** The slices holding every row whose ts lies in [lo, hi] (inclusive), and maybe others none. */
+  /** The slices holding every row whose ts lies in [lo, hi] (inclusive), and no others. */
   window(lo: number, hi: number, rowTime: RowTime): PostingSlice[] {
+    return this.split(lo, hi, rowTime).inside;
+  }
+
+  /**
+   * The rows with ts in [lo, hi] (inclusive) and the rows outside it, each as
+   * slices: `outside` lets a caller subtract from totals when the window
+   * holds most rows.
+   */
+  split(lo: number, hi: number, rowTime: RowTime): { inside: PostingSlice[]; outside: PostingSlice[] } {
     const rows = this.rows.view();
-    const slices: PostingSlice[] = [{ rows, start: lowerBound(rows, lo, rowTime), end: lowerBound(rows, hi + 1, rowTime) }];
+    const start = lowerBound(rows, lo, rowTime), end = lowerBound(rows, hi + 1, rowTime);
+    const inside: PostingSlice[] = [{ rows, start, end }];
+    const outside: PostingSlice[] = [{ rows, start: 0, end: start }, { rows, start: end, end: rows.length }];
     if (this.tail.length) {
-      const late = this.tail.filter((r) => {
+      const tailIn: number[] = [], tailOut: number[] = [];
+      for (const r of this.tail) {
         const ts = rowTime(r);
-        return ts >= lo && ts <= hi;
-      });
-      if (late.length) slices.push({ rows: Uint32Array.from(late), start: 0, end: late.length });
+        (ts >= lo && ts <= hi ? tailIn : tailOut).push(r);
+      }
+      if (tailIn.length) inside.push({ rows: Uint32Array.from(tailIn), start: 0, end: tailIn.length });
+      if (tailOut.length) outside.push({ rows: Uint32Array.from(tailOut), start: 0, end: tailOut.length });
     }
-    return slices;
+    return { inside, outside: outside.filter((s) => s.end > s.start) };
   }
 
   /** Sort the tail and merge it into the ordered rows, into a new buffer (a worker may be reading the old one). */

@@ -15,7 +15,8 @@ export interface SnapshotFile {
  * there). The manifest carries a checksum of its own body.
  */
 export interface Manifest {
-  format: 1;
+  /** 2: posting dim 3 holds order ordinals; 1 (still read): it held line rows */
+  format: 1 | 2;
   /** directory under DIR/snapshots */
   snapshot: string;
   /** log segments with a number >= this one hold records after the snapshot */

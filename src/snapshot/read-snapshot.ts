@@ -20,6 +20,9 @@ import { POSTING_DIMS } from './write-snapshot.js';
  */
 export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   const dir = path.join(storeDir, 'snapshots', manifest.snapshot);
+  if (manifest.format !== 1 && manifest.format !== 2) {
+    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1, 2): written by a newer version?`);
+  }
   const files = new Map(manifest.files.map((f) => [f.name, f]));
   const read = (name: string): Buffer => {
     const file = path.join(dir, name);
@@ -66,11 +69,18 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     for (let k = 0; k < dims.length; k++) {
       const slice = rows.subarray(at, at + counts[k]!); // adopt() copies
       at += counts[k]!;
-      const posting = TimePosting.fromOrdered(slice, shard.rowTime);
       const dim = dims[k]!;
-      if (dim === POSTING_DIMS.length) shard.allLines.reset(posting);
-      else shard[POSTING_DIMS[dim]!].setPosting(values[k]!, posting);
+      if (dim > POSTING_DIMS.length) throw corrupt(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
+      const name = POSTING_DIMS[dim]; // undefined: the all-orders posting
+      if (name === 'bySku' || name === 'byCategory') {
+        shard[name].setPosting(values[k]!, TimePosting.fromOrdered(slice, shard.rowTime));
+        continue;
+      }
+      const orders = TimePosting.fromOrdered(manifest.format === 1 ? ordersOfLineRows(slice, shard.lineOrder.data) : slice, shard.orderTime);
+      if (name === 'byShop') shard.byShop.setPosting(values[k]!, orders);
+      else shard.allOrders.reset(orders);
     }
+    shard.rebuildDerived();
 
     const tags = read(`shard-${i}-tags.bin`);
     for (let off = 0; off < tags.length; ) {
@@ -83,6 +93,21 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   });
   store.loadOrderIds(() => store.shards.map((_, i) => json<string[]>(`shard-${i}-order-ids.json`)));
   return store;
+}
+
+/**
+ * Format 1 kept line rows in the shop and all-lines postings; the lines of
+ * an order are adjacent there, so their orders, in that order, are the
+ * order posting.
+ */
+function ordersOfLineRows(rows: Uint32Array, lineOrder: Uint32Array): Uint32Array {
+  const out = new Uint32Array(rows.length);
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const order = lineOrder[rows[i]!]!;
+    if (n === 0 || out[n - 1] !== order) out[n++] = order;
+  }
+  return out.subarray(0, n);
 }
 
 /** A column as one typed array. */

@@ -8,7 +8,7 @@ import type { Shard } from '../store/shard.js';
 import { fsyncDir } from '../log/checked-json.js';
 import { writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
 
-/** Dimension order of posting lists in a snapshot. */
+/** Dimension order of posting lists in a snapshot (byShop and dim 3, all orders, hold order ordinals; the others line rows). */
 export const POSTING_DIMS = ['bySku', 'byCategory', 'byShop'] as const;
 
 /**
@@ -80,7 +80,7 @@ function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: numb
   fsyncDir(root);
 
   const manifest: Manifest = {
-    format: 1,
+    format: 2,
     snapshot: name,
     nextLogSegment,
     shards: store.shardCount,
@@ -105,7 +105,7 @@ function postingColumns(shard: Shard) {
     for (let value = 0; value < index.valueCount; value++) {
       const p = index.posting(value);
       if (!p || p.size === 0) continue;
-      const rows = p.ordered(shard.rowTime);
+      const rows = p.ordered(dimName === 'byShop' ? shard.orderTime : shard.rowTime);
       parts.push(rows);
       dims.push(dim);
       values.push(value);
@@ -113,8 +113,8 @@ function postingColumns(shard: Shard) {
       total += rows.length;
     }
   });
-  // the all-lines posting is dim 3
-  const all = shard.allLines.ordered(shard.rowTime);
+  // the all-orders posting (order ordinals, not line rows) is dim 3
+  const all = shard.allOrders.ordered(shard.orderTime);
   parts.push(all);
   dims.push(POSTING_DIMS.length);
   values.push(0);

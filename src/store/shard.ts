@@ -30,6 +30,15 @@ export class Shard {
   readonly orderShop = new U32Column();
   /** 1 while the order counts; 0 once refunded (or refunded at ingest) */
   readonly orderAlive = new U8Column();
+  /** integer cents, the sum of the order's line amounts (derived: rebuilt on load) */
+  readonly orderAmount = new F64Column();
+
+  // Per-customer totals over alive orders, by shard-local customer id (derived:
+  // rebuilt on load). A window's count is the total minus the orders outside
+  // it, which is cheaper than the orders inside when the window is wide.
+  // Customers past `length` have no orders.
+  readonly customerOrders = new U32Column();
+  readonly customerCents = new F64Column();
 
   // Line columns, indexed by line row. Lines of one order are contiguous.
   readonly lineOrder = new U32Column();
@@ -42,14 +51,19 @@ export class Shard {
   // Indexes over line rows, ordered by time.
   readonly bySku = new DimensionIndex();
   readonly byCategory = new DimensionIndex();
+  // Indexes over order ordinals, ordered by time: a <bought> without a sku or
+  // category filter counts whole orders, so it scans orders, not lines.
+  /** the shop is the order's, so this posting holds orders */
   readonly byShop = new DimensionIndex();
-  readonly allLines = new TimePosting();
+  readonly allOrders = new TimePosting();
 
   readonly tags = new TagIndex();
   readonly attributes = new Map<string, AttributeIndex>();
 
   /** ts of a line row, through its order. */
   readonly rowTime: RowTime = (row) => this.orderTs.data[this.lineOrder.data[row]!]!;
+  /** ts of an order ordinal. */
+  readonly orderTime: RowTime = (order) => this.orderTs.data[order]!;
 
   get customerCount(): number {
     return this.customers.size;
@@ -69,11 +83,8 @@ export class Shard {
 
   /** Appends one order with its lines; returns its shard-local ordinal. */
   addOrder(customer: number, ts: number, shopId: number, alive: boolean, lines: readonly EncodedLine[]): number {
-    const order = this.orderCustomer.length;
-    this.orderCustomer.push(customer);
-    this.orderTs.push(ts);
-    this.orderShop.push(shopId);
-    this.orderAlive.push(alive ? 1 : 0);
+    const order = this.pushOrder(customer, ts, shopId, alive);
+    let cents = 0;
     for (const line of lines) {
       const row = this.lineOrder.length;
       this.lineOrder.push(order);
@@ -83,9 +94,9 @@ export class Shard {
       this.lineAmount.push(line.amountCents);
       this.bySku.add(line.skuId, row, ts, this.rowTime);
       this.byCategory.add(line.categoryId, row, ts, this.rowTime);
-      this.byShop.add(shopId, row, ts, this.rowTime);
-      this.allLines.add(row, ts, this.rowTime);
+      cents += line.amountCents;
     }
+    this.finishOrder(order, customer, alive, cents);
     return order;
   }
 
@@ -98,11 +109,8 @@ export class Shard {
     lines: { skuIds: ArrayLike<number>; categoryIds: ArrayLike<number>; quantities: ArrayLike<number>; amountCents: ArrayLike<number> },
     from: number, to: number,
   ): number {
-    const order = this.orderCustomer.length;
-    this.orderCustomer.push(customer);
-    this.orderTs.push(ts);
-    this.orderShop.push(shopId);
-    this.orderAlive.push(alive ? 1 : 0);
+    const order = this.pushOrder(customer, ts, shopId, alive);
+    let cents = 0;
     for (let i = from; i < to; i++) {
       const row = this.lineOrder.length;
       const skuId = lines.skuIds[i]!, categoryId = lines.categoryIds[i]!;
@@ -111,16 +119,66 @@ export class Shard {
       this.lineCategory.push(categoryId);
       this.lineQuantity.push(lines.quantities[i]!);
       this.lineAmount.push(lines.amountCents[i]!);
+      cents += lines.amountCents[i]!;
       this.bySku.add(skuId, row, ts, this.rowTime);
       this.byCategory.add(categoryId, row, ts, this.rowTime);
-      this.byShop.add(shopId, row, ts, this.rowTime);
-      this.allLines.add(row, ts, this.rowTime);
     }
+    this.finishOrder(order, customer, alive, cents);
     return order;
   }
 
+  private pushOrder(customer: number, ts: number, shopId: number, alive: boolean): number {
+    const order = this.orderCustomer.length;
+    this.orderCustomer.push(customer);
+    this.orderTs.push(ts);
+    this.orderShop.push(shopId);
+    this.orderAlive.push(alive ? 1 : 0);
+    this.allOrders.add(order, ts, this.orderTime);
+    this.byShop.add(shopId, order, ts, this.orderTime);
+    return order;
+  }
+
+  private finishOrder(order: number, customer: number, alive: boolean, cents: number): void {
+    this.orderAmount.push(cents);
+    if (alive) this.addToTotals(customer, 1, cents);
+  }
+
+  private addToTotals(customer: number, orders: number, cents: number): void {
+    if (customer >= this.customerOrders.length) {
+      this.customerOrders.grow(customer + 1);
+      this.customerCents.grow(customer + 1);
+      // new capacity is zeroed: just extend the lengths
+      this.customerOrders.length = this.customerCents.length = customer + 1;
+    }
+    this.customerOrders.data[customer]! += orders;
+    this.customerCents.data[customer]! += cents;
+  }
+
+  /** Stops an order from counting; refunding it again changes nothing. */
   refund(order: number): void {
+    if (this.orderAlive.data[order] === 0) return;
     this.orderAlive.data[order] = 0;
+    this.addToTotals(this.orderCustomer.data[order]!, -1, -this.orderAmount.data[order]!);
+  }
+
+  /**
+   * Rebuilds the derived columns (order amounts, customer totals) from the
+   * order and line columns: after a snapshot load, which stores only those.
+   */
+  rebuildDerived(): void {
+    const orders = this.orderCount, lineOrder = this.lineOrder.data, lineAmount = this.lineAmount.data;
+    const amounts = new Float64Array(orders);
+    for (let row = 0; row < this.lineCount; row++) amounts[lineOrder[row]!]! += lineAmount[row]!;
+    this.orderAmount.adopt(amounts);
+    const counts = new Uint32Array(this.customerCount), cents = new Float64Array(this.customerCount);
+    const customer = this.orderCustomer.data, alive = this.orderAlive.data;
+    for (let o = 0; o < orders; o++) {
+      if (alive[o] === 0) continue;
+      counts[customer[o]!]!++;
+      cents[customer[o]!]! += amounts[o]!;
+    }
+    this.customerOrders.adopt(counts);
+    this.customerCents.adopt(cents);
   }
 
   setAttribute(customer: number, name: string, value: AttrValue | null): void {

@@ -1,0 +1,86 @@
+import { Bitmap } from '../index/bitmap.js';
+import type { BoughtTask } from './bought-task.js';
+import type { Scratch } from './scratch.js';
+
+/**
+ * A `<bought>` without a sku or category filter counts whole orders (the
+ * shop is the order's), so it scans time-ordered order ordinals (of its
+ * shops, or all) instead of line rows, with each order's amount
+ * precomputed: no line is read.
+ *
+ * Either the slices hold the orders inside the window (counted up), or, for
+ * an unfiltered `<bought>` whose window holds most orders, the orders
+ * outside it, subtracted from each customer's alive totals
+ * (`task.complement`). Both give every customer's count of alive orders in
+ * the window and the sum of their amounts.
+ */
+export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
+  scratch.ensureCustomers(task.customerCount);
+  const { counts, sums } = scratch;
+  const { orderAlive, orderCustomer, orderAmount } = task;
+  for (const { rows, start, end } of task.slices) {
+    for (let i = start; i < end; i++) {
+      const order = rows[i]!;
+      if (orderAlive[order] === 0) continue;
+      const c = orderCustomer[order]!;
+      if (counts[c] === 0) scratch.touch(c);
+      counts[c]!++;
+      sums[c]! += orderAmount[order]!;
+    }
+  }
+  const limits = thresholds(task);
+  const hits = task.complement ? complementHits(task.complement, task.customerCount, scratch, limits) : windowHits(scratch, limits);
+  scratch.reset();
+  const result = new Bitmap();
+  result.addMany(hits);
+  return result;
+}
+
+/** Inclusive count and cents bounds (no bound: infinite), as plain numbers for the hot loops. */
+interface Thresholds {
+  minCount: number;
+  maxCount: number;
+  minCents: number;
+  maxCents: number;
+}
+
+function thresholds(task: BoughtTask): Thresholds {
+  return {
+    minCount: Math.max(1, task.minCount),
+    maxCount: task.maxCount ?? Number.POSITIVE_INFINITY,
+    minCents: task.minAmountCents ?? Number.NEGATIVE_INFINITY,
+    maxCents: task.maxAmountCents ?? Number.POSITIVE_INFINITY,
+  };
+}
+
+/** Customers whose in-window count and sum (counted up in scratch) pass the thresholds. */
+function windowHits(scratch: Scratch, t: Thresholds): Uint32Array {
+  const { counts, sums, touched, touchedCount } = scratch;
+  const { minCount, maxCount, minCents, maxCents } = t;
+  const hits = new Uint32Array(touchedCount);
+  let h = 0;
+  for (let i = 0; i < touchedCount; i++) {
+    const c = touched[i]!;
+    const count = counts[c]!, sum = sums[c]!;
+    if (count >= minCount && count <= maxCount && sum >= minCents && sum <= maxCents) hits[h++] = c;
+  }
+  return hits.subarray(0, h);
+}
+
+/** Customers whose totals minus the outside orders (in scratch) pass the thresholds, ascending. */
+function complementHits(totals: NonNullable<BoughtTask['complement']>, customerCount: number, scratch: Scratch, t: Thresholds): Uint32Array {
+  const { orders, cents } = totals;
+  const { counts, sums } = scratch;
+  const { minCount, maxCount, minCents, maxCents } = t;
+  // customers past the totals' length have no orders
+  const n = Math.min(customerCount, orders.length);
+  const hits = new Uint32Array(n);
+  let h = 0;
+  for (let c = 0; c < n; c++) {
+    const count = orders[c]! - counts[c]!;
+    if (count < minCount || count > maxCount) continue;
+    const sum = cents[c]! - sums[c]!;
+    if (sum >= minCents && sum <= maxCents) hits[h++] = c;
+  }
+  return hits.subarray(0, h);
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { prepareBought } from '../../src/exec/eval-bought.js';
+import { scanOrders } from '../../src/exec/scan-orders.js';
+import { Scratch } from '../../src/exec/scratch.js';
+import { Catalog } from '../../src/store/catalog.js';
+import { Shard } from '../../src/store/shard.js';
+import type { BoughtPlan } from '../../src/plan/plan-node.js';
+import type { BoughtTask } from '../../src/exec/bought-task.js';
+
+interface ModelOrder {
+  customer: number;
+  ts: number;
+  cents: number;
+  alive: boolean;
+}
+
+const orderArb = fc.record({
+  customer: fc.integer({ min: 0, max: 11 }),
+  ts: fc.integer({ min: 0, max: 100 }),
+  lines: fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 3 }),
+  alive: fc.boolean(),
+});
+
+const queryArb = fc.record({
+  lo: fc.oneof(fc.constant(Number.NEGATIVE_INFINITY), fc.integer({ min: -5, max: 105 })),
+  span: fc.integer({ min: 0, max: 120 }),
+  minCount: fc.integer({ min: 1, max: 4 }),
+  maxCount: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+  minAmountCents: fc.option(fc.integer({ min: 0, max: 12000 }), { nil: undefined }),
+  maxAmountCents: fc.option(fc.integer({ min: 0, max: 20000 }), { nil: undefined }),
+});
+
+/** Brute force: customers with alive orders in [lo, hi] whose count and sum pass. */
+function expected(orders: readonly ModelOrder[], plan: BoughtPlan): number[] {
+  const count = new Map<number, number>(), sum = new Map<number, number>();
+  for (const o of orders) {
+    if (!o.alive || o.ts < plan.lo || o.ts > plan.hi) continue;
+    count.set(o.customer, (count.get(o.customer) ?? 0) + 1);
+    sum.set(o.customer, (sum.get(o.customer) ?? 0) + o.cents);
+  }
+  return [...count.keys()].filter((c) => {
+    const n = count.get(c)!, s = sum.get(c)!;
+    return n >= plan.minCount && (plan.maxCount === undefined || n <= plan.maxCount)
+      && (plan.minAmountCents === undefined || s >= plan.minAmountCents)
+      && (plan.maxAmountCents === undefined || s <= plan.maxAmountCents);
+  }).sort((a, b) => a - b);
+}
+
+describe('scanOrders (unfiltered <bought>)', () => {
+  it('counts orders inside the window and subtracts those outside from the totals alike, through out-of-order appends and refunds', () => {
+    fc.assert(fc.property(
+      fc.array(orderArb, { minLength: 0, maxLength: 300 }),
+      fc.array(fc.nat(), { maxLength: 40 }),
+      fc.array(queryArb, { minLength: 1, maxLength: 5 }),
+      (input, refunds, queries) => {
+        const shard = new Shard();
+        // customers exist with and without orders; ids 0..11 in order
+        for (let c = 0; c < 12; c++) shard.customer(`c${c}`);
+        const model: ModelOrder[] = [];
+        for (const o of input) {
+          const lines = o.lines.map((cents) => ({ skuId: 0, categoryId: 0, quantity: 1, amountCents: cents }));
+          shard.addOrder(o.customer, o.ts, 0, o.alive, lines);
+          model.push({ customer: o.customer, ts: o.ts, cents: o.lines.reduce((a, b) => a + b, 0), alive: o.alive });
+        }
+        for (const r of refunds) {
+          if (model.length === 0) break;
+          const order = r % model.length;
+          shard.refund(order); // a second refund of the same order changes nothing
+          model[order]!.alive = false;
+        }
+        const scratch = new Scratch();
+        for (const q of queries) {
+          const hi = q.lo === Number.NEGATIVE_INFINITY ? q.span : q.lo + q.span;
+          const plan = { kind: 'bought', key: 'k', estimate: 0, lo: q.lo, hi, minCount: q.minCount, maxCount: q.maxCount,
+            minAmountCents: q.minAmountCents, maxAmountCents: q.maxAmountCents } satisfies BoughtPlan;
+          const want = expected(model, plan);
+          const task = prepareBought(plan, shard, new Catalog(), 's')!;
+          expect(task.unit).toBe('orders');
+          // both strategies, whichever prepareBought picked
+          const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderTime);
+          const counted: BoughtTask = { ...task, slices: inside, complement: undefined };
+          const subtracted: BoughtTask = { ...task, slices: outside,
+            complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
+          expect(scanOrders(counted, scratch).toArray()).toEqual(want);
+          expect(scanOrders(subtracted, scratch).toArray()).toEqual(want);
+          expect(scanOrders(task, scratch).toArray()).toEqual(want);
+        }
+      },
+    ), { numRuns: 300 });
+  });
+
+  it('takes the complement when the window holds most orders', () => {
+    const shard = new Shard();
+    for (let c = 0; c < 4; c++) shard.customer(`c${c}`);
+    for (let i = 0; i < 400; i++) shard.addOrder(i % 4, i, 0, true, [{ skuId: 0, categoryId: 0, quantity: 1, amountCents: 100 }]);
+    const plan = { kind: 'bought', key: 'k', estimate: 0, lo: 10, hi: 1000, minCount: 1 } satisfies BoughtPlan;
+    const wide = prepareBought(plan, shard, new Catalog(), 's')!;
+    expect(wide.complement).toBeDefined();
+    expect(wide.slices.reduce((n, s) => n + s.end - s.start, 0)).toBe(10);
+    const narrow = prepareBought({ ...plan, lo: 300, hi: 310 }, shard, new Catalog(), 's')!;
+    expect(narrow.complement).toBeUndefined();
+  });
+
+  it('rebuildDerived gives the same totals and amounts that appends and refunds kept', () => {
+    const shard = new Shard();
+    for (let c = 0; c < 5; c++) shard.customer(`c${c}`);
+    for (let i = 0; i < 50; i++) {
+      shard.addOrder(i % 3, 100 - i, 0, i % 7 !== 0, [
+        { skuId: 0, categoryId: 0, quantity: 1, amountCents: i * 10 },
+        { skuId: 1, categoryId: 0, quantity: 2, amountCents: 5 },
+      ]);
+    }
+    shard.refund(4);
+    shard.refund(4);
+    const before = { orders: [...shard.customerOrders.view()], cents: [...shard.customerCents.view()], amount: [...shard.orderAmount.view()] };
+    shard.rebuildDerived();
+    // rebuilt totals cover every customer (the two without orders as zeros)
+    expect([...shard.customerOrders.view()]).toEqual([...before.orders, 0, 0]);
+    expect([...shard.customerCents.view()]).toEqual([...before.cents, 0, 0]);
+    expect([...shard.orderAmount.view()]).toEqual(before.amount);
+    expect(before.orders).toEqual([14, 13, 14]); // 17, 17, 16 orders; i % 7 === 0 dead at ingest; order 4 refunded
+  });
+});
