@@ -17,22 +17,49 @@ export interface NumericRange {
  * few distinct values).
  */
 export class AttributeIndex {
-  private readonly current = new Map<number, AttrValue>();
+  /**
+   * The current value per customer as an index into `values` (-1: none):
+   * 4 bytes a customer instead of a map entry, since attributes like city or
+   * level repeat a few values over millions of customers.
+   */
+  private valueOf = new Int32Array(0);
+  /** distinct values ever set, by value index; strings and numbers apart ("5" is not 5) */
+  private readonly values: AttrValue[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private readonly numberIndex = new Map<number, number>();
   private readonly holders = new Bitmap();
   private readonly byString = new Map<string, Bitmap>();
   private readonly byNumber = new Map<number, Bitmap>();
 
   set(customer: number, value: AttrValue | null): void {
-    const old = this.current.get(customer);
-    if (old !== undefined) this.bucket(old, false)?.remove(customer);
+    const current = customer < this.valueOf.length ? this.valueOf[customer]! : -1;
+    if (current !== -1) this.bucket(this.values[current]!, false)?.remove(customer);
     if (value === null) {
-      this.current.delete(customer);
+      if (current !== -1) this.valueOf[customer] = -1;
       this.holders.remove(customer);
       return;
     }
-    this.current.set(customer, value);
+    this.ensureCustomer(customer);
+    this.valueOf[customer] = this.valueIndex(value);
     this.holders.add(customer);
     this.bucket(value, true)!.add(customer);
+  }
+
+  private ensureCustomer(customer: number): void {
+    if (customer < this.valueOf.length) return;
+    const bigger = new Int32Array(Math.max(customer + 1, this.valueOf.length * 2, 64)).fill(-1);
+    bigger.set(this.valueOf);
+    this.valueOf = bigger;
+  }
+
+  private valueIndex(value: AttrValue): number {
+    const map = (typeof value === 'number' ? this.numberIndex : this.stringIndex) as Map<AttrValue, number>;
+    let i = map.get(value);
+    if (i === undefined) {
+      map.set(value, (i = this.values.length));
+      this.values.push(value);
+    }
+    return i;
   }
 
   private bucket(value: AttrValue, create: boolean): Bitmap | undefined {
@@ -74,10 +101,11 @@ export class AttributeIndex {
     return Bitmap.orMany(parts);
   }
 
-  /** Every (customer, value) pair (snapshot). */
-  entries(): IterableIterator<[number, AttrValue]> {
-    return this.current.entries();
+  /** Every (customer, value) pair, by customer (snapshot). */
+  *entries(): IterableIterator<[number, AttrValue]> {
+    for (let c = 0; c < this.valueOf.length; c++) {
+      const i = this.valueOf[c]!;
+      if (i !== -1) yield [c, this.values[i]!];
+    }
   }
-
-
 }
