@@ -52,7 +52,7 @@ export function buildGeneratedStore(
     const categoryIds = Uint32Array.from(categoryNames, (n) => store.catalog.categories.intern(n));
     const shopIds = Uint32Array.from(shopNames, (n) => store.catalog.shops.intern(n));
 
-    const orderIdsByShard: string[][] = store.shards.map(() => []);
+    store.expectOrders(plan.orders);
     const source = new OrderColumnSource(plan);
     let lines = 0, orders = 0;
     for (let b = source.next(); b !== undefined; b = source.next()) {
@@ -80,12 +80,11 @@ export function buildGeneratedStore(
       }
       firstLine[o + 1] = n;
       store.addOrdersFromColumns(ids, { shard, customer, ts, shop, alive, firstLine },
-        { skuIds: lineSku, categoryIds: lineCategory, quantities: b.quantity, amountCents: b.amountCents }, orderIdsByShard);
+        { skuIds: lineSku, categoryIds: lineCategory, quantities: b.quantity, amountCents: b.amountCents });
       lines += n;
       orders += ids.length;
       onProgress?.(lines, orders, plan.orders);
     }
-    store.loadOrderIds(() => orderIdsByShard);
     store.apply([...tagRecords(plan.profiles)].map((r) => validateRecord(r)));
 
     if (!readMeta(dir)) writeMeta(dir, { format: 1, shards: opts.shards, ...(opts.tz ? { tz: opts.tz } : {}) });

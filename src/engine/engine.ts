@@ -322,7 +322,7 @@ export class Engine {
 
   /** Reads what opening left for later (the order-id directory), so every store file has been checked. */
   verifyAll(): void {
-    this.store.orderIdsByShard();
+    void this.store.orders;
   }
 
   /** Names of saved segments. */

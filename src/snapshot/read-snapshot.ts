@@ -6,6 +6,8 @@ import { TimePosting } from '../index/time-posting.js';
 import { crc32c } from '../log/crc32c.js';
 import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
+import { ShandianError } from '../model/errors.js';
+import { OrderDirectory } from '../store/order-directory.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
 import type { Manifest } from './manifest.js';
@@ -91,8 +93,28 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     const attrs = json<Record<string, [number, AttrValue][]>>(`shard-${i}-attrs.json`);
     for (const [name, pairs] of Object.entries(attrs)) for (const [c, v] of pairs) shard.setAttribute(c, name, v);
   });
-  store.loadOrderIds(() => store.shards.map((_, i) => json<string[]>(`shard-${i}-order-ids.json`)));
+  store.loadOrderIds(() => (manifest.format === 1 ? directoryFromJson(store, json) : directoryFromChunks(manifest, dir, read)));
   return store;
+}
+
+/** The order-id directory's pieces, `order-ids.<k>.bin` in k order. */
+function directoryFromChunks(manifest: Manifest, dir: string, read: (name: string) => Buffer): OrderDirectory {
+  const names = manifest.files.map((f) => f.name).filter((n) => /^order-ids\.\d+\.bin$/.test(n));
+  names.sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+  try {
+    return OrderDirectory.fromChunks(names.map(read));
+  } catch (e) {
+    if (e instanceof ShandianError && e.code === 'E_CORRUPT') throw corrupt(path.join(dir, names[0] ?? 'order-ids.0.bin'), e.message);
+    throw e;
+  }
+}
+
+/** Format 1 kept order ids per shard as JSON arrays in ordinal order. */
+function directoryFromJson(store: Store, json: <T>(name: string) => T): OrderDirectory {
+  const ids = store.shards.map((_, i) => json<string[]>(`shard-${i}-order-ids.json`));
+  const directory = new OrderDirectory(ids.reduce((n, a) => n + a.length, 0));
+  ids.forEach((shardIds, shard) => shardIds.forEach((id, ordinal) => directory.add(id, ordinal * store.shardCount + shard)));
+  return directory;
 }
 
 /**

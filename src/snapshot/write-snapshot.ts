@@ -57,10 +57,10 @@ function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: numb
 
   const { catalog } = store;
   put('catalog.json', json({ skus: catalog.skus.all, categories: catalog.categories.all, shops: catalog.shops.all, tags: catalog.tags.all }));
-  const orderIds = store.orderIdsByShard();
+  // the order-id directory in its binary form, in pieces (it can outgrow one buffer)
+  store.orders.toChunks().forEach((chunk, k) => put(`order-ids.${k}.bin`, chunk));
   store.shards.forEach((shard, i) => {
     put(`shard-${i}-customers.json`, json(shard.customers.all));
-    put(`shard-${i}-order-ids.json`, json(orderIds[i]));
     put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
       customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
     }), 'file'));

@@ -1,6 +1,7 @@
 import { ShandianError } from '../model/errors.js';
 import type { EngineRecord, OrderRecord } from '../model/records.js';
 import { Catalog } from './catalog.js';
+import { OrderDirectory } from './order-directory.js';
 import { shardOf } from './route.js';
 import { Shard, type EncodedLine } from './shard.js';
 
@@ -11,10 +12,10 @@ import { Shard, type EncodedLine } from './shard.js';
 export class Store {
   readonly catalog = new Catalog();
   readonly shards: readonly Shard[];
-  /** order_id -> ordinal * shardCount + shard; built lazily after a snapshot load */
-  private orderMap: Map<string, number> | undefined = new Map();
-  /** order ids per shard in ordinal order, from a snapshot, read on first need */
-  private loadOrderIdsLater: (() => string[][]) | undefined;
+  /** order_id -> ordinal * shardCount + shard; read lazily after a snapshot load */
+  private orderMap: OrderDirectory | undefined = new OrderDirectory();
+  /** the directory from a snapshot, read on first need */
+  private loadOrderIdsLater: (() => OrderDirectory) | undefined;
 
   constructor(readonly shardCount: number) {
     if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 256) {
@@ -31,29 +32,20 @@ export class Store {
     return this.shards.reduce((n, s) => n + s.orderCount, 0);
   }
 
-  private get orders(): Map<string, number> {
+  /** Every order id with where it lives (loads a snapshot's directory on first use). */
+  get orders(): OrderDirectory {
     if (!this.orderMap) {
-      const map = new Map<string, number>();
-      this.loadOrderIdsLater!().forEach((ids, shard) => ids.forEach((id, ordinal) => map.set(id, ordinal * this.shardCount + shard)));
-      this.orderMap = map;
+      this.orderMap = this.loadOrderIdsLater!();
       this.loadOrderIdsLater = undefined;
     }
     return this.orderMap;
   }
 
-  /** Order ids per shard, in each shard's ordinal order (snapshot). */
-  orderIdsByShard(): string[][] {
-    if (this.loadOrderIdsLater) return this.loadOrderIdsLater();
-    const out = this.shards.map((s) => new Array<string>(s.orderCount));
-    for (const [id, at] of this.orders) out[at % this.shardCount]![Math.floor(at / this.shardCount)] = id;
-    return out;
-  }
-
   /**
-   * Order ids from a snapshot, read only when an append or a new snapshot
-   * needs them: a store opened for queries never pays for them.
+   * The order-id directory from a snapshot, read only when an append or a
+   * new snapshot needs it: a store opened for queries never pays for it.
    */
-  loadOrderIds(read: () => string[][]): void {
+  loadOrderIds(read: () => OrderDirectory): void {
     this.loadOrderIdsLater = read;
     this.orderMap = undefined;
   }
@@ -132,27 +124,30 @@ export class Store {
       amountCents: l.amountCents,
     }));
     const ordinal = shard.addOrder(shard.customer(r.customerId), r.ts, shops.intern(r.shop), r.status === 'paid', lines);
-    this.orders.set(r.orderId, ordinal * this.shardCount + s);
+    this.orders.add(r.orderId, ordinal * this.shardCount + s);
   }
 
   /**
-   * Bulk path for generated data on a store without orders: orders given as
-   * column ranges with ids already in this store's dictionaries, and their
-   * ids appended to `orderIdsByShard` in shard ordinal order. The caller
-   * guarantees unique ids and hands the arrays to `loadOrderIds` at the end
-   * (so no lookup map is built unless the store is appended to later).
+   * Bulk path for generated data: orders given as column ranges with ids
+   * already in this store's dictionaries. The caller guarantees the ids are
+   * new and unique.
    */
   addOrdersFromColumns(
     orderIds: readonly string[],
     orders: { shard: Uint8Array | Uint16Array; customer: Uint32Array; ts: ArrayLike<number>; shop: ArrayLike<number>; alive: Uint8Array; firstLine: Uint32Array },
     lines: { skuIds: ArrayLike<number>; categoryIds: ArrayLike<number>; quantities: ArrayLike<number>; amountCents: ArrayLike<number> },
-    orderIdsByShard: string[][],
   ): void {
+    const directory = this.orders;
     for (let o = 0; o < orderIds.length; o++) {
       const s = orders.shard[o]!;
-      this.shards[s]!.addOrderFromColumns(orders.customer[o]!, orders.ts[o]!, orders.shop[o]!, orders.alive[o] === 1, lines, orders.firstLine[o]!, orders.firstLine[o + 1]!);
-      orderIdsByShard[s]!.push(orderIds[o]!);
+      const ordinal = this.shards[s]!.addOrderFromColumns(orders.customer[o]!, orders.ts[o]!, orders.shop[o]!, orders.alive[o] === 1, lines, orders.firstLine[o]!, orders.firstLine[o + 1]!);
+      directory.add(orderIds[o]!, ordinal * this.shardCount + s);
     }
+  }
+
+  /** Sizes the order-id directory for `orders` more (bulk loading), so it does not grow by doubling. */
+  expectOrders(orders: number): void {
+    if (this.orderCount === 0 && this.orders.size === 0) this.orderMap = new OrderDirectory(orders);
   }
 
   shardFor(customerId: string): Shard {
