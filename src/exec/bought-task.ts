@@ -1,3 +1,5 @@
+import type { PostingSlice } from '../index/time-posting.js';
+
 /**
  * The message that carries one `<bought>` over one shard to whoever runs it:
  * the calling thread, or a worker (src/exec/bought-worker.ts). Plain data
@@ -13,8 +15,8 @@ export interface BoughtTask {
    * scan-orders.ts).
    */
   unit: 'lines' | 'orders';
-  /** ordered posting rows and the [start, end) to scan in each */
-  slices: { rows: Uint32Array; start: number; end: number }[];
+  /** ordered posting rows and the [start, end) to scan in each (order postings: with aligned customer and amount copies) */
+  slices: PostingSlice[];
   /**
    * 'orders' only: the slices hold the orders OUTSIDE the window, to subtract
    * from these per-customer alive totals. The totals are live columns, so

@@ -79,7 +79,7 @@ function orderSlices(plan: BoughtPlan, shard: Shard, shopIds: readonly number[] 
     const postings = shopIds.map((id) => shard.byShop.posting(id)).filter((p): p is TimePosting => p !== undefined);
     return { unit: 'orders', slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.orderTime)) };
   }
-  const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderTime);
+  const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderColumns);
   const size = (slices: typeof inside) => slices.reduce((n, s) => n + s.end - s.start, 0);
   if (size(outside) + shard.customerCount / 4 < size(inside)) {
     return { unit: 'orders', slices: outside, complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };

@@ -18,7 +18,18 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
   scratch.ensureCustomers(task.customerCount);
   const { counts, sums } = scratch;
   const { orderAlive, orderCustomer, orderAmount } = task;
-  for (const { rows, start, end } of task.slices) {
+  for (const { rows, start, end, customers, amounts } of task.slices) {
+    if (customers && amounts) {
+      // customer and amount copied in posting order: sequential reads (order-posting.ts)
+      for (let i = start; i < end; i++) {
+        if (orderAlive[rows[i]!] === 0) continue;
+        const c = customers[i]!;
+        if (counts[c] === 0) scratch.touch(c);
+        counts[c]!++;
+        sums[c]! += amounts[i]!;
+      }
+      continue;
+    }
     for (let i = start; i < end; i++) {
       const order = rows[i]!;
       if (orderAlive[order] === 0) continue;

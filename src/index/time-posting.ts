@@ -8,6 +8,9 @@ export interface PostingSlice {
   rows: Uint32Array;
   start: number;
   end: number;
+  /** order postings only: each order's customer and amount, aligned with `rows` (see order-posting.ts) */
+  customers?: Uint32Array;
+  amounts?: Float64Array;
 }
 
 /**
@@ -28,6 +31,8 @@ export class TimePosting {
   /** rows that arrived out of time order, not yet merged */
   private tail: number[] = [];
   private lastTs = Number.NEGATIVE_INFINITY;
+  /** times the ordered rows were rewritten (a merge): copies aligned with them are stale */
+  merges = 0;
 
   get size(): number {
     return this.rows.length + this.tail.length;
@@ -57,6 +62,7 @@ export class TimePosting {
     this.rows.length = from.rows.length;
     this.tail = [...from.tail];
     this.lastTs = from.lastTs;
+    this.merges++;
   }
 
   /** All rows ordered by (ts, row) (merges the tail first). */
@@ -103,6 +109,7 @@ export class TimePosting {
     while (i < main.length) merged[k++] = main[i++]!;
     while (j < tail.length) merged[k++] = tail[j++]!;
     this.rows.replace(merged);
+    this.merges++;
     this.tail = [];
     this.lastTs = merged.length ? rowTime(merged[merged.length - 1]!) : Number.NEGATIVE_INFINITY;
   }

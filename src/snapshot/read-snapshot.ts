@@ -80,7 +80,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
       }
       const orders = TimePosting.fromOrdered(manifest.format === 1 ? ordersOfLineRows(slice, shard.lineOrder.data) : slice, shard.orderTime);
       if (name === 'byShop') shard.byShop.setPosting(values[k]!, orders);
-      else shard.allOrders.reset(orders);
+      else shard.allOrders.posting.reset(orders);
     }
     shard.rebuildDerived();
 

@@ -114,7 +114,7 @@ function postingColumns(shard: Shard) {
     }
   });
   // the all-orders posting (order ordinals, not line rows) is dim 3
-  const all = shard.allOrders.ordered(shard.orderTime);
+  const all = shard.allOrders.posting.ordered(shard.orderTime);
   parts.push(all);
   dims.push(POSTING_DIMS.length);
   values.push(0);

@@ -2,7 +2,8 @@ import type { AttrValue } from '../model/records.js';
 import { AttributeIndex } from '../index/attribute-index.js';
 import { DimensionIndex } from '../index/dimension-index.js';
 import { TagIndex } from '../index/tag-index.js';
-import { TimePosting, type RowTime } from '../index/time-posting.js';
+import { OrderPosting, type OrderColumns } from '../index/order-posting.js';
+import type { RowTime } from '../index/time-posting.js';
 import { Dictionary } from './dictionary.js';
 import { F64Column, U32Column, U8Column } from './growable.js';
 
@@ -55,7 +56,7 @@ export class Shard {
   // category filter counts whole orders, so it scans orders, not lines.
   /** the shop is the order's, so this posting holds orders */
   readonly byShop = new DimensionIndex();
-  readonly allOrders = new TimePosting();
+  readonly allOrders = new OrderPosting();
 
   readonly tags = new TagIndex();
   readonly attributes = new Map<string, AttributeIndex>();
@@ -64,6 +65,11 @@ export class Shard {
   readonly rowTime: RowTime = (row) => this.orderTs.data[this.lineOrder.data[row]!]!;
   /** ts of an order ordinal. */
   readonly orderTime: RowTime = (order) => this.orderTs.data[order]!;
+
+  /** What order postings copy from (the current buffers). */
+  get orderColumns(): OrderColumns {
+    return { orderTime: this.orderTime, orderCustomer: this.orderCustomer.data, orderAmount: this.orderAmount.data };
+  }
 
   get customerCount(): number {
     return this.customers.size;
@@ -179,6 +185,7 @@ export class Shard {
     }
     this.customerOrders.adopt(counts);
     this.customerCents.adopt(cents);
+    this.allOrders.sync(this.orderColumns);
   }
 
   setAttribute(customer: number, name: string, value: AttrValue | null): void {

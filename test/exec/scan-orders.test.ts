@@ -58,36 +58,64 @@ describe('scanOrders (unfiltered <bought>)', () => {
         // customers exist with and without orders; ids 0..11 in order
         for (let c = 0; c < 12; c++) shard.customer(`c${c}`);
         const model: ModelOrder[] = [];
-        for (const o of input) {
+        const scratch = new Scratch();
+        const check = () => {
+          for (const q of queries) {
+            const hi = q.lo === Number.NEGATIVE_INFINITY ? q.span : q.lo + q.span;
+            const plan = { kind: 'bought', key: 'k', estimate: 0, lo: q.lo, hi, minCount: q.minCount, maxCount: q.maxCount,
+              minAmountCents: q.minAmountCents, maxAmountCents: q.maxAmountCents } satisfies BoughtPlan;
+            const want = expected(model, plan);
+            const task = prepareBought(plan, shard, new Catalog(), 's')!;
+            expect(task.unit).toBe('orders');
+            // both strategies, whichever prepareBought picked
+            const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderColumns);
+            const counted: BoughtTask = { ...task, slices: inside, complement: undefined };
+            const subtracted: BoughtTask = { ...task, slices: outside,
+              complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
+            expect(scanOrders(counted, scratch).toArray()).toEqual(want);
+            expect(scanOrders(subtracted, scratch).toArray()).toEqual(want);
+            expect(scanOrders(task, scratch).toArray()).toEqual(want);
+          }
+        };
+        // queries between appends: the posting's customer/amount copies catch up, and are rebuilt after merges of late rows
+        input.forEach((o, i) => {
           const lines = o.lines.map((cents) => ({ skuId: 0, categoryId: 0, quantity: 1, amountCents: cents }));
           shard.addOrder(o.customer, o.ts, 0, o.alive, lines);
           model.push({ customer: o.customer, ts: o.ts, cents: o.lines.reduce((a, b) => a + b, 0), alive: o.alive });
-        }
+          if (i % 97 === 0) check();
+        });
         for (const r of refunds) {
           if (model.length === 0) break;
           const order = r % model.length;
           shard.refund(order); // a second refund of the same order changes nothing
           model[order]!.alive = false;
         }
-        const scratch = new Scratch();
-        for (const q of queries) {
-          const hi = q.lo === Number.NEGATIVE_INFINITY ? q.span : q.lo + q.span;
-          const plan = { kind: 'bought', key: 'k', estimate: 0, lo: q.lo, hi, minCount: q.minCount, maxCount: q.maxCount,
-            minAmountCents: q.minAmountCents, maxAmountCents: q.maxAmountCents } satisfies BoughtPlan;
-          const want = expected(model, plan);
-          const task = prepareBought(plan, shard, new Catalog(), 's')!;
-          expect(task.unit).toBe('orders');
-          // both strategies, whichever prepareBought picked
-          const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderTime);
-          const counted: BoughtTask = { ...task, slices: inside, complement: undefined };
-          const subtracted: BoughtTask = { ...task, slices: outside,
-            complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
-          expect(scanOrders(counted, scratch).toArray()).toEqual(want);
-          expect(scanOrders(subtracted, scratch).toArray()).toEqual(want);
-          expect(scanOrders(task, scratch).toArray()).toEqual(want);
-        }
+        check();
       },
-    ), { numRuns: 300 });
+    ), { numRuns: 150 });
+  });
+
+  it('keeps the posting-order copies right through thousands of late appends (tail merges) and queries between them', () => {
+    const shard = new Shard();
+    for (let c = 0; c < 50; c++) shard.customer(`c${c}`);
+    const model: ModelOrder[] = [];
+    const scratch = new Scratch();
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const mergesBefore = shard.allOrders.posting.merges;
+    for (let i = 0; i < 5000; i++) {
+      const o = { customer: rand(50), ts: rand(1000), cents: rand(10000), alive: rand(10) > 0 };
+      shard.addOrder(o.customer, o.ts, 0, o.alive, [{ skuId: 0, categoryId: 0, quantity: 1, amountCents: o.cents }]);
+      model.push(o);
+      if (i % 250 === 0 || i === 4999) {
+        const plan = { kind: 'bought', key: 'k', estimate: 0, lo: 200, hi: 260, minCount: 2, minAmountCents: 15000 } satisfies BoughtPlan;
+        const want = expected(model, plan);
+        if (i === 4999) expect(want.length).toBeGreaterThan(5); // a selective query, so stale copies would show
+        if (i === 4999) expect(want.length).toBeLessThan(45);
+        expect(scanOrders(prepareBought(plan, shard, new Catalog(), 's')!, scratch).toArray()).toEqual(want);
+      }
+    }
+    expect(shard.allOrders.posting.merges - mergesBefore).toBeGreaterThan(3);
   });
 
   it('takes the complement when the window holds most orders', () => {
