@@ -31,15 +31,21 @@ export function zoneOffsetMs(tz: string, utcMs: number): number {
   return wall - Math.floor(utcMs / 1000) * 1000;
 }
 
-/** Epoch seconds of local midnight starting `date` (YYYY-MM-DD) in `tz`. */
+/**
+ * Epoch seconds of the first instant of `date` (YYYY-MM-DD) in `tz`: local
+ * midnight, or, where a clock change skips midnight (America/Santiago), the
+ * instant of the change.
+ */
 export function dayStart(date: string, tz: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) throw new Error(`bad date ${date}`);
   const wallMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  // two rounds settle the offset around a DST change; one suffices for fixed zones
-  let utc = wallMs - zoneOffsetMs(tz, wallMs);
-  utc = wallMs - zoneOffsetMs(tz, utc);
-  return utc / 1000;
+  const localDate = (utcMs: number): string => new Date(utcMs + zoneOffsetMs(tz, utcMs)).toISOString().slice(0, 10);
+  // midnight under the offsets in force around that day; the earliest one that falls on `date`
+  const candidates = [...new Set([-1, 0, 1].map((d) => wallMs - zoneOffsetMs(tz, wallMs + d * DAY_S * 1000)))].sort((a, b) => a - b);
+  const first = candidates.find((utc) => localDate(utc) === date);
+  if (first === undefined) throw new Error(`no start of day found for ${date} in ${tz}`);
+  return first / 1000;
 }
 
 function nextDay(date: string): string {
