@@ -160,7 +160,7 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
     sums[c]! += lineAmount[row]!;
   }
   const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
-  const hits = new Uint32Array(scratch.touchedCount);
+  const hits = scratch.ensureHits(scratch.touchedCount);
   let h = 0;
   for (let i = 0; i < scratch.touchedCount; i++) {
     const c = scratch.touched[i]!;

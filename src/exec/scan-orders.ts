@@ -16,6 +16,7 @@ import type { Scratch } from './scratch.js';
  */
 export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
   scratch.ensureCustomers(task.customerCount);
+  if (task.existence && !task.complement) return existenceScan(task, scratch);
   const { counts, sums } = scratch;
   const { orderAlive, orderCustomer, orderAmount } = task;
   for (const { rows, start, end, customers, amounts } of task.slices) {
@@ -47,6 +48,38 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
   return result;
 }
 
+/**
+ * Existence only: mark each customer with an alive order in the window (no
+ * counting, no sums), then collect the marks in customer order, so the
+ * bitmap is built from sorted ids.
+ */
+function existenceScan(task: BoughtTask, scratch: Scratch): Bitmap {
+  const seen = scratch.counts; // all zero between queries; cleared again below
+  const { orderAlive, orderCustomer } = task;
+  let marked = 0;
+  for (const { rows, start, end, customers } of task.slices) {
+    for (let i = start; i < end; i++) {
+      const order = rows[i]!;
+      if (orderAlive[order] === 0) continue;
+      const c = customers ? customers[i]! : orderCustomer[order]!;
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        marked++;
+      }
+    }
+  }
+  const hits = scratch.ensureHits(marked);
+  let h = 0;
+  for (let c = 0; h < marked; c++) {
+    if (seen[c] === 0) continue;
+    seen[c] = 0;
+    hits[h++] = c;
+  }
+  const result = new Bitmap();
+  result.addMany(hits.subarray(0, h));
+  return result;
+}
+
 /** Inclusive count and cents bounds (no bound: infinite), as plain numbers for the hot loops. */
 interface Thresholds {
   minCount: number;
@@ -68,7 +101,7 @@ function thresholds(task: BoughtTask): Thresholds {
 function windowHits(scratch: Scratch, t: Thresholds): Uint32Array {
   const { counts, sums, touched, touchedCount } = scratch;
   const { minCount, maxCount, minCents, maxCents } = t;
-  const hits = new Uint32Array(touchedCount);
+  const hits = scratch.ensureHits(touchedCount);
   let h = 0;
   for (let i = 0; i < touchedCount; i++) {
     const c = touched[i]!;
@@ -85,7 +118,7 @@ function complementHits(totals: NonNullable<BoughtTask['complement']>, customerC
   const { minCount, maxCount, minCents, maxCents } = t;
   // customers past the totals' length have no orders
   const n = Math.min(customerCount, orders.length);
-  const hits = new Uint32Array(n);
+  const hits = scratch.ensureHits(n);
   let h = 0;
   for (let c = 0; c < n; c++) {
     const count = orders[c]! - counts[c]!;

@@ -12,6 +12,8 @@ export class Scratch {
   touchedCount = 0;
   /** candidate rows or customers gathered from postings */
   gather = new Uint32Array(1024);
+  /** customers that passed, handed to a bitmap (which copies them) */
+  private hits = new Uint32Array(1024);
 
   ensureCustomers(n: number): void {
     if (this.counts.length >= n) return;
@@ -25,6 +27,12 @@ export class Scratch {
   ensureGather(n: number): Uint32Array {
     if (this.gather.length < n) this.gather = new Uint32Array(Math.max(n, this.gather.length * 2));
     return this.gather;
+  }
+
+  /** A reused buffer for up to `n` passing customers: no per-query garbage on the hot path. */
+  ensureHits(n: number): Uint32Array {
+    if (this.hits.length < n) this.hits = new Uint32Array(Math.max(n, this.hits.length * 2));
+    return this.hits;
   }
 
   touch(customer: number): void {
