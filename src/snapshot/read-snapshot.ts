@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC, type Table } from 'apache-arrow';
+import { AttributeIndex } from '../index/attribute-index.js';
 import { Bitmap } from '../index/bitmap.js';
 import { TimePosting } from '../index/time-posting.js';
 import { crc32c } from '../log/crc32c.js';
@@ -91,7 +92,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
       off += 8 + len;
     }
     const attrs = json<Record<string, [number, AttrValue][]>>(`shard-${i}-attrs.json`);
-    for (const [name, pairs] of Object.entries(attrs)) for (const [c, v] of pairs) shard.setAttribute(c, name, v);
+    for (const [name, pairs] of Object.entries(attrs)) if (pairs.length) shard.attributes.set(name, AttributeIndex.fromPairs(pairs));
   });
   store.loadOrderIds(() => (manifest.format === 1 ? directoryFromJson(store, json) : directoryFromChunks(manifest, dir, read)));
   return store;
