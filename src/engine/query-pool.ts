@@ -5,8 +5,8 @@ import type { Bitmap } from '../index/bitmap.js';
 import { decodeResults } from '../exec/bought-results.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 
-/** The compiled worker next to this module (absent when running from TypeScript sources). */
-const WORKER_FILE = fileURLToPath(new URL('../exec/bought-worker.js', import.meta.url));
+/** The compiled worker entry (CommonJS, see bought-worker-entry.cts); absent when running from TypeScript sources. */
+const WORKER_FILE = fileURLToPath(new URL('../exec/bought-worker-entry.cjs', import.meta.url));
 
 /**
  * Worker threads for `<bought>` tasks (piscina). One message carries every
