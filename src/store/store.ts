@@ -13,7 +13,7 @@ export class Store {
   readonly catalog = new Catalog();
   readonly shards: readonly Shard[];
   /** order_id -> ordinal * shardCount + shard; read lazily after a snapshot load */
-  private orderMap: OrderDirectory | undefined = new OrderDirectory();
+  private directory: OrderDirectory | undefined = new OrderDirectory();
   /** the directory from a snapshot, read on first need */
   private loadOrderIdsLater: (() => OrderDirectory) | undefined;
 
@@ -34,11 +34,11 @@ export class Store {
 
   /** Every order id with where it lives (loads a snapshot's directory on first use). */
   get orders(): OrderDirectory {
-    if (!this.orderMap) {
-      this.orderMap = this.loadOrderIdsLater!();
+    if (!this.directory) {
+      this.directory = this.loadOrderIdsLater!();
       this.loadOrderIdsLater = undefined;
     }
-    return this.orderMap;
+    return this.directory;
   }
 
   /**
@@ -47,7 +47,7 @@ export class Store {
    */
   loadOrderIds(read: () => OrderDirectory): void {
     this.loadOrderIdsLater = read;
-    this.orderMap = undefined;
+    this.directory = undefined;
   }
 
   get lineCount(): number {
@@ -147,7 +147,7 @@ export class Store {
 
   /** Sizes the order-id directory for `orders` more (bulk loading), so it does not grow by doubling. */
   expectOrders(orders: number): void {
-    if (this.orderCount === 0 && this.orders.size === 0) this.orderMap = new OrderDirectory(orders);
+    if (this.orderCount === 0 && this.orders.size === 0) this.directory = new OrderDirectory(orders);
   }
 
   shardFor(customerId: string): Shard {
