@@ -20,24 +20,14 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
   const { counts, sums } = scratch;
   const { orderAlive, orderCustomer, orderAmount } = task;
   for (const { rows, start, end, customers, amounts } of task.slices) {
-    if (customers && amounts) {
-      // customer and amount copied in posting order: sequential reads (order-posting.ts)
-      for (let i = start; i < end; i++) {
-        if (orderAlive[rows[i]!] === 0) continue;
-        const c = customers[i]!;
-        if (counts[c] === 0) scratch.touch(c);
-        counts[c]!++;
-        sums[c]! += amounts[i]!;
-      }
-      continue;
-    }
+    // ordered slices carry customer and amount in posting order (sequential reads, order-posting.ts)
     for (let i = start; i < end; i++) {
       const order = rows[i]!;
       if (orderAlive[order] === 0) continue;
-      const c = orderCustomer[order]!;
+      const c = customers ? customers[i]! : orderCustomer[order]!;
       if (counts[c] === 0) scratch.touch(c);
       counts[c]!++;
-      sums[c]! += orderAmount[order]!;
+      sums[c]! += amounts ? amounts[i]! : orderAmount[order]!;
     }
   }
   const limits = thresholds(task);

@@ -47,14 +47,12 @@ export class AttributeIndex {
       index.valueOf[c] = i;
       (members[i] ??= []).push(c);
     }
-    const all: number[] = [];
     members.forEach((customers, i) => {
       const value = index.values[i]!;
       const bitmap = new Bitmap(Uint32Array.from(customers).sort());
       ((typeof value === 'number' ? index.byNumber : index.byString) as Map<AttrValue, Bitmap>).set(value, bitmap);
-      for (const c of customers) all.push(c);
     });
-    index.holders.addMany(Uint32Array.from(all).sort());
+    index.holders.addMany(Uint32Array.from(pairs, ([c]) => c).sort());
     return index;
   }
 

@@ -28,10 +28,6 @@ export class OrderPosting {
   /** posting.merges the copies were built for */
   private builtFor = -1;
 
-  get size(): number {
-    return this.posting.size;
-  }
-
   add(order: number, ts: number, orderTime: RowTime): void {
     this.posting.add(order, ts, orderTime);
   }
@@ -45,10 +41,6 @@ export class OrderPosting {
     const ordered = this.posting.rows.data.buffer;
     const withCopies = (s: PostingSlice): PostingSlice => (s.rows.buffer === ordered ? { ...s, customers, amounts } : s);
     return { inside: inside.map(withCopies), outside: outside.map(withCopies) };
-  }
-
-  window(lo: number, hi: number, columns: OrderColumns): PostingSlice[] {
-    return this.split(lo, hi, columns).inside;
   }
 
   /**
