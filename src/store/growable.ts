@@ -36,6 +36,12 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array>
     this.data = bigger;
   }
 
+  /** Drop every value and the memory behind them. */
+  clear(): void {
+    this.data = sharedArray(this.ctor, 16);
+    this.length = 0;
+  }
+
   /** Drop values past `length`. */
   truncate(length: number): void {
     this.length = Math.min(this.length, length);
