@@ -1,4 +1,5 @@
 import type { PostingSlice } from '../index/time-posting.js';
+import type { NarrowData } from '../store/growable.js';
 
 /**
  * The message that carries one `<bought>` over one shard to whoever runs it:
@@ -24,13 +25,13 @@ export interface BoughtTask {
    */
   complement?: { orders: Uint32Array; cents: Float64Array };
   /** integer cents per order */
-  orderAmount: Float64Array;
+  orderAmount: NarrowData;
   lineOrder: Uint32Array;
   lineSku: Uint32Array;
-  lineCategory: Uint32Array;
-  lineAmount: Float64Array;
+  lineCategory: NarrowData;
+  lineAmount: NarrowData;
   orderAlive: Uint8Array;
-  orderShop: Uint32Array;
+  orderShop: NarrowData;
   orderCustomer: Uint32Array;
   /** membership masks by id for the filters the driving posting does not cover */
   checkSku?: Uint8Array;

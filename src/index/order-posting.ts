@@ -1,11 +1,11 @@
-import { F64Column, U32Column } from '../store/growable.js';
+import { NarrowColumn, U32Column, type NarrowData } from '../store/growable.js';
 import { TimePosting, type PostingSlice, type RowTime } from './time-posting.js';
 
 /** The order columns an order posting copies from. */
 export interface OrderColumns {
   orderTime: RowTime;
   orderCustomer: Uint32Array;
-  orderAmount: Float64Array;
+  orderAmount: NarrowData;
 }
 
 /**
@@ -24,7 +24,7 @@ export interface OrderColumns {
 export class OrderPosting {
   readonly posting = new TimePosting();
   private readonly customers = new U32Column(8);
-  private readonly amounts = new F64Column(8);
+  private readonly amounts = new NarrowColumn('u32', 8);
   /** posting.merges the copies were built for */
   private builtFor = -1;
   /**

@@ -1,4 +1,4 @@
-import { U32Column } from '../store/growable.js';
+import { U32Column, type NarrowData } from '../store/growable.js';
 
 /** Reads the timestamp (epoch seconds) of an order line row. */
 export type RowTime = (row: number) => number;
@@ -10,7 +10,7 @@ export interface PostingSlice {
   end: number;
   /** order postings only: each order's customer and amount, aligned with `rows` (see order-posting.ts) */
   customers?: Uint32Array;
-  amounts?: Float64Array;
+  amounts?: NarrowData;
 }
 
 /**

@@ -55,15 +55,15 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     shard.customers = Dictionary.fromValues(json<string[]>(`shard-${i}-customers.json`));
     const orders = arrow(`shard-${i}-orders.arrow`);
     shard.orderCustomer.adopt(column(orders, 'customer') as Uint32Array);
-    shard.orderTs.adopt(column(orders, 'ts') as Float64Array);
-    shard.orderShop.adopt(column(orders, 'shop') as Uint32Array);
+    shard.orderTs.adopt(column(orders, 'ts'));
+    shard.orderShop.adopt(column(orders, 'shop'));
     shard.orderAlive.adopt(column(orders, 'alive') as Uint8Array);
     const lines = arrow(`shard-${i}-lines.arrow`);
     shard.lineOrder.adopt(column(lines, 'order') as Uint32Array);
     shard.lineSku.adopt(column(lines, 'sku') as Uint32Array);
-    shard.lineCategory.adopt(column(lines, 'category') as Uint32Array);
-    shard.lineQuantity.adopt(column(lines, 'quantity') as Uint32Array);
-    shard.lineAmount.adopt(column(lines, 'amount') as Float64Array);
+    shard.lineCategory.adopt(column(lines, 'category'));
+    shard.lineQuantity.adopt(column(lines, 'quantity'));
+    shard.lineAmount.adopt(column(lines, 'amount'));
 
     const rows = column(arrow(`shard-${i}-postings.arrow`), 'rows') as Uint32Array;
     const index = arrow(`shard-${i}-posting-index.arrow`);

@@ -13,11 +13,11 @@ function sharedArray<T>(ctor: TypedArrayCtor<T>, length: number): T {
   return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
 }
 
-abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array> {
+abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array | Uint16Array> {
   data: T;
   length = 0;
 
-  constructor(private readonly ctor: TypedArrayCtor<T>, initialCapacity = 1024) {
+  constructor(protected ctor: TypedArrayCtor<T>, initialCapacity = 1024) {
     this.data = sharedArray(ctor, Math.max(16, initialCapacity));
   }
 
@@ -89,5 +89,76 @@ export class F64Column extends GrowableColumn<Float64Array> {
 export class U8Column extends GrowableColumn<Uint8Array> {
   constructor(initialCapacity?: number) {
     super(Uint8Array, initialCapacity);
+  }
+}
+
+/** The arrays a NarrowColumn steps through, narrowest first. */
+export type NarrowData = Uint16Array | Uint32Array | Float64Array;
+
+const LADDER: readonly TypedArrayCtor<NarrowData>[] = [Uint16Array, Uint32Array, Float64Array];
+
+/** Whether `ctor`'s array holds `value` exactly. */
+function holds(ctor: TypedArrayCtor<NarrowData>, value: number): boolean {
+  if (ctor === Uint16Array) return (value & 0xffff) === value;
+  if (ctor === Uint32Array) return value >>> 0 === value;
+  return true;
+}
+
+/** The narrowest array type from `start` up that holds every value. */
+function narrowestFor(values: ArrayLike<number>, start: TypedArrayCtor<NarrowData>): TypedArrayCtor<NarrowData> {
+  let step = LADDER.indexOf(start);
+  for (let i = 0; i < values.length && step < LADDER.length - 1; i++) {
+    while (!holds(LADDER[step]!, values[i]!)) step++;
+  }
+  return LADDER[step]!;
+}
+
+/**
+ * A column of numbers in the narrowest array that holds them all: integer
+ * cents, epoch seconds, quantities and small ids fit Uint32 or Uint16, so a
+ * store pays 2 or 4 bytes a value instead of 8. The first value that does not
+ * fit (a price over 42.9M yuan, a ts before 1970) widens the column, once,
+ * into a new buffer; readers index `data` the same way either way.
+ */
+export class NarrowColumn extends GrowableColumn<NarrowData> {
+  constructor(private readonly narrowest: 'u16' | 'u32', initialCapacity?: number) {
+    super(narrowest === 'u16' ? Uint16Array : Uint32Array, initialCapacity);
+  }
+
+  override push(value: number): void {
+    if (!holds(this.ctor, value)) this.widen(narrowestFor([value], this.ctor));
+    super.push(value);
+  }
+
+  override adopt(values: ArrayLike<number>): void {
+    this.ctor = narrowestFor(values, this.start);
+    super.adopt(values as NarrowData);
+  }
+
+  override replace(values: ArrayLike<number>): void {
+    const ctor = narrowestFor(values, this.ctor);
+    if (ctor !== this.ctor) this.widen(ctor);
+    super.replace(values);
+  }
+
+  override clear(): void {
+    this.ctor = this.start;
+    super.clear();
+  }
+
+  /** Bytes per value now (2, 4 or 8). */
+  get bytesPerValue(): number {
+    return this.ctor.BYTES_PER_ELEMENT;
+  }
+
+  private get start(): TypedArrayCtor<NarrowData> {
+    return this.narrowest === 'u16' ? Uint16Array : Uint32Array;
+  }
+
+  private widen(ctor: TypedArrayCtor<NarrowData>): void {
+    const wider = new ctor(new SharedArrayBuffer(this.data.length * ctor.BYTES_PER_ELEMENT));
+    wider.set(this.data.subarray(0, this.length));
+    this.ctor = ctor;
+    this.data = wider;
   }
 }

@@ -5,7 +5,7 @@ import { TagIndex } from '../index/tag-index.js';
 import { OrderPosting, type OrderColumns } from '../index/order-posting.js';
 import type { RowTime } from '../index/time-posting.js';
 import { Dictionary } from './dictionary.js';
-import { F64Column, U32Column, U8Column } from './growable.js';
+import { F64Column, NarrowColumn, U32Column, U8Column } from './growable.js';
 
 /** A line as the shard stores it: dictionary ids and integer cents. */
 export interface EncodedLine {
@@ -26,13 +26,14 @@ export class Shard {
 
   // Order columns, indexed by shard-local order ordinal.
   readonly orderCustomer = new U32Column();
+  // Narrow columns (Uint16/Uint32 until a value needs more: growable.ts)
   /** epoch seconds */
-  readonly orderTs = new F64Column();
-  readonly orderShop = new U32Column();
+  readonly orderTs = new NarrowColumn('u32');
+  readonly orderShop = new NarrowColumn('u16');
   /** 1 while the order counts; 0 once refunded (or refunded at ingest) */
   readonly orderAlive = new U8Column();
   /** integer cents, the sum of the order's line amounts (derived: rebuilt on load) */
-  readonly orderAmount = new F64Column();
+  readonly orderAmount = new NarrowColumn('u32');
 
   // Per-customer totals over alive orders, by shard-local customer id (derived:
   // rebuilt on load). A window's count is the total minus the orders outside
@@ -44,10 +45,10 @@ export class Shard {
   // Line columns, indexed by line row. Lines of one order are contiguous.
   readonly lineOrder = new U32Column();
   readonly lineSku = new U32Column();
-  readonly lineCategory = new U32Column();
-  readonly lineQuantity = new U32Column();
-  /** integer cents; float64 holds them exactly up to 2^53 */
-  readonly lineAmount = new F64Column();
+  readonly lineCategory = new NarrowColumn('u16');
+  readonly lineQuantity = new NarrowColumn('u16');
+  /** integer cents (a Float64Array, exact to 2^53, once one exceeds Uint32) */
+  readonly lineAmount = new NarrowColumn('u32');
 
   // Indexes over line rows, ordered by time.
   readonly bySku = new DimensionIndex();

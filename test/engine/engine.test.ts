@@ -38,6 +38,35 @@ async function ids(engine: Engine, xml: string, opts = {}): Promise<string[]> {
 }
 
 describe('Engine', () => {
+  it('keeps values past the narrow columns exact (huge amounts and quantities, ts before 1970), also after a snapshot', async () => {
+    const dir = tmp();
+    const big = (id: string, customer: string, ts: string, amount: string, quantity: number) => ({
+      type: 'order', order_id: id, customer_id: customer, ts, shop: 'tmall', status: 'paid',
+      lines: [{ sku: 'A', category: 'shoes', quantity, amount }],
+    });
+    const records = [
+      big('N1', 'c1', '2026-11-11T00:00:00Z', '50000000.00', 70_000), // 5e9 cents: past Uint32
+      big('N2', 'c2', '2026-11-11T00:00:01Z', '42949672.95', 1), // 2^32-1 cents: the Uint32 edge
+      big('N3', 'c3', '1969-12-31T00:00:00Z', '1.00', 1), // negative epoch seconds
+    ];
+    const huge = '<segment asOf="2026-12-01T00:00:00Z"><bought minAmount="42949672.96"/></segment>';
+    const edge = '<segment asOf="2026-12-01T00:00:00Z"><bought sku="A" minAmount="42949672.95" maxAmount="42949672.95"/></segment>';
+    const old = '<segment asOf="2026-12-01T00:00:00Z" tz="UTC"><bought from="1969-12-30" to="1969-12-31"/></segment>';
+    const a = await Engine.open({ dir });
+    await a.append(records);
+    const check = async (e: Engine) => {
+      expect(await ids(e, huge)).toEqual(['c1']);
+      expect(await ids(e, edge)).toEqual(['c2']);
+      expect(await ids(e, old)).toEqual(['c3']);
+    };
+    await check(a);
+    await a.snapshot();
+    await a.close();
+    const b = await Engine.open({ dir, readOnly: true });
+    await check(b);
+    await b.close();
+  });
+
   it('answers the contract example in memory', async () => {
     const engine = await Engine.open({ shards: 2 });
     await engine.append(DATA);
