@@ -57,6 +57,8 @@ export class Fingerprint {
   }
 }
 
+export type FingerprintSummary = ReturnType<Fingerprint['summary']>;
+
 /** The records of `generate({ orders, seed })` in arrays of `size`. */
 export function* recordBatches(orders: number, size = BATCH_RECORDS): Generator<GenRecord[]> {
   let batch: GenRecord[] = [];
@@ -68,6 +70,13 @@ export function* recordBatches(orders: number, size = BATCH_RECORDS): Generator<
     }
   }
   if (batch.length) yield batch;
+}
+
+/** DataStats as JSON: `[sku number, lines, category index]` per SKU sold. */
+export interface DataStatsJson {
+  maxSkus: number;
+  categories: string[];
+  skus: Array<[number, number, number]>;
 }
 
 /**
@@ -83,6 +92,29 @@ export class DataStats {
   constructor(maxSkus = 200_000) {
     this.skuLines = new Float64Array(maxSkus);
     this.skuCategory = new Int16Array(maxSkus).fill(-1);
+  }
+
+  /** Only the SKUs sold, so another process can pick the same scenarios without regenerating the data. */
+  toJSON(): DataStatsJson {
+    const skus: Array<[number, number, number]> = [];
+    for (let i = 0; i < this.skuLines.length; i++) if (this.skuLines[i]! > 0) skus.push([i, this.skuLines[i]!, this.skuCategory[i]!]);
+    return { maxSkus: this.skuLines.length, categories: [...this.categories], skus };
+  }
+
+  static fromJSON(j: DataStatsJson): DataStats {
+    const s = new DataStats(j.maxSkus);
+    j.categories.forEach((c, i) => {
+      s.categories.push(c);
+      s.categoryIndex.set(c, i);
+    });
+    for (const [i, lines, category] of j.skus) {
+      if (!Number.isInteger(i) || i < 0 || i >= j.maxSkus || !(category >= 0 && category < j.categories.length)) {
+        throw new Error(`bench: bad DataStats entry [${i}, ${lines}, ${category}]`);
+      }
+      s.skuLines[i] = lines;
+      s.skuCategory[i] = category;
+    }
+    return s;
   }
 
   addOrder(lines: ReadonlyArray<{ sku: string; category: string }>): void {

@@ -1,5 +1,5 @@
 /**
- * The DuckDB side: an in-memory database loaded from the same raw records
+ * The DuckDB side: a database (in memory unless a file is given) loaded from the same raw records
  * through appenders, then turned into the final state the contract defines
  * (refunded orders stop counting, tags and attributes as their last event
  * left them, the universe of every customer id seen anywhere).
@@ -36,6 +36,18 @@ CREATE TABLE customers AS
 DROP TABLE refund_events; DROP TABLE attr_events; DROP TABLE tag_events;
 `;
 
+/** Where DuckDB keeps the data; all absent: in memory with DuckDB's defaults (bench/run.ts). */
+export interface DuckPeerOptions {
+  /** database file; it must not exist yet */
+  path?: string;
+  /** `SET memory_limit`, e.g. '8GB' */
+  memoryLimit?: string;
+  /** `SET threads` */
+  threads?: number;
+  /** `SET temp_directory`: where operators spill beyond the memory limit */
+  tempDirectory?: string;
+}
+
 export interface DuckLoadReport {
   /** time in appenders and the finishing SQL, excluding record generation */
   ingestMs: number;
@@ -64,9 +76,12 @@ export class DuckPeer {
     readonly conn: DuckDBConnection,
   ) {}
 
-  static async create(): Promise<DuckPeer> {
-    const instance = await DuckDBInstance.create(':memory:');
+  static async create(opts: DuckPeerOptions = {}): Promise<DuckPeer> {
+    const instance = await DuckDBInstance.create(opts.path ?? ':memory:');
     const conn = await instance.connect();
+    if (opts.memoryLimit !== undefined) await conn.run(`SET memory_limit = ${sqlString(opts.memoryLimit)}`);
+    if (opts.threads !== undefined) await conn.run(`SET threads = ${Math.trunc(opts.threads)}`);
+    if (opts.tempDirectory !== undefined) await conn.run(`SET temp_directory = ${sqlString(opts.tempDirectory)}`);
     await conn.run(SCHEMA);
     return new DuckPeer(instance, conn);
   }
@@ -160,11 +175,18 @@ export class DuckPeer {
     };
   }
 
+  /** Writes everything to the database file (a no-op in memory), so its size is the data's. */
+  async checkpoint(): Promise<void> {
+    await this.conn.run('CHECKPOINT');
+  }
+
   close(): void {
     this.conn.closeSync();
     this.instance.closeSync();
   }
 }
+
+const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 function appendAttr(a: DuckDBAppender, seq: bigint, customer: string, name: string | null, value: string | number | null): void {
   a.appendBigInt(seq);

@@ -32,7 +32,8 @@ export interface ScenarioResult {
   duckdb: LatencyStats;
 }
 
-export interface SizeResult {
+/** What both modes measure the same way. */
+interface SizeResultBase {
   format: number;
   /** the --lines asked for */
   requestedLines: number;
@@ -46,6 +47,13 @@ export interface SizeResult {
   asOf: string;
   tz: string;
   bench: { minRuns: number; minTimeMs: number; warmupRuns: number };
+  scenarios: ScenarioResult[];
+}
+
+/** `npm run bench` (bench/run.ts): both engines in one process, the store built through `append`. */
+export interface AppendSizeResult extends SizeResultBase {
+  /** absent in files written before there were two modes */
+  mode?: 'append';
   /** how busy the machine was with other processes while we measured */
   noise: { shandianIngest: CpuShare; timing: CpuShare };
   shandian: {
@@ -85,8 +93,71 @@ export interface SizeResult {
     /** duckdb_memory() after load */
     memoryBytes: number;
   };
-  scenarios: ScenarioResult[];
 }
+
+/**
+ * `npm run bench:large` (bench/large.ts): each phase in its own process, so
+ * sizes beyond what both engines can hold in RAM at once can be measured.
+ * The store is built by `shandian gen --data` (not `append`: no ingest rate,
+ * log replay or reopen-after-close figures), DuckDB is file-backed under a
+ * memory limit.
+ */
+export interface LargeSizeResult extends SizeResultBase {
+  mode: 'large';
+  /** other processes' share of the CPU, per phase (each child measures its own) */
+  noise: { duckdbLoad: CpuShare; duckdbTiming: CpuShare; build?: CpuShare; shandianTiming: CpuShare };
+  shandian: {
+    version: string;
+    shards: number;
+    build: {
+      command: string;
+      /** wall time of the `gen --data` process */
+      wallMs: number;
+      linesPerSec: number;
+      /** VmHWM of the `gen --data` process */
+      peakRssBytes: number;
+      /** the CLI's own summary line */
+      reported: string;
+    };
+    /** Engine.open({ dir }) in the query process: RSS after minus before, both after full GCs */
+    open: { openMs: number; before: MemSample; after: MemSample; delta: MemSample; bytesPerLine: number; recovery: unknown };
+    /** the first query after the open (untimed by tinybench) */
+    firstQueryAfterOpenMs: number;
+    firstQueryScenario: string;
+    closeMs: number;
+    /** VmHWM of the query process (open, counts, timings) */
+    queryPeakRssBytes: number;
+    diskBytes: number;
+    diskFiles: string[];
+  };
+  duckdb: {
+    version: string;
+    threads: number;
+    /** as DuckDB reports the setting */
+    memoryLimit: string;
+    /** what was asked for with SET memory_limit */
+    memoryLimitRequested: string;
+    storage: 'file';
+    /** appenders + final-state SQL + CHECKPOINT, excluding record generation */
+    ingestMs: number;
+    appendMs: number;
+    finishMs: number;
+    checkpointMs: number;
+    /** the whole load phase, record generation included */
+    loadWallMs: number;
+    linesPerSec: number;
+    /** duckdb_memory() after the load and checkpoint */
+    memoryBytes: number;
+    /** database file (and WAL, if any) after the checkpoint */
+    fileBytes: number;
+    /** VmHWM of the DuckDB process (generation, load, counts, timings) */
+    peakRssBytes: number;
+  };
+}
+
+export type SizeResult = AppendSizeResult | LargeSizeResult;
+
+export const isLarge = (r: SizeResult): r is LargeSizeResult => r.mode === 'large';
 
 export function resultPath(dir: string, lines: number): string {
   return path.join(dir, `${lines}.json`);

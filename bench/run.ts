@@ -11,7 +11,6 @@
  * `--report-only` regenerates the report from the saved results.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,21 +20,13 @@ import { Bench, type Task } from 'tinybench';
 import { Engine } from '../src/index.js';
 import { DataStats, Fingerprint, ordersFor, recordBatches, BATCH_RECORDS, SEED } from './data.js';
 import { DuckPeer } from './duckdb-peer.js';
+import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
 import { cpuShare, cpuSnapshot, describeMachine, dirBytes, getGc, machineLine, memDelta, sampleMemory } from './machine.js';
 import { writeReport } from './report.js';
 import { RESULTS_FORMAT, writeResult, type FreshOpen, type LatencyStats, type ScenarioResult, type SizeResult } from './results.js';
 import { AS_OF, buildScenarios, TZ, type Scenario } from './scenarios.js';
 
 class BenchFailure extends Error {}
-
-/** Top-level entries of the store directory; directories as `name/ (N files)`. */
-function describeFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
-    if (!e.isDirectory()) return e.name;
-    const files = fs.readdirSync(path.join(dir, e.name), { recursive: true, withFileTypes: true }).filter((f) => f.isFile()).length;
-    return `${e.name}/ (${files} file${files === 1 ? '' : 's'})`;
-  }).sort();
-}
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -100,26 +91,6 @@ function commandLine(): string {
   const args = process.argv.slice(2).join(' ');
   const gcFlag = process.execArgv.includes('--expose-gc') ? 'node --expose-gc dist/bench/run.js' : null;
   return gcFlag ? `npm run build && ${gcFlag} ${args}` : `npm run bench -- ${args}`;
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** A hash of the engine's sources, so a report can tell when sizes were measured on different code. */
-function sourceFingerprint(dir: string): string {
-  const h = createHash('sha256');
-  try {
-    const files = fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).sort();
-    for (const f of files) h.update(f).update('\0').update(fs.readFileSync(path.join(dir, f))).update('\0');
-  } catch {
-    return 'unknown';
-  }
-  return h.digest('hex').slice(0, 12);
 }
 
 /** Engine.open of the closed store in a fresh Node process (bench/open-probe.ts): time and resident memory. */

@@ -1,0 +1,250 @@
+/**
+ * `npm run bench:large -- --lines N [--runs R] [--time MS] [--warmup W] [--keep DIR] [--duck-memory GB]
+ *                        [--results bench/results] [--out docs/benchmarks.md] [--no-docs]`
+ *
+ * The benchmark of bench/run.ts at sizes where the two engines cannot both
+ * hold the data in RAM (300M lines on 24 GiB): every phase runs in its own
+ * Node process, one after the other, each with a clean heap and its own peak
+ * RSS (VmHWM):
+ *
+ *   1. large-duck.ts: the records into a file-backed DuckDB under a memory
+ *      limit, the Fingerprint and DataStats on the way; counts and timings.
+ *   2. `shandian gen --data STORE --orders N` (the CLI, with
+ *      large-build-hook.ts preloaded for progress and peak RSS).
+ *   3. large-query.ts: Engine.open of that store, counts and timings.
+ *
+ * Then the counts are compared scenario by scenario (exit 1 on any
+ * difference), bench/results/<N>.json is written (mode 'large') and
+ * docs/benchmarks.md regenerated from every result file.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DataStats, LINES_PER_ORDER, ordersFor, SEED, type DataStatsJson } from './data.js';
+import { compareCounts } from './large-compare.js';
+import {
+  BenchFailure, BUILD_PEAK_ENV, EXIT_COUNT_MISMATCH, fmtInt, gib, log, readJson, secs, writeJson,
+  type BuildExit, type DuckPhaseConfig, type DuckPhaseOutput, type QueryPhaseConfig, type QueryPhaseOutput,
+} from './large-protocol.js';
+import { largeResult, type LargeRun } from './large-result.js';
+import { spawnPhase, type PhaseRun } from './large-spawn.js';
+import { cpuShare, cpuSnapshot, describeMachine, dirBytes, machineLine } from './machine.js';
+import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
+import { writeReport } from './report.js';
+import { writeResult } from './results.js';
+import { buildScenarios } from './scenarios.js';
+
+/** SET threads for DuckDB: the machine this mode is for has 2 cores, and shandian's defaults use them all too. */
+const DUCK_THREADS = 2;
+const TMPFS_MAGIC = 0x01021994;
+
+const HELP = `usage: npm run bench:large -- --lines N [options]
+  --lines N          order lines to generate (about N/${LINES_PER_ORDER} orders, seed ${SEED})
+  --runs R           at least R timed runs per scenario and engine (default 10)
+  --time MS          and at least MS milliseconds of timed runs (default 500)
+  --warmup W         untimed runs first (default 1)
+  --duck-memory GB   DuckDB's SET memory_limit (default 8)
+  --keep DIR         put the work dir (DuckDB file, store, phase outputs) in DIR, empty or new, and keep it
+  --results DIR      where <N>.json is written (default bench/results)
+  --out FILE         the report regenerated from every result there (default docs/benchmarks.md)
+  --no-docs          do not regenerate the report
+`;
+
+function parseCli() {
+  const { values } = parseArgs({
+    options: {
+      lines: { type: 'string' }, runs: { type: 'string', default: '10' }, time: { type: 'string', default: '500' },
+      warmup: { type: 'string', default: '1' }, 'duck-memory': { type: 'string', default: '8' }, keep: { type: 'string' },
+      results: { type: 'string', default: 'bench/results' }, out: { type: 'string', default: 'docs/benchmarks.md' },
+      'no-docs': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const int = (name: string, v: string | undefined, min: number): number => {
+    if (v === undefined) throw new BenchFailure(`--${name} N is required, e.g. npm run bench:large -- --lines 300000000 (see --help)`);
+    const n = Number(v.replaceAll('_', ''));
+    if (!Number.isSafeInteger(n) || n < min) throw new BenchFailure(`--${name} must be an integer >= ${min}, got ${v}`);
+    return n;
+  };
+  const duckGb = Number(values['duck-memory']);
+  if (!(duckGb > 0)) throw new BenchFailure(`--duck-memory must be a positive number of GB, got ${values['duck-memory']}`);
+  return {
+    lines: int('lines', values.lines, 1000),
+    bench: { runs: int('runs', values.runs, 1), timeMs: int('time', values.time, 0), warmup: int('warmup', values.warmup, 0) },
+    memoryLimit: `${duckGb}GB`,
+    keep: values.keep,
+    resultsDir: values.results!,
+    out: values.out!,
+    docs: !values['no-docs'],
+  };
+}
+
+/** The work dir: --keep DIR (empty or new) or a fresh temp dir. */
+function workDir(keep: string | undefined): string {
+  if (keep === undefined) return fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-large-'));
+  if (fs.existsSync(keep) && fs.readdirSync(keep).length > 0) throw new BenchFailure(`--keep ${keep} is not empty: give an empty or new directory`);
+  fs.mkdirSync(keep, { recursive: true });
+  return path.resolve(keep);
+}
+
+function describeDisk(dir: string): void {
+  try {
+    const st = fs.statfsSync(dir);
+    log(`work dir ${dir}: ${gib(st.bavail * st.bsize)} free`);
+    if (st.type === TMPFS_MAGIC) log('warning: the work dir is on tmpfs, so the DuckDB file and the store take RAM; use --keep DIR on a disk');
+  } catch {
+    log(`work dir ${dir}`);
+  }
+}
+
+function phaseFailed(name: string, run: PhaseRun): BenchFailure {
+  const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;
+  const oom = run.signal === 'SIGKILL' ? ` (likely the kernel's OOM killer: its RSS reached at least ${gib(run.rssSampledMax)})` : '';
+  return new BenchFailure(`the ${name} phase ${how}${oom} after ${secs(run.wallMs)}; its messages are above`);
+}
+
+/** `gen --data`'s progress bar, e.g. `build [####----] 12.3% 1,234,567 orders eta 80s`, as a progress line. */
+function buildProgress(orders: number) {
+  return (segment: string): string | undefined => {
+    const m = /^build \[[#-]*\]\s+([\d.]+)%\s+([\d,]+) orders/.exec(segment);
+    if (!m) return undefined;
+    const done = Number(m[2]!.replaceAll(',', ''));
+    return `${m[1]}%: ${fmtInt(done)} of ${fmtInt(orders)} orders (~${fmtInt(done * LINES_PER_ORDER)} lines)`;
+  };
+}
+
+/** The CLI's summary: `built DIR: L order lines, O orders, C customers in ...`. */
+function checkBuilt(reported: string, duck: DuckPhaseOutput): void {
+  const m = /: ([\d,]+) order lines, ([\d,]+) orders, ([\d,]+) customers/.exec(reported);
+  if (!m) return; // the query phase checks engine.size in any case
+  const [lines, orders, customers] = [m[1], m[2], m[3]].map((x) => Number(x!.replaceAll(',', '')));
+  const fp = duck.fingerprint;
+  if (lines !== fp.lines || orders !== fp.orders || customers !== duck.customers) {
+    throw new BenchFailure(`gen --data built ${fmtInt(lines!)} lines / ${fmtInt(orders!)} orders / ${fmtInt(customers!)} customers, ` +
+      `the DuckDB phase's generator pass produced ${fmtInt(fp.lines)} / ${fmtInt(fp.orders)} / ${fmtInt(duck.customers)}: not the same data`);
+  }
+}
+
+async function run(opts: ReturnType<typeof parseCli>, dir: string, signal: AbortSignal): Promise<void> {
+  const machine = describeMachine();
+  log(machineLine(machine));
+  const orders = ordersFor(opts.lines);
+  const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+  const phases = path.join(dir, 'phases');
+  const duckDir = path.join(dir, 'duckdb');
+  const storeDir = path.join(dir, 'store');
+  fs.mkdirSync(phases);
+  fs.mkdirSync(path.join(duckDir, 'spill'), { recursive: true });
+  describeDisk(dir);
+  log(`${fmtInt(opts.lines)} lines requested: generate({ orders: ${fmtInt(orders)}, seed: ${SEED} })`);
+  const started = performance.now();
+  const phaseHeader = (n: number, what: string): void => log(`---- phase ${n}/3: ${what} (${secs(performance.now() - started)} since start)`);
+
+  // ---- 1. DuckDB, file-backed
+  phaseHeader(1, `DuckDB, file-backed, memory_limit ${opts.memoryLimit}, ${DUCK_THREADS} threads`);
+  const duckConfig: DuckPhaseConfig = {
+    orders, requestedLines: opts.lines, dbPath: path.join(duckDir, 'bench.duckdb'), tempDirectory: path.join(duckDir, 'spill'),
+    memoryLimit: opts.memoryLimit, threads: DUCK_THREADS, bench: opts.bench, statsPath: path.join(phases, 'stats.json'), outPath: path.join(phases, 'duck.json'),
+  };
+  writeJson(path.join(phases, 'duck-config.json'), duckConfig);
+  const duckRun = await spawnPhase({ name: 'duckdb', args: [here('./large-duck.js'), path.join(phases, 'duck-config.json')], signal });
+  if (duckRun.code !== 0) throw phaseFailed('DuckDB', duckRun);
+  const duck = readJson<DuckPhaseOutput>(duckConfig.outPath);
+  log(`DuckDB phase done in ${secs(duckRun.wallMs)}, peak RSS ${gib(duck.peakRssBytes)}`);
+  // spill files are no data; without --keep the database is not needed again either, and at 300M lines
+  // it takes disk the store is about to need
+  fs.rmSync(opts.keep ? duckConfig.tempDirectory : duckDir, { recursive: true, force: true });
+
+  // ---- 2. shandian gen --data
+  const genArgs = ['gen', '--data', storeDir, '--orders', String(orders)];
+  const buildCommand = `shandian ${genArgs.join(' ')}`.replace(storeDir, 'STORE');
+  phaseHeader(2, buildCommand);
+  const peakFile = path.join(phases, 'build-exit.json');
+  const cpuBuild0 = cpuSnapshot();
+  const buildRun = await spawnPhase({
+    name: 'gen --data', signal, heartbeatMs: 15_000, progress: buildProgress(orders), env: { ...process.env, [BUILD_PEAK_ENV]: peakFile },
+    args: ['--import', pathToFileURL(here('./large-build-hook.js')).href, here('../src/cli/main.js'), ...genArgs],
+  });
+  const cpuBuild1 = cpuSnapshot();
+  if (buildRun.code !== 0) throw phaseFailed('gen --data', buildRun);
+  const exit = readJson<BuildExit>(peakFile);
+  const reported = buildRun.lines.find((l) => l.startsWith('built ')) ?? '';
+  checkBuilt(reported, duck);
+  const diskBytes = dirBytes(storeDir);
+  log(`gen --data done in ${secs(buildRun.wallMs)} = ${fmtInt(duck.fingerprint.lines / (buildRun.wallMs / 1000))} lines/s, ` +
+    `peak RSS ${gib(exit.peakRssBytes)}, store ${(diskBytes / 2 ** 20).toFixed(0)} MiB`);
+
+  // ---- 3. shandian Engine.open, counts, timings
+  phaseHeader(3, 'shandian Engine.open in a fresh process, counts, timings');
+  const queryConfig: QueryPhaseConfig = {
+    storeDir, statsPath: duckConfig.statsPath, bench: opts.bench, outPath: path.join(phases, 'query.json'),
+    expected: { orders: duck.fingerprint.orders, lines: duck.fingerprint.lines, customers: duck.customers }, expectedCounts: duck.counts,
+  };
+  writeJson(path.join(phases, 'query-config.json'), queryConfig);
+  const queryRun = await spawnPhase({ name: 'shandian', args: ['--expose-gc', here('./large-query.js'), path.join(phases, 'query-config.json')], signal });
+  if (queryRun.code !== 0 && queryRun.code !== EXIT_COUNT_MISMATCH) throw phaseFailed('shandian query', queryRun);
+  const query = readJson<QueryPhaseOutput>(queryConfig.outPath);
+
+  // ---- 4. the counts must agree
+  const scenarios = buildScenarios(DataStats.fromJSON(readJson<DataStatsJson>(duckConfig.statsPath)));
+  const problems = compareCounts(scenarios.map((s) => s.id), duck.counts, query.counts);
+  if (problems.length > 0 || queryRun.code !== 0) {
+    throw new BenchFailure(`COUNT MISMATCH at ${fmtInt(duck.fingerprint.lines)} lines: the engines disagree, no result was written.\n` +
+      problems.map((p) => `  ${p}`).join('\n') +
+      (opts.keep ? `\n  shandian's members of each: ${phases}/mismatch-<scenario>.shandian-ids.txt; DuckDB: ${duckConfig.dbPath}`
+        : '\n  rerun with --keep DIR to keep the DuckDB database, the store and shandian\'s members of each mismatching scenario'));
+  }
+  if (!query.latencies || !query.noiseTiming || query.closeMs === undefined) throw new BenchFailure('the shandian query phase wrote no timings');
+
+  const buildNoise = cpuShare({ ...cpuBuild0, ownUs: 0 }, { ...cpuBuild1, ownUs: exit.cpuUs });
+  const facts: LargeRun = {
+    requestedLines: opts.lines, command: `npm run bench:large -- ${process.argv.slice(2).join(' ')}`, machine,
+    engineSource: sourceFingerprint('src'), version: packageVersion(), bench: opts.bench, memoryLimitRequested: opts.memoryLimit, scenarios, duck,
+    build: { command: buildCommand, wallMs: buildRun.wallMs, peakRssBytes: exit.peakRssBytes, reported, noise: buildNoise },
+    query: { ...query, latencies: query.latencies, noiseTiming: query.noiseTiming, closeMs: query.closeMs },
+    diskBytes, diskFiles: describeFiles(storeDir),
+  };
+  const result = largeResult(facts);
+  log(`all ${scenarios.length} counts agree; ${secs(performance.now() - started)} in all`);
+  for (const s of result.scenarios) {
+    log(`  ${s.id.padEnd(20)} ${fmtInt(s.count).padStart(11)}  shandian p50 ${s.shandian.p50.toFixed(2).padStart(9)} p99 ${s.shandian.p99.toFixed(2).padStart(9)} ms  ` +
+      `DuckDB p50 ${s.duckdb.p50.toFixed(2).padStart(9)} p99 ${s.duckdb.p99.toFixed(2).padStart(9)} ms`);
+  }
+  log(`wrote ${writeResult(opts.resultsDir, result)}`);
+  if (opts.docs) for (const f of writeReport(opts.resultsDir, opts.out)) log(`wrote ${f}`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseCli();
+  const dir = workDir(opts.keep);
+  const abort = new AbortController();
+  const cleanup = (): void => {
+    if (opts.keep) log(`kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  };
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      log(`${sig}: stopping the running phase`);
+      abort.abort();
+      cleanup();
+      process.exit(130);
+    });
+  }
+  try {
+    await run(opts, dir, abort.signal);
+  } finally {
+    cleanup();
+  }
+}
+
+main().catch((e: unknown) => {
+  const msg = e instanceof BenchFailure ? e.message : `an error:\n${e instanceof Error ? e.stack ?? e.message : String(e)}`;
+  process.stderr.write(`\nLARGE BENCHMARK FAILED: ${msg}\n`);
+  process.exit(1);
+});
