@@ -9,6 +9,22 @@ import { writeSnapshot } from '../snapshot/write-snapshot.js';
 import { shardOf } from '../store/route.js';
 import { Store } from '../store/store.js';
 
+/** Above the generator's mean (1.46 lines per order, bench/data.ts), so columns are sized once. */
+const MAX_LINES_PER_ORDER = 1.5;
+
+/** Validates and applies records 10,000 at a time: millions of customer records never sit in one array. */
+function applyInBatches(store: Store, records: Iterable<Parameters<typeof validateRecord>[0]>): void {
+  let batch = [];
+  for (const r of records) {
+    batch.push(validateRecord(r));
+    if (batch.length === 10_000) {
+      store.apply(batch);
+      batch = [];
+    }
+  }
+  store.apply(batch);
+}
+
 export interface BuildReport {
   orders: number;
   lines: number;
@@ -37,8 +53,8 @@ export function buildGeneratedStore(
   try {
     const plan = planGeneration(opts);
     const store = new Store(opts.shards);
-    // customers first, in index order (as generate() emits them)
-    store.apply([...customerRecords(plan.profiles)].map((r) => validateRecord(r)));
+    // customers first, in index order (as generate() emits them), a batch at a time
+    applyInBatches(store, customerRecords(plan.profiles));
     const customerShard = new Uint16Array(plan.customers);
     const customerLocal = new Uint32Array(plan.customers);
     for (let i = 0; i < plan.customers; i++) {
@@ -52,7 +68,7 @@ export function buildGeneratedStore(
     const categoryIds = Uint32Array.from(categoryNames, (n) => store.catalog.categories.intern(n));
     const shopIds = Uint32Array.from(shopNames, (n) => store.catalog.shops.intern(n));
 
-    store.expectOrders(plan.orders);
+    store.beginBulk(plan.orders, Math.ceil(plan.orders * MAX_LINES_PER_ORDER));
     const source = new OrderColumnSource(plan);
     let lines = 0, orders = 0;
     for (let b = source.next(); b !== undefined; b = source.next()) {
@@ -85,7 +101,8 @@ export function buildGeneratedStore(
       orders += ids.length;
       onProgress?.(lines, orders, plan.orders);
     }
-    store.apply([...tagRecords(plan.profiles)].map((r) => validateRecord(r)));
+    store.finishBulk();
+    applyInBatches(store, tagRecords(plan.profiles));
 
     if (!readMeta(dir)) writeMeta(dir, { format: 1, shards: opts.shards, ...(opts.tz ? { tz: opts.tz } : {}) });
     const manifest = writeSnapshot(dir, store, 1);

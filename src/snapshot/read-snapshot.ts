@@ -9,6 +9,7 @@ import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
 import { ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
+import { sharedCopy } from '../store/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
 import type { Manifest } from './manifest.js';
@@ -65,21 +66,24 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     shard.lineQuantity.adopt(column(lines, 'quantity'));
     shard.lineAmount.adopt(column(lines, 'amount'));
 
-    const rows = column(arrow(`shard-${i}-postings.arrow`), 'rows') as Uint32Array;
+    // every posting is a slice of one shared buffer: one copy, not one per posting
+    const rows = sharedCopy(column(arrow(`shard-${i}-postings.arrow`), 'rows'));
     const index = arrow(`shard-${i}-posting-index.arrow`);
     const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
     let at = 0;
     for (let k = 0; k < dims.length; k++) {
-      const slice = rows.subarray(at, at + counts[k]!); // adopt() copies
+      const slice = rows.subarray(at, at + counts[k]!);
       at += counts[k]!;
       const dim = dims[k]!;
       if (dim > POSTING_DIMS.length) throw corrupt(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
       const name = POSTING_DIMS[dim]; // undefined: the all-orders posting
       if (name === 'bySku' || name === 'byCategory') {
-        shard[name].setPosting(values[k]!, TimePosting.fromOrdered(slice, shard.rowTime));
+        shard[name].setPosting(values[k]!, TimePosting.ofOrderedView(slice, shard.rowTime));
         continue;
       }
-      const orders = TimePosting.fromOrdered(manifest.format === 1 ? ordersOfLineRows(slice, shard.lineOrder.data) : slice, shard.orderTime);
+      const orders = manifest.format === 1
+        ? TimePosting.fromOrdered(ordersOfLineRows(slice, shard.lineOrder.data), shard.orderTime)
+        : TimePosting.ofOrderedView(slice, shard.orderTime);
       if (name === 'byShop') shard.byShop.setPosting(values[k]!, orders);
       else shard.allOrders.posting.reset(orders);
     }

@@ -13,6 +13,13 @@ function sharedArray<T>(ctor: TypedArrayCtor<T>, length: number): T {
   return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
 }
 
+/** `values` copied into shared memory (query workers read it in place). */
+export function sharedCopy(values: ArrayLike<number>): Uint32Array {
+  const out = sharedArray(Uint32Array, Math.max(1, values.length)).subarray(0, values.length);
+  out.set(values);
+  return out;
+}
+
 abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array | Uint16Array> {
   data: T;
   length = 0;
@@ -34,6 +41,24 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array 
     const bigger = sharedArray(this.ctor, next);
     (bigger as Uint32Array).set(this.data as Uint32Array);
     this.data = bigger;
+  }
+
+  /** Room for exactly `capacity` values (bulk loading: no doubling slack), if there is less. */
+  reserve(capacity: number): void {
+    if (capacity <= this.data.length) return;
+    const bigger = sharedArray(this.ctor, capacity);
+    (bigger as Uint32Array).set(this.data as Uint32Array);
+    this.data = bigger;
+  }
+
+  /**
+   * Take `view` (over shared memory, possibly a slice of a bigger buffer) as
+   * the whole column, without copying; the first push past it moves to a
+   * buffer of the column's own.
+   */
+  wrap(view: T): void {
+    this.data = view;
+    this.length = view.length;
   }
 
   /** Drop every value and the memory behind them. */

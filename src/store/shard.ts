@@ -3,6 +3,8 @@ import { AttributeIndex } from '../index/attribute-index.js';
 import { DimensionIndex } from '../index/dimension-index.js';
 import { TagIndex } from '../index/tag-index.js';
 import { OrderPosting, type OrderColumns } from '../index/order-posting.js';
+import { fillByCountingSort, identityRows } from '../index/build-postings.js';
+import { TimePosting } from '../index/time-posting.js';
 import type { RowTime } from '../index/time-posting.js';
 import { Dictionary } from './dictionary.js';
 import { F64Column, NarrowColumn, U32Column, U8Column } from './growable.js';
@@ -60,6 +62,8 @@ export class Shard {
   readonly allOrders = new OrderPosting();
 
   readonly tags = new TagIndex();
+  /** between beginBulk and finishBulk: postings are not kept up to date */
+  private bulk = false;
   readonly attributes = new Map<string, AttributeIndex>();
 
   /** ts of a line row, through its order. */
@@ -127,11 +131,55 @@ export class Shard {
       this.lineQuantity.push(lines.quantities[i]!);
       this.lineAmount.push(lines.amountCents[i]!);
       cents += lines.amountCents[i]!;
+      if (this.bulk) continue;
       this.bySku.add(skuId, row, ts, this.rowTime);
       this.byCategory.add(categoryId, row, ts, this.rowTime);
     }
     this.finishOrder(order, customer, alive, cents);
     return order;
+  }
+
+  /**
+   * Starts a bulk load into an empty shard (gen --data): columns sized once
+   * for about `orders` and `lines`, postings left alone until finishBulk().
+   */
+  beginBulk(orders: number, lines: number): void {
+    if (this.orderCount !== 0 || this.bulk) throw new Error('a bulk load starts on an empty shard');
+    this.bulk = true;
+    for (const c of [this.orderCustomer, this.orderTs, this.orderShop, this.orderAlive, this.orderAmount]) c.reserve(orders);
+    for (const c of [this.lineOrder, this.lineSku, this.lineCategory, this.lineQuantity, this.lineAmount]) c.reserve(lines);
+  }
+
+  /**
+   * Builds the postings of a bulk load. Orders that came in time order (the
+   * generator's) are in (ts, row) order by ordinal and row already, so each
+   * dimension is one stable counting sort; otherwise every row is added as
+   * appends add them.
+   */
+  finishBulk(): void {
+    if (!this.bulk) return;
+    this.bulk = false;
+    const orders = this.orderCount, lines = this.lineCount;
+    const ts = this.orderTs.data, shop = this.orderShop.data, lineOrder = this.lineOrder.data;
+    let inTimeOrder = true;
+    for (let o = 1; o < orders && inTimeOrder; o++) inTimeOrder = ts[o - 1]! <= ts[o]!;
+    if (inTimeOrder) {
+      this.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(orders), this.orderTime));
+      fillByCountingSort(this.byShop, shop, orders, this.orderTime);
+      fillByCountingSort(this.bySku, this.lineSku.data, lines, this.rowTime);
+      fillByCountingSort(this.byCategory, this.lineCategory.data, lines, this.rowTime);
+      return;
+    }
+    for (let o = 0; o < orders; o++) {
+      this.allOrders.add(o, ts[o]!, this.orderTime);
+      this.byShop.add(shop[o]!, o, ts[o]!, this.orderTime);
+    }
+    const sku = this.lineSku.data, category = this.lineCategory.data;
+    for (let row = 0; row < lines; row++) {
+      const t = ts[lineOrder[row]!]!;
+      this.bySku.add(sku[row]!, row, t, this.rowTime);
+      this.byCategory.add(category[row]!, row, t, this.rowTime);
+    }
   }
 
   private pushOrder(customer: number, ts: number, shopId: number, alive: boolean): number {
@@ -140,8 +188,10 @@ export class Shard {
     this.orderTs.push(ts);
     this.orderShop.push(shopId);
     this.orderAlive.push(alive ? 1 : 0);
-    this.allOrders.add(order, ts, this.orderTime);
-    this.byShop.add(shopId, order, ts, this.orderTime);
+    if (!this.bulk) {
+      this.allOrders.add(order, ts, this.orderTime);
+      this.byShop.add(shopId, order, ts, this.orderTime);
+    }
     return order;
   }
 
