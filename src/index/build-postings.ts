@@ -1,3 +1,4 @@
+import { sharedUint32 } from '../store/growable.js';
 import type { DimensionIndex } from './dimension-index.js';
 import { TimePosting, type RowTime } from './time-posting.js';
 
@@ -14,7 +15,7 @@ export function fillByCountingSort(index: DimensionIndex, values: ArrayLike<numb
   for (let i = 0; i < n; i++) starts[values[i]! + 1]!++;
   for (let v = 0; v <= max; v++) starts[v + 1]! += starts[v]!;
   const next = starts.slice(0, max + 1);
-  const rows = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+  const rows = sharedUint32(n);
   for (let i = 0; i < n; i++) rows[next[values[i]!]!++] = i;
   for (let v = 0; v <= max; v++) {
     if (starts[v + 1]! > starts[v]!) index.setPosting(v, TimePosting.ofOrderedView(rows.subarray(starts[v]!, starts[v + 1]!), rowTime));
@@ -23,7 +24,7 @@ export function fillByCountingSort(index: DimensionIndex, values: ArrayLike<numb
 
 /** 0, 1, ..., n-1 in shared memory: the all-orders posting of orders stored in time order. */
 export function identityRows(n: number): Uint32Array {
-  const rows = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+  const rows = sharedUint32(n);
   for (let i = 0; i < n; i++) rows[i] = i;
   return rows;
 }

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, Vector, type Table } from 'apache-arrow';
 import { AttributeIndex } from '../index/attribute-index.js';
 import { Bitmap } from '../index/bitmap.js';
 import { TimePosting } from '../index/time-posting.js';
@@ -9,7 +9,7 @@ import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
 import { ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
-import { sharedCopy } from '../store/growable.js';
+import { sharedUint32 } from '../store/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
 import type { Manifest } from './manifest.js';
@@ -67,7 +67,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     shard.lineAmount.adopt(column(lines, 'amount'));
 
     // every posting is a slice of one shared buffer: one copy, not one per posting
-    const rows = sharedCopy(column(arrow(`shard-${i}-postings.arrow`), 'rows'));
+    const rows = sharedColumn(arrow(`shard-${i}-postings.arrow`), 'rows');
     const index = arrow(`shard-${i}-posting-index.arrow`);
     const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
     let at = 0;
@@ -135,6 +135,20 @@ function ordersOfLineRows(rows: Uint32Array, lineOrder: Uint32Array): Uint32Arra
     if (n === 0 || out[n - 1] !== order) out[n++] = order;
   }
   return out.subarray(0, n);
+}
+
+/** A Uint32 column copied batch by batch into one shared buffer (no concatenated copy in between). */
+export function sharedColumn(table: Table, name: string): Uint32Array {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`snapshot table lacks column ${name}`);
+  const rows = sharedUint32(vector.length);
+  let at = 0;
+  for (const chunk of vector.data) {
+    const values = chunk.values as Uint32Array;
+    rows.set(chunk.offset === 0 ? values.subarray(0, chunk.length) : Uint32Array.from(new Vector([chunk]).toArray()), at);
+    at += chunk.length;
+  }
+  return rows;
 }
 
 /** A column as one typed array. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { makeTable, tableToIPC } from 'apache-arrow';
+import { makeTable, Table, tableToIPC } from 'apache-arrow';
 import { crc32c } from '../log/crc32c.js';
 import { ShandianError } from '../model/errors.js';
 import type { Store } from '../store/store.js';
@@ -10,6 +10,9 @@ import { writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
 
 /** Dimension order of posting lists in a snapshot (byShop and dim 3, all orders, hold order ordinals; the others line rows). */
 export const POSTING_DIMS = ['bySku', 'byCategory', 'byShop'] as const;
+
+/** Rows per record batch of the postings file (about 4 MiB). */
+const BATCH_ROWS = 1 << 20;
 
 /**
  * Writes the whole store as a new snapshot directory (Arrow IPC columns,
@@ -69,7 +72,7 @@ function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: numb
       quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
     }), 'file'));
     const postings = postingColumns(shard);
-    put(`shard-${i}-postings.arrow`, tableToIPC(makeTable({ rows: postings.rows }), 'file'));
+    put(`shard-${i}-postings.arrow`, tableToIPC(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
     put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
     put(`shard-${i}-tags.bin`, tagBitmaps(shard));
     const attrs: Record<string, [number, string | number][]> = Object.create(null); // "__proto__" is an attribute name like any other
@@ -95,11 +98,10 @@ function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: numb
   return manifest;
 }
 
-/** All postings of a shard as one rows column plus (dim, value, count) runs. */
+/** All postings of a shard as one rows column, in record batches, plus (dim, value, count) runs. */
 function postingColumns(shard: Shard) {
   const dims: number[] = [], values: number[] = [], counts: number[] = [];
   const parts: Uint32Array[] = [];
-  let total = 0;
   POSTING_DIMS.forEach((dimName, dim) => {
     const index = shard[dimName];
     for (let value = 0; value < index.valueCount; value++) {
@@ -110,7 +112,6 @@ function postingColumns(shard: Shard) {
       dims.push(dim);
       values.push(value);
       counts.push(rows.length);
-      total += rows.length;
     }
   });
   // the all-orders posting (order ordinals, not line rows) is dim 3
@@ -119,14 +120,8 @@ function postingColumns(shard: Shard) {
   dims.push(POSTING_DIMS.length);
   values.push(0);
   counts.push(all.length);
-  total += all.length;
-  const rows = new Uint32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    rows.set(p, at);
-    at += p.length;
-  }
-  return { rows, dim: Uint8Array.from(dims), value: Uint32Array.from(values), count: Uint32Array.from(counts) };
+  const batches = postingBatches(parts);
+  return { batches, dim: Uint8Array.from(dims), value: Uint32Array.from(values), count: Uint32Array.from(counts) };
 }
 
 /** `[tag id u32][byte length u32][roaring portable bytes]` repeated. */
@@ -140,4 +135,39 @@ function tagBitmaps(shard: Shard): Uint8Array {
     parts.push(head, body);
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * The rows of `parts`, in order, cut into record batches: a part of
+ * `batchRows` or more is a batch of its own (no copy: the snapshot of a large
+ * store must not hold its postings twice); smaller ones are gathered.
+ */
+export function postingBatches(parts: readonly Uint32Array[], batchRows = BATCH_ROWS): Uint32Array[] {
+  const batches: Uint32Array[] = [];
+  let small: Uint32Array[] = [], smallRows = 0;
+  const gather = () => {
+    if (smallRows === 0) return;
+    const rows = new Uint32Array(smallRows);
+    let at = 0;
+    for (const p of small) {
+      rows.set(p, at);
+      at += p.length;
+    }
+    batches.push(rows);
+    small = [];
+    smallRows = 0;
+  };
+  for (const p of parts) {
+    if (p.length >= batchRows) {
+      gather();
+      batches.push(p);
+      continue;
+    }
+    small.push(p);
+    smallRows += p.length;
+    if (smallRows >= batchRows) gather();
+  }
+  gather();
+  if (batches.length === 0) batches.push(new Uint32Array(0));
+  return batches;
 }

@@ -13,11 +13,9 @@ function sharedArray<T>(ctor: TypedArrayCtor<T>, length: number): T {
   return new ctor(new SharedArrayBuffer(length * ctor.BYTES_PER_ELEMENT));
 }
 
-/** `values` copied into shared memory (query workers read it in place). */
-export function sharedCopy(values: ArrayLike<number>): Uint32Array {
-  const out = sharedArray(Uint32Array, Math.max(1, values.length)).subarray(0, values.length);
-  out.set(values);
-  return out;
+/** A zeroed Uint32Array of `length` in shared memory (query workers read it in place). */
+export function sharedUint32(length: number): Uint32Array {
+  return sharedArray(Uint32Array, Math.max(1, length)).subarray(0, length);
 }
 
 abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array | Uint16Array> {
