@@ -5,12 +5,19 @@ import { validateRecord } from '../ingest/validate-record.js';
 import { readMeta, writeMeta } from '../log/store-files.js';
 import { StoreLock } from '../log/lock.js';
 import { ShandianError } from '../model/errors.js';
-import { writeSnapshot } from '../snapshot/write-snapshot.js';
+import { SnapshotWriter } from '../snapshot/write-snapshot.js';
 import { shardOf } from '../store/route.js';
 import { Store } from '../store/store.js';
 
 /** Above the generator's mean (1.46 lines per order, bench/data.ts), so columns are sized once. */
 const MAX_LINES_PER_ORDER = 1.5;
+
+/** A batch's catalog indexes as store ids. */
+function mapIds(indexes: ArrayLike<number>, ids: Uint32Array): Uint32Array {
+  const out = new Uint32Array(indexes.length);
+  for (let i = 0; i < indexes.length; i++) out[i] = ids[indexes[i]!]!;
+  return out;
+}
 
 /** Validates and applies records 10,000 at a time: millions of customer records never sit in one array. */
 function applyInBatches(store: Store, records: Iterable<Parameters<typeof validateRecord>[0]>): void {
@@ -36,8 +43,10 @@ export interface BuildReport {
 /**
  * `shandian gen --data DIR`: builds a store straight from the generator's
  * column batches, with no per-record objects and no log: the same data as
- * `generate()` fed through `append` (customers first, orders in time order,
- * refunds, then tags), written as one snapshot. For benchmarks at scale.
+ * `generate()` fed through `append` (customers, orders in time order,
+ * refunds, tags), written as one snapshot. For benchmarks at scale: one
+ * shard is built at a time, so the build needs memory for one shard and the
+ * order-id directory, not for the whole store.
  */
 export function buildGeneratedStore(
   dir: string,
@@ -68,46 +77,48 @@ export function buildGeneratedStore(
     const categoryIds = Uint32Array.from(categoryNames, (n) => store.catalog.categories.intern(n));
     const shopIds = Uint32Array.from(shopNames, (n) => store.catalog.shops.intern(n));
 
-    store.beginBulk(plan.orders, Math.ceil(plan.orders * MAX_LINES_PER_ORDER));
-    const source = new OrderColumnSource(plan);
-    let lines = 0, orders = 0;
-    for (let b = source.next(); b !== undefined; b = source.next()) {
-      const n = b.length;
-      const lineSku = new Uint32Array(n), lineCategory = new Uint32Array(n);
-      for (let i = 0; i < n; i++) {
-        lineSku[i] = skuIds[b.skuIndex[i]!]!;
-        lineCategory[i] = categoryIds[b.categoryIndex[i]!]!;
-      }
-      const ids: string[] = [];
-      const shard = new Uint16Array(b.orderCount), customer = new Uint32Array(b.orderCount), ts = new Float64Array(b.orderCount);
-      const shop = new Uint32Array(b.orderCount), alive = new Uint8Array(b.orderCount), firstLine = new Uint32Array(b.orderCount + 1);
-      let o = -1;
-      for (let i = 0; i < n; i++) {
-        if (i > 0 && b.orderIndex[i] === b.orderIndex[i - 1]) continue;
-        o++;
-        const c = b.customerIndex[i]!;
-        ids.push(orderId(b.orderIndex[i]!));
-        shard[o] = customerShard[c]!;
-        customer[o] = customerLocal[c]!;
-        ts[o] = b.ts[i]!;
-        shop[o] = shopIds[b.shopIndex[i]!]!;
-        alive[o] = b.refund[i] === REFUND_NONE ? 1 : 0; // refunded at ingest or by a later refund event
-        firstLine[o] = i;
-      }
-      firstLine[o + 1] = n;
-      store.addOrdersFromColumns(ids, { shard, customer, ts, shop, alive, firstLine },
-        { skuIds: lineSku, categoryIds: lineCategory, quantities: b.quantity, amountCents: b.amountCents });
-      lines += n;
-      orders += ids.length;
-      onProgress?.(lines, orders, plan.orders);
-    }
-    store.finishBulk();
+    // tags touch neither orders nor postings: apply them now, then customer lookups are done
     applyInBatches(store, tagRecords(plan.profiles));
+    for (const shard of store.shards) shard.customers.dropLookup();
 
     if (!readMeta(dir)) writeMeta(dir, { format: 1, shards: opts.shards, ...(opts.tz ? { tz: opts.tz } : {}) });
-    const manifest = writeSnapshot(dir, store, 1);
+    // One pass over the generator per shard, keeping that shard's orders, then
+    // its snapshot files are written and it is dropped: the build holds one
+    // shard (plus the order-id directory) at a time, not the whole store.
+    store.expectOrders(plan.orders);
+    const directory = store.orders;
+    const writer = new SnapshotWriter(dir);
+    const shardCount = opts.shards;
+    const share = (n: number) => Math.ceil((n / shardCount) * 1.03) + 4096;
+    let lines = 0, orders = 0, customers = 0;
+    for (let s = 0; s < shardCount; s++) {
+      const shard = store.shards[s]!;
+      shard.beginBulk(share(plan.orders), share(plan.orders * MAX_LINES_PER_ORDER));
+      const source = new OrderColumnSource(plan);
+      let generated = 0;
+      for (let b = source.next(); b !== undefined; b = source.next()) {
+        const lineSource = { skuIds: mapIds(b.skuIndex, skuIds), categoryIds: mapIds(b.categoryIndex, categoryIds), quantities: b.quantity, amountCents: b.amountCents };
+        for (let i = 0, end = 0; i < b.length; i = end) {
+          for (end = i + 1; end < b.length && b.orderIndex[end] === b.orderIndex[i]; end++);
+          generated++;
+          const c = b.customerIndex[i]!;
+          if (customerShard[c] !== s) continue;
+          // refunded at ingest or by a later refund event: not alive either way
+          const ordinal = shard.addOrderFromColumns(customerLocal[c]!, b.ts[i]!, shopIds[b.shopIndex[i]!]!, b.refund[i] === REFUND_NONE, lineSource, i, end);
+          directory.add(orderId(b.orderIndex[i]!), ordinal * shardCount + s);
+          lines += end - i;
+        }
+        onProgress?.(lines, Math.round((s * plan.orders + generated) / shardCount), plan.orders);
+      }
+      shard.finishBulk();
+      orders += shard.orderCount;
+      customers += shard.customerCount;
+      writer.guard(() => writer.writeShard(s, shard));
+      store.dropShard(s);
+    }
+    const manifest = writer.guard(() => writer.finish(store, 1));
     return {
-      orders, lines, customers: store.customerCount, elapsedMs: performance.now() - started,
+      orders, lines, customers, elapsedMs: performance.now() - started,
       snapshotBytes: manifest.files.reduce((n, f) => n + f.bytes, 0),
     };
   } finally {

@@ -22,19 +22,98 @@ const BATCH_ROWS = 1 << 20;
  * snapshot covers exactly the segments below `nextLogSegment`.
  */
 export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: number): Manifest {
-  const name = `${Date.now().toString(36)}-${process.pid}`;
-  const root = path.join(storeDir, 'snapshots');
-  const dir = path.join(root, name);
-  fs.mkdirSync(dir, { recursive: true });
-  try {
-    return writeSnapshotFiles(storeDir, store, nextLogSegment, root, dir, name);
-  } catch (e) {
-    // the manifest still names the previous snapshot (or none): drop the partial one
-    fs.rmSync(dir, { recursive: true, force: true });
-    throw new ShandianError('E_IO', `writing a snapshot failed: ${(e as Error).message}`, { file: dir },
-      'nothing was lost: the store stays on its previous snapshot and log; free disk space and retry');
+  const writer = new SnapshotWriter(storeDir);
+  return writer.guard(() => {
+    store.shards.forEach((shard, i) => writer.writeShard(i, shard));
+    return writer.finish(store, nextLogSegment);
+  });
+}
+
+/**
+ * A snapshot written in stages: each shard's files (as soon as that shard is
+ * complete: a bulk build writes a shard and drops it before building the
+ * next), then the store-wide files and the manifest. Nothing is current
+ * until finish() renames the manifest into place.
+ */
+export class SnapshotWriter {
+  private readonly name = `${Date.now().toString(36)}-${process.pid}`;
+  private readonly root: string;
+  private readonly dir: string;
+  private readonly files: SnapshotFile[] = [];
+  /** what the shards written so far hold */
+  private readonly records = { customers: 0, orders: 0, lines: 0 };
+
+  constructor(private readonly storeDir: string) {
+    this.root = path.join(storeDir, 'snapshots');
+    this.dir = path.join(this.root, this.name);
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Runs `work`; on failure drops the partial snapshot and reports E_IO. */
+  guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (e) {
+      // the manifest still names the previous snapshot (or none): drop the partial one
+      fs.rmSync(this.dir, { recursive: true, force: true });
+      throw new ShandianError('E_IO', `writing a snapshot failed: ${(e as Error).message}`, { file: this.dir },
+        'nothing was lost: the store stays on its previous snapshot and log; free disk space and retry');
+    }
+  }
+
+  private put(file: string, bytes: Uint8Array): void {
+    snapshotFiles.write(path.join(this.dir, file), bytes);
+    this.files.push({ name: file, bytes: bytes.length, crc32c: crc32c(bytes) });
+  }
+
+  /** Shard `i`'s files: customers, order and line columns, postings, tags, attributes. */
+  writeShard(i: number, shard: Shard): void {
+    this.records.customers += shard.customerCount;
+    this.records.orders += shard.orderCount;
+    this.records.lines += shard.lineCount;
+    this.put(`shard-${i}-customers.json`, json(shard.customers.all));
+    this.put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
+      customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
+    }), 'file'));
+    this.put(`shard-${i}-lines.arrow`, tableToIPC(makeTable({
+      order: shard.lineOrder.view(), sku: shard.lineSku.view(), category: shard.lineCategory.view(),
+      quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
+    }), 'file'));
+    const postings = postingColumns(shard);
+    this.put(`shard-${i}-postings.arrow`, tableToIPC(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
+    this.put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
+    this.put(`shard-${i}-tags.bin`, tagBitmaps(shard));
+    const attrs: Record<string, [number, string | number][]> = Object.create(null); // "__proto__" is an attribute name like any other
+    for (const [attr, index] of shard.attributes) attrs[attr] = [...index.entries()];
+    this.put(`shard-${i}-attrs.json`, json(attrs));
+  }
+
+  /** The store-wide files (catalog, order-id directory), fsync, and the manifest renamed into place. */
+  finish(store: Store, nextLogSegment: number): Manifest {
+    const { catalog } = store;
+    this.put('catalog.json', json({ skus: catalog.skus.all, categories: catalog.categories.all, shops: catalog.shops.all, tags: catalog.tags.all }));
+    // the order-id directory in its binary form, in pieces (it can outgrow one buffer)
+    store.orders.toChunks().forEach((chunk, k) => this.put(`order-ids.${k}.bin`, chunk));
+    fsyncDir(this.dir);
+    fsyncDir(this.root);
+    const manifest: Manifest = {
+      format: 2,
+      snapshot: this.name,
+      nextLogSegment,
+      shards: store.shardCount,
+      records: { ...this.records },
+      files: this.files,
+      createdAt: new Date().toISOString(),
+    };
+    writeManifest(this.storeDir, manifest);
+    for (const old of fs.readdirSync(this.root)) {
+      if (old !== this.name) fs.rmSync(path.join(this.root, old), { recursive: true, force: true });
+    }
+    return manifest;
   }
 }
+
+const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
 
 /** The file layer of snapshot writing (write + fsync), a seam for fault-injection tests. */
 export const snapshotFiles = {
@@ -49,54 +128,6 @@ export const snapshotFiles = {
     }
   },
 };
-
-function writeSnapshotFiles(storeDir: string, store: Store, nextLogSegment: number, root: string, dir: string, name: string): Manifest {
-  const files: SnapshotFile[] = [];
-  const put = (file: string, bytes: Uint8Array) => {
-    snapshotFiles.write(path.join(dir, file), bytes);
-    files.push({ name: file, bytes: bytes.length, crc32c: crc32c(bytes) });
-  };
-  const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
-
-  const { catalog } = store;
-  put('catalog.json', json({ skus: catalog.skus.all, categories: catalog.categories.all, shops: catalog.shops.all, tags: catalog.tags.all }));
-  // the order-id directory in its binary form, in pieces (it can outgrow one buffer)
-  store.orders.toChunks().forEach((chunk, k) => put(`order-ids.${k}.bin`, chunk));
-  store.shards.forEach((shard, i) => {
-    put(`shard-${i}-customers.json`, json(shard.customers.all));
-    put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
-      customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
-    }), 'file'));
-    put(`shard-${i}-lines.arrow`, tableToIPC(makeTable({
-      order: shard.lineOrder.view(), sku: shard.lineSku.view(), category: shard.lineCategory.view(),
-      quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
-    }), 'file'));
-    const postings = postingColumns(shard);
-    put(`shard-${i}-postings.arrow`, tableToIPC(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
-    put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
-    put(`shard-${i}-tags.bin`, tagBitmaps(shard));
-    const attrs: Record<string, [number, string | number][]> = Object.create(null); // "__proto__" is an attribute name like any other
-    for (const [attr, index] of shard.attributes) attrs[attr] = [...index.entries()];
-    put(`shard-${i}-attrs.json`, json(attrs));
-  });
-  fsyncDir(dir);
-  fsyncDir(root);
-
-  const manifest: Manifest = {
-    format: 2,
-    snapshot: name,
-    nextLogSegment,
-    shards: store.shardCount,
-    records: { customers: store.customerCount, orders: store.orderCount, lines: store.lineCount },
-    files,
-    createdAt: new Date().toISOString(),
-  };
-  writeManifest(storeDir, manifest);
-  for (const old of fs.readdirSync(root)) {
-    if (old !== name) fs.rmSync(path.join(root, old), { recursive: true, force: true });
-  }
-  return manifest;
-}
 
 /** All postings of a shard as one rows column, in record batches, plus (dim, value, count) runs. */
 function postingColumns(shard: Shard) {

@@ -25,6 +25,11 @@ export class Dictionary {
     return this.idMap;
   }
 
+  /** Frees the value -> id map (rebuilt on the next intern or lookup): a bulk build that is done interning. */
+  dropLookup(): void {
+    this.idMap = undefined;
+  }
+
   get size(): number {
     return this.values.length;
   }

@@ -145,21 +145,17 @@ export class Store {
     }
   }
 
-  /**
-   * Starts a bulk load of about `orders` orders and `lines` lines into an
-   * empty store: the directory and every shard's columns are sized once
-   * (customers spread evenly over shards, so each gets its share plus a
-   * margin), and postings wait for finishBulk().
-   */
-  beginBulk(orders: number, lines: number): void {
+  /** Sizes the order-id directory of an empty store for `orders` (bulk loading), so it does not grow by doubling. */
+  expectOrders(orders: number): void {
     if (this.orderCount === 0 && this.orders.size === 0) this.directory = new OrderDirectory(orders);
-    const share = (n: number) => Math.ceil((n / this.shardCount) * 1.03) + 4096;
-    for (const shard of this.shards) shard.beginBulk(share(orders), share(lines));
   }
 
-  /** Builds the postings of a bulk load (see Shard.finishBulk). */
-  finishBulk(): void {
-    for (const shard of this.shards) shard.finishBulk();
+  /**
+   * Replaces shard `s` with an empty one, freeing its memory: a bulk build
+   * that has written the shard's snapshot files and builds the next.
+   */
+  dropShard(s: number): void {
+    (this.shards as Shard[])[s] = new Shard();
   }
 
   shardFor(customerId: string): Shard {
