@@ -22,7 +22,7 @@ export class AttributeIndex {
    * 4 bytes a customer instead of a map entry, since attributes like city or
    * level repeat a few values over millions of customers.
    */
-  private valueOf = new Int32Array(0);
+  private valueOf: Int32Array = new Int32Array(0);
   /** distinct values ever set, by value index; strings and numbers apart ("5" is not 5) */
   private readonly values: AttrValue[] = [];
   private readonly stringIndex = new Map<string, number>();
@@ -54,6 +54,47 @@ export class AttributeIndex {
     });
     index.holders.addMany(Uint32Array.from(pairs, ([c]) => c).sort());
     return index;
+  }
+
+  /**
+   * An index from its column form (a snapshot load): the value index of
+   * every customer (-1: none) and the distinct values they point into.
+   */
+  static fromColumn(valueOf: Int32Array, values: readonly AttrValue[]): AttributeIndex {
+    const index = new AttributeIndex();
+    index.valueOf = valueOf;
+    values.forEach((v) => index.valueIndex(v));
+    if (index.values.length !== values.length) throw new RangeError('attribute column: repeated distinct value');
+    // customers grouped by value with one counting pass, so each bitmap is built from sorted ids in one call
+    const counts = new Uint32Array(values.length + 1);
+    let held = 0;
+    for (let c = 0; c < valueOf.length; c++) {
+      const i = valueOf[c]!;
+      if (i === -1) continue;
+      if (i < 0 || i >= values.length) throw new RangeError(`attribute column: value index ${i} out of range`);
+      counts[i + 1]!++;
+      held++;
+    }
+    for (let i = 0; i < values.length; i++) counts[i + 1]! += counts[i]!;
+    const grouped = new Uint32Array(held), holders = new Uint32Array(held), next = counts.slice(0, values.length);
+    let h = 0;
+    for (let c = 0; c < valueOf.length; c++) {
+      const i = valueOf[c]!;
+      if (i === -1) continue;
+      grouped[next[i]!++] = c;
+      holders[h++] = c;
+    }
+    values.forEach((value, i) => {
+      const bitmap = new Bitmap(grouped.subarray(counts[i]!, counts[i + 1]!));
+      ((typeof value === 'number' ? index.byNumber : index.byString) as Map<AttrValue, Bitmap>).set(value, bitmap);
+    });
+    index.holders.addMany(holders);
+    return index;
+  }
+
+  /** The column form (see fromColumn): a view of the per-customer value indexes and the distinct values. */
+  toColumn(): { valueOf: Int32Array; values: readonly AttrValue[] } {
+    return { valueOf: this.valueOf, values: this.values };
   }
 
   set(customer: number, value: AttrValue | null): void {

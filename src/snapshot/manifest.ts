@@ -15,8 +15,8 @@ export interface SnapshotFile {
  * there). The manifest carries a checksum of its own body.
  */
 export interface Manifest {
-  /** 2: posting dim 3 holds order ordinals; 1 (still read): it held line rows */
-  format: 1 | 2;
+  /** 3: attributes as value-index columns; 2: attributes as JSON pairs; 1: posting dim 3 held line rows (all still read) */
+  format: 1 | 2 | 3;
   /** directory under DIR/snapshots */
   snapshot: string;
   /** log segments with a number >= this one hold records after the snapshot */

@@ -24,8 +24,8 @@ import { POSTING_DIMS } from './write-snapshot.js';
  */
 export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   const dir = path.join(storeDir, 'snapshots', manifest.snapshot);
-  if (manifest.format !== 1 && manifest.format !== 2) {
-    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1, 2): written by a newer version?`);
+  if (manifest.format !== 1 && manifest.format !== 2 && manifest.format !== 3) {
+    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1, 2, 3): written by a newer version?`);
   }
   const files = new Map(manifest.files.map((f) => [f.name, f]));
   const read = (name: string): Buffer => {
@@ -95,8 +95,24 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
       shard.tags.set(tagId, Bitmap.deserialize(tags.subarray(off + 8, off + 8 + len), 'portable'));
       off += 8 + len;
     }
-    const attrs = json<Record<string, [number, AttrValue][]>>(`shard-${i}-attrs.json`);
-    for (const [name, pairs] of Object.entries(attrs)) if (pairs.length) shard.attributes.set(name, AttributeIndex.fromPairs(pairs));
+    if (manifest.format < 3) {
+      // formats 1 and 2: every attribute as JSON (customer, value) pairs
+      const attrs = json<Record<string, [number, AttrValue][]>>(`shard-${i}-attrs.json`);
+      for (const [name, pairs] of Object.entries(attrs)) if (pairs.length) shard.attributes.set(name, AttributeIndex.fromPairs(pairs));
+    } else {
+      const attrs = json<Record<string, { values: AttrValue[]; file: string }>>(`shard-${i}-attrs.json`);
+      for (const [name, { values, file }] of Object.entries(attrs)) {
+        const bytes = read(file);
+        if (bytes.length % 4 !== 0 || !Array.isArray(values)) throw corrupt(path.join(dir, file), 'attribute column is not whole Int32 values');
+        const valueOf = new Int32Array(bytes.length / 4);
+        new Uint8Array(valueOf.buffer).set(bytes); // copy: the file buffer need not be 4-byte aligned
+        try {
+          shard.attributes.set(name, AttributeIndex.fromColumn(valueOf, values));
+        } catch (e) {
+          throw corrupt(path.join(dir, file), (e as Error).message);
+        }
+      }
+    }
   });
   store.loadOrderIds(() => (manifest.format === 1 ? directoryFromJson(store, json) : directoryFromChunks(manifest, dir, read)));
   return store;

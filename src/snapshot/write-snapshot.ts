@@ -3,6 +3,7 @@ import path from 'node:path';
 import { makeTable, Table, tableToIPC } from 'apache-arrow';
 import { crc32c } from '../log/crc32c.js';
 import { ShandianError } from '../model/errors.js';
+import type { AttrValue } from '../model/records.js';
 import type { Store } from '../store/store.js';
 import type { Shard } from '../store/shard.js';
 import { fsyncDir } from '../log/checked-json.js';
@@ -83,8 +84,16 @@ export class SnapshotWriter {
     this.put(`shard-${i}-postings.arrow`, tableToIPC(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
     this.put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
     this.put(`shard-${i}-tags.bin`, tagBitmaps(shard));
-    const attrs: Record<string, [number, string | number][]> = Object.create(null); // "__proto__" is an attribute name like any other
-    for (const [attr, index] of shard.attributes) attrs[attr] = [...index.entries()];
+    // per attribute: the distinct values (JSON) and each customer's value index (Int32, a file of its own:
+    // one JSON document of millions of pairs would outgrow the longest string V8 can make)
+    const attrs: Record<string, { values: readonly AttrValue[]; file: string }> = Object.create(null); // "__proto__" is an attribute name like any other
+    let k = 0;
+    for (const [attr, index] of shard.attributes) {
+      const { valueOf, values } = index.toColumn();
+      const file = `shard-${i}-attr-${k++}.bin`;
+      this.put(file, new Uint8Array(valueOf.buffer, valueOf.byteOffset, valueOf.byteLength)); // little-endian, as every platform Node runs on
+      attrs[attr] = { values, file };
+    }
     this.put(`shard-${i}-attrs.json`, json(attrs));
   }
 
@@ -97,7 +106,7 @@ export class SnapshotWriter {
     fsyncDir(this.dir);
     fsyncDir(this.root);
     const manifest: Manifest = {
-      format: 2,
+      format: 3,
       snapshot: this.name,
       nextLogSegment,
       shards: store.shardCount,
