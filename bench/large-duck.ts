@@ -3,20 +3,19 @@
  * loads them into a file-backed DuckDB under a memory limit (the DuckPeer
  * load path bench/run.ts uses), and on the way computes the Fingerprint and
  * the DataStats the scenarios are picked from (saved, so the other phases do
- * not regenerate the data). Then counts and times the eight scenarios.
+ * not regenerate the data; large-pass.ts, shared with large-stats.ts). Then
+ * counts and times the eight scenarios.
  *
  *   node dist/bench/large-duck.js CONFIG.json     (a DuckPhaseConfig)
  */
 import fs from 'node:fs';
-import { DataStats, Fingerprint, recordBatches } from './data.js';
+import { recordBatches } from './data.js';
 import { DuckPeer } from './duckdb-peer.js';
+import { DataPass } from './large-pass.js';
 import { BenchFailure, fmtInt, log, peakRssBytes, runPhase, secs, writeJson, type DuckPhaseConfig, type DuckPhaseOutput } from './large-protocol.js';
 import { timeScenarios } from './large-timing.js';
 import { cpuShare, cpuSnapshot } from './machine.js';
 import { buildScenarios } from './scenarios.js';
-
-/** how often the load reports progress */
-const PROGRESS_MS = 15_000;
 
 const fileSize = (f: string): number => (fs.existsSync(f) ? fs.statSync(f).size : 0);
 
@@ -24,34 +23,22 @@ runPhase<DuckPhaseConfig>('large-duck', async (c) => {
   const started = performance.now();
   const cpuLoad0 = cpuSnapshot();
   const peer = await DuckPeer.create({ path: c.dbPath, memoryLimit: c.memoryLimit, threads: c.threads, tempDirectory: c.tempDirectory });
-  const fp = new Fingerprint();
-  const stats = new DataStats();
-  let nextLog = started + PROGRESS_MS;
-  const load = await peer.load(recordBatches(c.orders), (batch) => {
-    for (const r of batch) {
-      fp.add(r);
-      if (r.type === 'order') stats.addOrder(r.lines);
-    }
-    const now = performance.now();
-    if (now >= nextLog) {
-      const pct = (100 * fp.lines) / c.requestedLines;
-      log(`duckdb load: ${fmtInt(fp.lines)} lines (~${pct.toFixed(1)}% of ${fmtInt(c.requestedLines)}), ${secs(now - started)} elapsed, ` +
-        `${fmtInt(fp.lines / ((now - started) / 1000))} lines/s with generation`);
-      nextLog = now + PROGRESS_MS;
-    }
-  });
+  const pass = new DataPass('duckdb load', c.requestedLines, started);
+  const load = await peer.load(recordBatches(c.orders), (batch) => pass.add(batch));
   log(`duckdb load: appenders ${secs(load.appendMs)}, final-state SQL ${secs(load.finishMs)}; checkpointing`);
   const tc = performance.now();
   await peer.checkpoint();
   const checkpointMs = performance.now() - tc;
   const loadWallMs = performance.now() - started;
   const noiseLoad = cpuShare(cpuLoad0, cpuSnapshot());
-  fs.writeFileSync(c.statsPath, JSON.stringify(stats.toJSON()) + '\n');
+  pass.saveStats(c.statsPath);
 
-  const data = fp.summary();
+  const { fingerprint: data, customers: passCustomers } = pass.output();
   const duckLines = Number(await peer.scalar('SELECT count(*) FROM lines'));
   if (duckLines !== data.lines) throw new BenchFailure(`DuckDB holds ${duckLines} lines, the generator produced ${data.lines}`);
   const customers = Number(await peer.scalar('SELECT count(*) FROM customers'));
+  // the count --engine-only (large-stats.ts) relies on without DuckDB: checked here whenever DuckDB runs
+  if (customers !== passCustomers) throw new BenchFailure(`DuckDB knows ${customers} customers, the generator pass counted ${passCustomers} distinct customer ids`);
   const info = await peer.describe();
   const fileBytes = fileSize(c.dbPath) + fileSize(c.dbPath + '.wal');
   const ingestMs = load.ingestMs + checkpointMs;
@@ -59,7 +46,7 @@ runPhase<DuckPhaseConfig>('large-duck', async (c) => {
     `(appenders ${secs(load.appendMs)}, SQL ${secs(load.finishMs)}, checkpoint ${secs(checkpointMs)}) = ${fmtInt(data.lines / (ingestMs / 1000))} lines/s; ` +
     `whole phase ${secs(loadWallMs)}; file ${(fileBytes / 2 ** 20).toFixed(0)} MiB; memory_limit ${info.memoryLimit}, ${info.threads} threads`);
 
-  const scenarios = buildScenarios(stats);
+  const scenarios = buildScenarios(pass.stats);
   const counts: Record<string, number> = {};
   for (const s of scenarios) {
     const t0 = performance.now();

@@ -1,6 +1,6 @@
 /**
- * What bench/large.ts and its phase processes (large-duck.ts, large-query.ts,
- * large-build-hook.ts) hand each other: JSON files in the work directory, the
+ * What bench/large.ts and its phase processes (large-duck.ts or large-stats.ts,
+ * large-query.ts, large-build-hook.ts) hand each other: JSON files in the work directory, the
  * per-process measurements every phase takes, and the shared log format.
  */
 import fs from 'node:fs';
@@ -19,24 +19,46 @@ export interface BenchOptions {
   warmup: number;
 }
 
-export interface DuckPhaseConfig {
+/** What phase 1 needs to generate the records once (large-duck.ts, or large-stats.ts with --engine-only). */
+export interface DataPassConfig {
   orders: number;
-  /** the --lines asked for: progress lines show how far along the load is */
+  /** the --lines asked for: progress lines show how far along the pass is */
   requestedLines: number;
-  dbPath: string;
-  tempDirectory: string;
-  memoryLimit: string;
-  threads: number;
-  bench: BenchOptions;
   /** where to write the DataStats the scenarios are picked from */
   statsPath: string;
   outPath: string;
 }
 
-export interface DuckPhaseOutput {
+/** What phase 1's pass over the generated records hands to phases 2 and 3 (either kind of phase 1). */
+export interface DataPassOutput {
   fingerprint: FingerprintSummary;
-  /** DuckDB's universe of known customers */
+  /**
+   * The universe of known customers: every customer id in an order, customer
+   * or tag record. The DuckDB phase reports DuckDB's count (checked against
+   * the pass's own); the stats phase, the pass's own.
+   */
   customers: number;
+}
+
+export interface DuckPhaseConfig extends DataPassConfig {
+  dbPath: string;
+  tempDirectory: string;
+  memoryLimit: string;
+  threads: number;
+  bench: BenchOptions;
+}
+
+/** Phase 1 with --engine-only (large-stats.ts): the records generated once, no DuckDB. */
+export type StatsPhaseConfig = DataPassConfig;
+
+export interface StatsPhaseOutput extends DataPassOutput {
+  /** the whole pass: generating the records, the Fingerprint, the DataStats, the distinct customers */
+  wallMs: number;
+  noise: CpuShare;
+  peakRssBytes: number;
+}
+
+export interface DuckPhaseOutput extends DataPassOutput {
   version: string;
   threads: number;
   memoryLimit: string;
@@ -56,10 +78,13 @@ export interface DuckPhaseOutput {
 export interface QueryPhaseConfig {
   storeDir: string;
   statsPath: string;
-  /** what the DuckDB phase's generator pass saw: the store must hold the same */
+  /** what phase 1's generator pass saw: the store must hold the same */
   expected: { orders: number; lines: number; customers: number };
-  /** DuckDB's counts: on any difference the phase stops before timing (saves many minutes at scale) */
-  expectedCounts: Record<string, number>;
+  /**
+   * DuckDB's counts: on any difference the phase stops before timing (saves many minutes at scale).
+   * null with --engine-only: there is nothing to check the counts against.
+   */
+  expectedCounts: Record<string, number> | null;
   bench: BenchOptions;
   outPath: string;
 }

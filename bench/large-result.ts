@@ -1,10 +1,16 @@
 /** Assembles bench/large.ts's phase outputs into the result file report.ts renders (a LargeSizeResult). */
 import { SEED } from './data.js';
-import type { BenchOptions, DuckPhaseOutput, QueryPhaseOutput } from './large-protocol.js';
+import type { BenchOptions, DuckPhaseOutput, QueryPhaseOutput, StatsPhaseOutput } from './large-protocol.js';
 import { memDelta, type CpuShare, type Machine } from './machine.js';
 import { BenchFailure } from './large-protocol.js';
-import { RESULTS_FORMAT, type LargeSizeResult } from './results.js';
+import { RESULTS_FORMAT, type LargeBuild, type LargeSizeResult } from './results.js';
 import { AS_OF, TZ, type Scenario } from './scenarios.js';
+
+/** What phase 2 measured, or what stands in for it when --store gave an existing store. */
+export type LargeBuildRun =
+  | { measured: 'this-run'; command: string; wallMs: number; peakRssBytes: number; reported: string; noise?: CpuShare }
+  | { measured: 'separately'; store: string; wallMs: number; peakRssBytes: number }
+  | { measured: 'no'; store: string };
 
 export interface LargeRun {
   requestedLines: number;
@@ -13,24 +19,58 @@ export interface LargeRun {
   engineSource: string;
   version: string;
   bench: BenchOptions;
-  memoryLimitRequested: string;
   scenarios: readonly Scenario[];
-  duck: DuckPhaseOutput;
-  build: { command: string; wallMs: number; peakRssBytes: number; reported: string; noise?: CpuShare };
-  /** a query phase that timed (its counts agreed with DuckDB's) */
+  /** phase 1: the DuckDB phase (its counts agreed with the query phase's), or with --engine-only the stats pass */
+  phase1: { kind: 'duckdb'; duck: DuckPhaseOutput; memoryLimitRequested: string } | { kind: 'stats'; stats: StatsPhaseOutput };
+  build: LargeBuildRun;
+  /** a query phase that timed (its counts agreed with DuckDB's, or there were none to compare) */
   query: QueryPhaseOutput & Required<Pick<QueryPhaseOutput, 'latencies' | 'noiseTiming' | 'closeMs'>>;
   diskBytes: number;
   diskFiles: string[];
 }
 
+function buildResult(b: LargeBuildRun, lines: number): LargeBuild {
+  switch (b.measured) {
+    case 'this-run':
+      return { measured: 'this-run', command: b.command, wallMs: b.wallMs, linesPerSec: lines / (b.wallMs / 1000), peakRssBytes: b.peakRssBytes, reported: b.reported };
+    case 'separately':
+      return { measured: 'separately', store: b.store, wallMs: b.wallMs, linesPerSec: lines / (b.wallMs / 1000), peakRssBytes: b.peakRssBytes };
+    case 'no':
+      return { measured: 'no', store: b.store };
+  }
+}
+
+function duckResult(d: DuckPhaseOutput, memoryLimitRequested: string, lines: number): NonNullable<LargeSizeResult['duckdb']> {
+  const ingestMs = d.appendMs + d.finishMs + d.checkpointMs;
+  return {
+    version: d.version,
+    threads: d.threads,
+    memoryLimit: d.memoryLimit,
+    memoryLimitRequested,
+    storage: 'file',
+    ingestMs,
+    appendMs: d.appendMs,
+    finishMs: d.finishMs,
+    checkpointMs: d.checkpointMs,
+    loadWallMs: d.loadWallMs,
+    linesPerSec: lines / (ingestMs / 1000),
+    memoryBytes: d.memoryBytes,
+    fileBytes: d.fileBytes,
+    peakRssBytes: d.peakRssBytes,
+  };
+}
+
 export function largeResult(r: LargeRun): LargeSizeResult {
-  const fp = r.duck.fingerprint;
+  const p1 = r.phase1;
+  const duck = p1.kind === 'duckdb' ? p1.duck : null;
+  const fp = p1.kind === 'duckdb' ? p1.duck.fingerprint : p1.stats.fingerprint;
   const q = r.query;
   const delta = memDelta(q.after, q.before);
-  const ingestMs = r.duck.appendMs + r.duck.finishMs + r.duck.checkpointMs;
+  const buildNoise = r.build.measured === 'this-run' && r.build.noise ? { build: r.build.noise } : {};
   return {
     format: RESULTS_FORMAT,
     mode: 'large',
+    ...(duck ? {} : { engineOnly: true as const }),
     requestedLines: r.requestedLines,
     measuredAt: new Date().toISOString(),
     command: r.command,
@@ -41,11 +81,14 @@ export function largeResult(r: LargeRun): LargeSizeResult {
     asOf: AS_OF,
     tz: TZ,
     bench: { minRuns: r.bench.runs, minTimeMs: r.bench.timeMs, warmupRuns: r.bench.warmup },
-    noise: { duckdbLoad: r.duck.noise.load, duckdbTiming: r.duck.noise.timing, ...(r.build.noise ? { build: r.build.noise } : {}), shandianTiming: q.noiseTiming },
+    ...(p1.kind === 'stats' ? { statsPass: { wallMs: p1.stats.wallMs, peakRssBytes: p1.stats.peakRssBytes } } : {}),
+    noise: p1.kind === 'duckdb'
+      ? { duckdbLoad: p1.duck.noise.load, duckdbTiming: p1.duck.noise.timing, ...buildNoise, shandianTiming: q.noiseTiming }
+      : { statsPass: p1.stats.noise, ...buildNoise, shandianTiming: q.noiseTiming },
     shandian: {
       version: r.version,
       shards: q.size.shards,
-      build: { command: r.build.command, wallMs: r.build.wallMs, linesPerSec: fp.lines / (r.build.wallMs / 1000), peakRssBytes: r.build.peakRssBytes, reported: r.build.reported },
+      build: buildResult(r.build, fp.lines),
       open: { openMs: q.openMs, before: q.before, after: q.after, delta, bytesPerLine: delta.rss / fp.lines, recovery: q.recovery },
       firstQueryAfterOpenMs: q.firstQueryMs,
       firstQueryScenario: q.firstQueryScenario,
@@ -54,25 +97,13 @@ export function largeResult(r: LargeRun): LargeSizeResult {
       diskBytes: r.diskBytes,
       diskFiles: r.diskFiles,
     },
-    duckdb: {
-      version: r.duck.version,
-      threads: r.duck.threads,
-      memoryLimit: r.duck.memoryLimit,
-      memoryLimitRequested: r.memoryLimitRequested,
-      storage: 'file',
-      ingestMs,
-      appendMs: r.duck.appendMs,
-      finishMs: r.duck.finishMs,
-      checkpointMs: r.duck.checkpointMs,
-      loadWallMs: r.duck.loadWallMs,
-      linesPerSec: fp.lines / (ingestMs / 1000),
-      memoryBytes: r.duck.memoryBytes,
-      fileBytes: r.duck.fileBytes,
-      peakRssBytes: r.duck.peakRssBytes,
-    },
+    duckdb: p1.kind === 'duckdb' ? duckResult(p1.duck, p1.memoryLimitRequested, fp.lines) : null,
     scenarios: r.scenarios.map((s) => {
-      const shandian = q.latencies[s.id], duckdb = r.duck.latencies[s.id], count = r.duck.counts[s.id];
-      if (!shandian || !duckdb || count === undefined) throw new BenchFailure(`no timings or count for ${s.id}`);
+      const shandian = q.latencies[s.id];
+      // with DuckDB, its counts (the query phase's agreed); engine only, shandian's own, not cross-checked
+      const count = duck ? duck.counts[s.id] : q.counts[s.id];
+      const duckdb = duck ? duck.latencies[s.id] : null;
+      if (!shandian || duckdb === undefined || count === undefined) throw new BenchFailure(`no timings or count for ${s.id}`);
       return { id: s.id, title: s.title, xml: s.xml, sql: s.sql, count, shandian, duckdb };
     }),
   };

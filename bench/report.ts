@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { machineLine, type MemSample } from './machine.js';
 import { BATCH_RECORDS } from './data.js';
-import { isLarge, readResults, type AppendSizeResult, type LargeSizeResult, type ScenarioResult, type SizeResult } from './results.js';
+import { isLarge, readResults, type AppendSizeResult, type LargeBuild, type LargeSizeResult, type LatencyStats, type ScenarioResult, type SizeResult } from './results.js';
 
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const mib = (b: number): string => (b / 2 ** 20).toFixed(b >= 100 * 2 ** 20 ? 0 : 1) + ' MiB';
@@ -34,7 +34,18 @@ export function geomean(xs: readonly number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
-const speedup = (s: ScenarioResult): number => s.duckdb.p50 / s.shandian.p50;
+type Compared = ScenarioResult & { duckdb: LatencyStats };
+const compared = (s: ScenarioResult): s is Compared => s.duckdb !== null;
+const speedup = (s: Compared): number => s.duckdb.p50 / s.shandian.p50;
+/** Speedups of the scenarios both engines ran: none for an --engine-only size. */
+const speedups = (scenarios: readonly ScenarioResult[]): number[] => scenarios.filter(compared).map(speedup);
+
+/** A large-mode size measured with --engine-only: DuckDB not run, counts not cross-checked. */
+const isEngineOnly = (r: SizeResult): r is LargeSizeResult & { duckdb: null } => isLarge(r) && r.duckdb === null;
+/** For DuckDB's cells of an --engine-only size. */
+const NOT_RUN = 'not run';
+/** The build of a result file written before --store existed has no `measured`: it was phase 2 of that run. */
+const builtHere = (b: LargeBuild): b is Extract<LargeBuild, { reported: string }> => b.measured === undefined || b.measured === 'this-run';
 
 /** For figures `npm run bench:large` does not measure (it builds the store with `gen --data`, not `append`). */
 const NOT_MEASURED = 'not measured (large mode)';
@@ -57,13 +68,19 @@ function recoveryText(recovery: unknown): string {
 }
 
 function renderSize(r: SizeResult): string {
-  const rows = r.scenarios.map((s) =>
-    `| ${s.id} | ${fmtInt(s.count)} | ${ms(s.shandian.p50)} | ${ms(s.shandian.p99)} | ${ms(s.duckdb.p50)} | ${ms(s.duckdb.p99)} | ${ratio(speedup(s))} |`);
-  const g = geomean(r.scenarios.map(speedup));
-  const runs = r.scenarios.flatMap((s) => [s.shandian.samples, s.duckdb.samples]);
+  const rows = r.scenarios.map((s) => compared(s)
+    ? `| ${s.id} | ${fmtInt(s.count)} | ${ms(s.shandian.p50)} | ${ms(s.shandian.p99)} | ${ms(s.duckdb.p50)} | ${ms(s.duckdb.p99)} | ${ratio(speedup(s))} |`
+    : `| ${s.id} | ${fmtInt(s.count)} | ${ms(s.shandian.p50)} | ${ms(s.shandian.p99)} | ${NOT_RUN} | ${NOT_RUN} | n/a |`);
+  const sp = speedups(r.scenarios);
+  const runs = r.scenarios.flatMap((s) => (s.duckdb ? [s.shandian.samples, s.duckdb.samples] : [s.shandian.samples]));
+  const only = isEngineOnly(r);
   return [
-    `## ${sizeLabel(r.requestedLines)} order lines (${fmtInt(r.data.lines)} generated)${isLarge(r) ? ', large mode' : ''}`,
+    `## ${sizeLabel(r.requestedLines)} order lines (${fmtInt(r.data.lines)} generated)${isLarge(r) ? ', large mode' : ''}${only ? ', engine only' : ''}`,
     '',
+    ...(only ? [
+      '**Engine only: DuckDB was not run at this size, so the customer counts below are shandian\'s own and were NOT cross-checked against DuckDB.**',
+      '',
+    ] : []),
     `${fmtInt(r.data.orders)} orders, ${fmtInt(r.data.lines)} lines, ${fmtInt(r.data.customers)} customers, ${fmtInt(r.data.refunds)} refund events, ` +
       `${fmtInt(r.data.tagEvents)} tag events (${fmtInt(r.data.records)} records). Measured ${r.measuredAt.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` (engine sources ${r.engineSource}).`,
     '',
@@ -71,7 +88,7 @@ function renderSize(r: SizeResult): string {
     '| scenario | customers | shandian p50 | shandian p99 | DuckDB p50 | DuckDB p99 | speedup (DuckDB p50 / shandian p50) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
-    `| **geometric mean** | | | | | | **${ratio(g)}** |`,
+    `| **geometric mean** | | | | | | **${sp.length ? ratio(geomean(sp)) : 'n/a'}** |`,
     '',
     `Each cell: at least ${r.bench.minRuns} timed runs and ${r.bench.minTimeMs} ms after ${r.bench.warmupRuns} warm-up runs ` +
       `(${Math.min(...runs)} to ${Math.max(...runs)} runs per cell; with few runs p99 is close to the maximum).`,
@@ -81,9 +98,18 @@ function renderSize(r: SizeResult): string {
 }
 
 function largeSetup(r: LargeSizeResult): string {
+  const store = builtHere(r.shandian.build)
+    ? 'the shandian store was built by `shandian gen --data`'
+    : 'the shandian store was built beforehand by `shandian gen --data` and given with `--store` (checked to hold the same orders, lines and customers as the generator pass; ' +
+      `its build ${r.shandian.build.measured === 'separately' ? 'was measured separately' : 'was not measured'})`;
+  if (r.duckdb === null) {
+    return `Large mode, engine only (\`npm run bench:large -- --engine-only\`): DuckDB was not run. One process generated the records for the data's ` +
+      `fingerprint, customer count and the SKU statistics the scenarios are picked from${r.statsPass ? ` (${ms(r.statsPass.wallMs)})` : ''}; ` +
+      `${store} and opened with \`Engine.open\` in a fresh process.`;
+  }
   return `Large mode (\`npm run bench:large\`): each engine ran in its own process, one after the other. DuckDB was file-backed ` +
     `(\`SET memory_limit = '${r.duckdb.memoryLimitRequested}'\`, reported as ${r.duckdb.memoryLimit}; ${r.duckdb.threads} threads; ` +
-    `database file ${mib(r.duckdb.fileBytes)}); the shandian store was built by \`shandian gen --data\` and opened with \`Engine.open\` in a fresh process.`;
+    `database file ${mib(r.duckdb.fileBytes)}); ${store} and opened with \`Engine.open\` in a fresh process.`;
 }
 
 function noiseNote(r: SizeResult): string[] {
@@ -103,18 +129,18 @@ function largeNoiseNote(r: LargeSizeResult): string[] {
   const part = (who: string, t: { ownPct: number; othersPct?: number }): string =>
     `the ${who} process used ${t.ownPct.toFixed(0)}% of the machine's CPU capacity${t.othersPct === undefined ? '' : `, other processes ${t.othersPct.toFixed(0)}%`}`;
   const d = r.noise.duckdbTiming, s = r.noise.shandianTiming;
-  const line = `While timing, ${part('DuckDB', d)}; ${part('shandian', s)} (1-minute load average ${s.loadAvg1m.toFixed(2)} at the end, on ${r.machine.cpus} logical CPUs).`;
-  const worst = Math.max(d.othersPct ?? 0, s.othersPct ?? 0);
+  const line = `While timing, ${d ? `${part('DuckDB', d)}; ` : ''}${part('shandian', s)} (1-minute load average ${s.loadAvg1m.toFixed(2)} at the end, on ${r.machine.cpus} logical CPUs).`;
+  const worst = Math.max(d?.othersPct ?? 0, s.othersPct ?? 0);
   const warn = worst >= 10
-    ? ['', `**The machine was not idle during this run**: other processes took up to ${worst.toFixed(0)}% of its CPU while timing, so these latencies (DuckDB's multi-threaded ones most) are noisier and slower than on a quiet machine.`]
+    ? ['', `**The machine was not idle during this run**: other processes took up to ${worst.toFixed(0)}% of its CPU while timing, so these latencies${d ? ' (DuckDB\'s multi-threaded ones most)' : ''} are noisier and slower than on a quiet machine.`]
     : [];
   return [line, ...warn];
 }
 
 function renderLoadTables(results: SizeResult[]): string {
   const ingest = results.map((r) => isLarge(r)
-    ? `| ${fmtInt(r.data.lines)} | not measured (large mode: built by \`gen --data\`, ${fmtInt(r.shandian.build.linesPerSec)} lines/s, see below) | ` +
-      `${fmtInt(r.duckdb.linesPerSec)} lines/s (${ms(r.duckdb.ingestMs)}, file-backed, with checkpoint) | n/a |`
+    ? `| ${fmtInt(r.data.lines)} | not measured (large mode: ${largeBuildIngest(r.shandian.build)}) | ` +
+      `${r.duckdb ? `${fmtInt(r.duckdb.linesPerSec)} lines/s (${ms(r.duckdb.ingestMs)}, file-backed, with checkpoint)` : NOT_RUN} | n/a |`
     : `| ${fmtInt(r.data.lines)} | ${fmtInt(r.shandian.linesPerSec)} lines/s (${ms(r.shandian.ingestMs)}) | ${fmtInt(r.duckdb.linesPerSec)} lines/s (${ms(r.duckdb.ingestMs)}) | ${ratio(r.duckdb.linesPerSec / r.shandian.linesPerSec)} |`);
   const memory = results.map((r, i) => {
     const n = r.data.lines;
@@ -125,7 +151,8 @@ function renderLoadTables(results: SizeResult[]): string {
       : '';
     const head = `| ${fmtInt(n)} | **${fresh.rss.toFixed(0)} B** (${mib(freshDelta(r).rss)}) | ${marginal} | ${fresh.heap.toFixed(0)} B | `;
     if (isLarge(r)) {
-      return head + `${NOT_MEASURED} | ${NOT_MEASURED} | ${(r.duckdb.memoryBytes / n).toFixed(0)} B (${mib(r.duckdb.memoryBytes)}; file-backed, memory_limit ${r.duckdb.memoryLimitRequested}) |`;
+      const duck = r.duckdb ? `${(r.duckdb.memoryBytes / n).toFixed(0)} B (${mib(r.duckdb.memoryBytes)}; file-backed, memory_limit ${r.duckdb.memoryLimitRequested})` : NOT_RUN;
+      return head + `${NOT_MEASURED} | ${NOT_MEASURED} | ${duck} |`;
     }
     const load = perLine(r.shandian.memoryAfterLoad, n);
     return head + `${load.heap.toFixed(0)} B | ${load.rss.toFixed(0)} B | ${(r.duckdb.memoryBytes / n).toFixed(0)} B (${mib(r.duckdb.memoryBytes)}) |`;
@@ -173,11 +200,17 @@ function renderLargeTable(large: LargeSizeResult[]): string[] {
   if (large.length === 0) return [];
   const gb = (b: number): string => (b / 2 ** 30).toFixed(b >= 10 * 2 ** 30 ? 1 : 2) + ' GiB';
   const rows = large.map((r) => {
-    const s = r.shandian, d = r.duckdb;
-    return `| ${fmtInt(r.data.lines)} | ${ms(s.build.wallMs)} = ${fmtInt(s.build.linesPerSec)} lines/s | ${gb(s.build.peakRssBytes)} | ` +
+    const s = r.shandian, d = r.duckdb, b = s.build;
+    const build = b.measured === 'no'
+      ? `not measured (\`--store\`) | not measured (\`--store\`)`
+      : `${ms(b.wallMs)} = ${fmtInt(b.linesPerSec)} lines/s${builtHere(b) ? '' : ' (measured separately)'} | ${gb(b.peakRssBytes)}${builtHere(b) ? '' : ' (measured separately)'}`;
+    const duck = d
+      ? `${ms(d.ingestMs)} = ${fmtInt(d.linesPerSec)} lines/s (appenders ${ms(d.appendMs)}, SQL ${ms(d.finishMs)}, checkpoint ${ms(d.checkpointMs)}) | ` +
+        `${gb(d.peakRssBytes)} | ${mib(d.fileBytes)} | ${d.memoryLimitRequested} (${d.memoryLimit}), ${d.threads} threads`
+      : `${NOT_RUN} (engine only) | ${NOT_RUN} | ${NOT_RUN} | ${NOT_RUN}`;
+    return `| ${fmtInt(r.data.lines)} | ${build} | ` +
       `${ms(s.open.openMs)} | ${s.open.bytesPerLine.toFixed(0)} B/line (${mib(s.open.delta.rss)}) | ${gb(s.queryPeakRssBytes)} | ` +
-      `${ms(d.ingestMs)} = ${fmtInt(d.linesPerSec)} lines/s (appenders ${ms(d.appendMs)}, SQL ${ms(d.finishMs)}, checkpoint ${ms(d.checkpointMs)}) | ` +
-      `${gb(d.peakRssBytes)} | ${mib(d.fileBytes)} | ${d.memoryLimitRequested} (${d.memoryLimit}), ${d.threads} threads |`;
+      `${duck} |`;
   });
   return [
     '',
@@ -193,7 +226,25 @@ function renderLargeTable(large: LargeSizeResult[]): string[] {
     'record generation included), then a fresh process opens the store and times the same scenarios. The counts are',
     'checked scenario by scenario across the two processes. Peak RSS is each process\'s VmHWM. Not measured in this mode:',
     'the `append` ingest rate, the heap after an append load, `close()` and reopen of an appended store, and log replay.',
+    ...(large.some(isEngineOnly) ? [
+      '',
+      'Sizes marked *engine only* (`--engine-only`) ran no DuckDB: the first process only generated the records (the data\'s',
+      'fingerprint, the customer count and the SKU statistics the scenarios are picked from), so their counts are shandian\'s',
+      'own and were **not** cross-checked; the store is still checked to hold the orders, lines and customers of that pass.',
+    ] : []),
+    ...(large.some((r) => !builtHere(r.shandian.build)) ? [
+      '',
+      'Where the build says `--store`, the store was built beforehand and given to the run, which did not time the build;',
+      '"measured separately" figures were given on the command line (`--build-seconds`, `--build-peak-gib`), not measured by the run.',
+    ] : []),
   ];
+}
+
+/** The shandian cell of the bulk ingest table for a large-mode size. */
+function largeBuildIngest(b: LargeBuild): string {
+  if (b.measured === 'no') return 'an existing store given with `--store`, its build not measured';
+  if (b.measured === 'separately') return `built beforehand by \`gen --data\`, ${fmtInt(b.linesPerSec)} lines/s measured separately, see below`;
+  return `built by \`gen --data\`, ${fmtInt(b.linesPerSec)} lines/s, see below`;
 }
 
 function renderScenarioDefs(r: SizeResult): string {
@@ -220,10 +271,13 @@ function renderScenarioDefs(r: SizeResult): string {
 function largeBullet(r: LargeSizeResult): string {
   const others = (t: { othersPct?: number } | undefined, during: string): string =>
     t?.othersPct === undefined ? '' : `; other processes took ${t.othersPct.toFixed(0)}% of the CPU during ${during}`;
-  return `- ${fmtInt(r.data.lines)} lines (large mode): the store built by \`gen --data\` held ${r.shandian.diskFiles.join(', ')}. ` +
-    `DuckDB load: appenders ${ms(r.duckdb.appendMs)} + final-state SQL ${ms(r.duckdb.finishMs)} + checkpoint ${ms(r.duckdb.checkpointMs)} ` +
-    `(the whole phase with record generation: ${ms(r.duckdb.loadWallMs)})` +
-    others(r.noise.duckdbLoad, 'the DuckDB load') + others(r.noise.build, 'the build') + '.';
+  const store = builtHere(r.shandian.build) ? 'the store built by `gen --data`' : 'the store given with `--store`';
+  const duck = r.duckdb
+    ? `DuckDB load: appenders ${ms(r.duckdb.appendMs)} + final-state SQL ${ms(r.duckdb.finishMs)} + checkpoint ${ms(r.duckdb.checkpointMs)} ` +
+      `(the whole phase with record generation: ${ms(r.duckdb.loadWallMs)})` + others(r.noise.duckdbLoad, 'the DuckDB load')
+    : `DuckDB not run (engine only); the generator pass took ${r.statsPass ? ms(r.statsPass.wallMs) : 'an unrecorded time'}` + others(r.noise.statsPass, 'the generator pass');
+  return `- ${fmtInt(r.data.lines)} lines (large mode${isEngineOnly(r) ? ', engine only' : ''}): ${store} held ${r.shandian.diskFiles.join(', ')}. ` +
+    duck + others(r.noise.build, 'the build') + '.';
 }
 
 export function renderMarkdown(results: SizeResult[], svgFile: string | undefined): string {
@@ -233,16 +287,21 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
   const machines = [...new Set(results.map((r) => machineLine(r.machine)))];
   const sources = [...new Set(results.map((r) => r.engineSource))];
   const commands = results.map((r) => `${r.command}`);
-  const allSpeedups = results.flatMap((r) => r.scenarios.map(speedup));
+  const anyEngineOnly = results.some(isEngineOnly);
+  // only the sizes and scenarios both engines ran
+  const allSpeedups = results.flatMap((r) => speedups(r.scenarios));
   const summaryRows = results.map((r) => {
     const sh = geomean(r.scenarios.map((s) => s.shandian.p50));
-    const dk = geomean(r.scenarios.map((s) => s.duckdb.p50));
-    const sp = r.scenarios.map(speedup);
-    return `| ${sizeLabel(r.requestedLines)} (${fmtInt(r.data.lines)})${isLarge(r) ? ', large mode' : ''} | ${ms(sh)} | ${ms(dk)} | ${ratio(geomean(sp))} | ${ratio(Math.min(...sp))} to ${ratio(Math.max(...sp))} |`;
+    const label = `${sizeLabel(r.requestedLines)} (${fmtInt(r.data.lines)})${isLarge(r) ? ', large mode' : ''}`;
+    const sp = speedups(r.scenarios);
+    if (sp.length === 0) return `| ${label}, engine only | ${ms(sh)} | ${NOT_RUN} | n/a | n/a |`;
+    const dk = geomean(r.scenarios.filter(compared).map((s) => s.duckdb.p50));
+    return `| ${label} | ${ms(sh)} | ${ms(dk)} | ${ratio(geomean(sp))} | ${ratio(Math.min(...sp))} to ${ratio(Math.max(...sp))} |`;
   });
+  const duckRuns = results.flatMap((r) => (r.duckdb ? [r.duckdb] : []));
   const shards = [...new Set(results.map((r) => r.shandian.shards))].join('/');
-  const threads = [...new Set(results.map((r) => r.duckdb.threads))].join('/');
-  const duckVersions = [...new Set(results.map((r) => r.duckdb.version))].join(', ');
+  const threads = [...new Set(duckRuns.map((d) => d.threads))].join('/') || 'n/a';
+  const duckVersions = [...new Set(duckRuns.map((d) => d.version))].join(', ') || '(not run)';
   // the sentence it goes into is about the append load
   const appendResults = results.filter((r) => !isLarge(r));
   const gcMethods = [...new Set((appendResults.length ? appendResults : results).map((r) => r.gcMethod))].join('; ');
@@ -261,6 +320,10 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
       'Sizes marked *large mode* were measured by `npm run bench:large` instead: each engine in its own process, DuckDB',
       'file-backed under a memory limit, the shandian store built by `shandian gen --data` (see "Large mode" below).',
     ] : []),
+    ...(anyEngineOnly ? [
+      '**Sizes marked *engine only* were measured on shandian alone** (`npm run bench:large -- --engine-only`): DuckDB was not',
+      'run there, so their counts were NOT cross-checked against DuckDB and they have no speedup.',
+    ] : []),
     '',
     '## Summary',
     '',
@@ -268,7 +331,12 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
     '| ---: | ---: | ---: | ---: | ---: |',
     ...summaryRows,
     '',
-    `Speedup = DuckDB p50 / shandian p50 per scenario; above 1x shandian is faster. Over all sizes and scenarios the geometric mean is ${ratio(geomean(allSpeedups))}.`,
+    !anyEngineOnly
+      ? `Speedup = DuckDB p50 / shandian p50 per scenario; above 1x shandian is faster. Over all sizes and scenarios the geometric mean is ${ratio(geomean(allSpeedups))}.`
+      : `Speedup = DuckDB p50 / shandian p50 per scenario; above 1x shandian is faster. ` +
+        (allSpeedups.length
+          ? `Over all sizes and scenarios both engines ran (engine-only sizes left out) the geometric mean is ${ratio(geomean(allSpeedups))}.`
+          : 'No size was measured on both engines, so there is no overall speedup.'),
     '',
     ...(svgFile ? [`![p50 latency vs data size](${svgFile})`, ''] : ['(A latency-vs-size chart appears here once results for two or more sizes exist.)', '']),
     '## Machine',
@@ -330,6 +398,11 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
       '  the same generator and seed (checked to hold the same orders, lines and customers); (3) `Engine.open({ dir })` in a',
       '  fresh process (RSS before and after, after full GCs, as `bench/open-probe.ts`), counted and timed with the same',
       '  tinybench options. The counts of the two processes are compared scenario by scenario (exit 1 on any difference).',
+    ] : []),
+    ...(anyEngineOnly ? [
+      '- **Engine only** (`npm run bench:large -- --engine-only`): as large mode without DuckDB. Phase (1) only generates the',
+      '  records (the same pass the DuckDB phase makes: fingerprint, distinct customers, SKU statistics); the counts are',
+      '  shandian\'s alone and NOT cross-checked; the store is checked to hold the orders, lines and customers of that pass.',
     ] : []),
     '',
     ...results.flatMap((r) => [renderSize(r), '']),
@@ -400,7 +473,8 @@ export function renderSvg(results: SizeResult[]): string {
   const m = { left: 70, right: 240, top: 50, bottom: 55 };
   const pw = W - m.left - m.right, ph = H - m.top - m.bottom;
   const xs = results.map((r) => r.requestedLines);
-  const all = results.flatMap((r) => r.scenarios.flatMap((s) => [s.shandian.p50, s.duckdb.p50]));
+  // an --engine-only size has no DuckDB points: only shandian's are plotted there
+  const all = results.flatMap((r) => r.scenarios.flatMap((s) => (s.duckdb ? [s.shandian.p50, s.duckdb.p50] : [s.shandian.p50])));
   const xlo = Math.min(...xs) / 1.25, xhi = Math.max(...xs) * 1.25;
   const ylo = 10 ** Math.floor(Math.log10(Math.min(...all))), yhi = 10 ** Math.ceil(Math.log10(Math.max(...all)));
   const X = (v: number): number => m.left + ((Math.log(v) - Math.log(xlo)) / (Math.log(xhi) - Math.log(xlo))) * pw;
@@ -433,13 +507,17 @@ export function renderSvg(results: SizeResult[]): string {
     for (const id of ids) {
       const series: Array<[number, number]> = [];
       for (const r of results) {
-        const s = r.scenarios.find((x) => x.id === id);
-        if (s) series.push([r.requestedLines, s[engine].p50]);
+        const p50 = r.scenarios.find((x) => x.id === id)?.[engine]?.p50;
+        if (p50 !== undefined) series.push([r.requestedLines, p50]);
       }
+      if (series.length === 0) continue;
       parts.push(`<polyline points="${pts(series)}" fill="none" stroke="${color}" stroke-opacity="0.3" stroke-width="1.2"><title>${esc(`${engine} ${id}`)}</title></polyline>`);
     }
-    const gm: Array<[number, number]> = results.map((r) => [r.requestedLines, geomean(r.scenarios.map((s) => s[engine].p50))]);
-    parts.push(`<polyline points="${pts(gm)}" fill="none" stroke="${color}" stroke-width="3"/>`);
+    const gm: Array<[number, number]> = results.flatMap((r): Array<[number, number]> => {
+      const p50s = r.scenarios.flatMap((s) => (s[engine] ? [s[engine].p50] : []));
+      return p50s.length ? [[r.requestedLines, geomean(p50s)]] : [];
+    });
+    if (gm.length) parts.push(`<polyline points="${pts(gm)}" fill="none" stroke="${color}" stroke-width="3"/>`);
     for (const [x, y] of gm) {
       parts.push(`<circle cx="${X(x).toFixed(1)}" cy="${Y(y).toFixed(1)}" r="4" fill="${color}"><title>${esc(`${engine}: ${tickLabel(x, 'lines')} lines, geomean p50 ${ms(y)}`)}</title></circle>`);
     }
@@ -458,8 +536,9 @@ export function renderSvg(results: SizeResult[]): string {
   for (const r of results) {
     ly += 18;
     const sh = geomean(r.scenarios.map((s) => s.shandian.p50));
-    const dk = geomean(r.scenarios.map((s) => s.duckdb.p50));
-    parts.push(`<text x="${lx}" y="${ly}" fill="#495057">${esc(`${sizeLabel(r.requestedLines)}: ${ms(sh)} vs ${ms(dk)}`)}</text>`);
+    const duck = r.scenarios.filter(compared);
+    const dk = duck.length ? ` vs ${ms(geomean(duck.map((s) => s.duckdb.p50)))}` : ' (DuckDB not run)';
+    parts.push(`<text x="${lx}" y="${ly}" fill="#495057">${esc(`${sizeLabel(r.requestedLines)}: ${ms(sh)}${dk}`)}</text>`);
   }
   parts.push('</svg>');
   return parts.join('\n') + '\n';

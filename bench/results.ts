@@ -29,7 +29,8 @@ export interface ScenarioResult {
   sql: string;
   count: number;
   shandian: LatencyStats;
-  duckdb: LatencyStats;
+  /** null only in a large-mode result measured with --engine-only (DuckDB not run) */
+  duckdb: LatencyStats | null;
 }
 
 /** What both modes measure the same way. */
@@ -104,21 +105,22 @@ export interface AppendSizeResult extends SizeResultBase {
  */
 export interface LargeSizeResult extends SizeResultBase {
   mode: 'large';
-  /** other processes' share of the CPU, per phase (each child measures its own) */
-  noise: { duckdbLoad: CpuShare; duckdbTiming: CpuShare; build?: CpuShare; shandianTiming: CpuShare };
+  /**
+   * `--engine-only`: DuckDB was not run (`duckdb` and every scenario's `duckdb` are null), so the
+   * counts are shandian's own and were NOT cross-checked against DuckDB. Absent otherwise.
+   */
+  engineOnly?: true;
+  /** with --engine-only, phase 1 without DuckDB: one pass generating the records (Fingerprint, DataStats, customers) */
+  statsPass?: { wallMs: number; peakRssBytes: number };
+  /**
+   * other processes' share of the CPU, per phase (each child measures its own); the DuckDB ones are
+   * absent with --engine-only, which has statsPass instead; build is absent when the build was not run here
+   */
+  noise: { duckdbLoad?: CpuShare; duckdbTiming?: CpuShare; statsPass?: CpuShare; build?: CpuShare; shandianTiming: CpuShare };
   shandian: {
     version: string;
     shards: number;
-    build: {
-      command: string;
-      /** wall time of the `gen --data` process */
-      wallMs: number;
-      linesPerSec: number;
-      /** VmHWM of the `gen --data` process */
-      peakRssBytes: number;
-      /** the CLI's own summary line */
-      reported: string;
-    };
+    build: LargeBuild;
     /** Engine.open({ dir }) in the query process: RSS after minus before, both after full GCs */
     open: { openMs: number; before: MemSample; after: MemSample; delta: MemSample; bytesPerLine: number; recovery: unknown };
     /** the first query after the open (untimed by tinybench) */
@@ -130,6 +132,7 @@ export interface LargeSizeResult extends SizeResultBase {
     diskBytes: number;
     diskFiles: string[];
   };
+  /** null with --engine-only */
   duckdb: {
     version: string;
     threads: number;
@@ -152,8 +155,41 @@ export interface LargeSizeResult extends SizeResultBase {
     fileBytes: number;
     /** VmHWM of the DuckDB process (generation, load, counts, timings) */
     peakRssBytes: number;
-  };
+  } | null;
 }
+
+/**
+ * How a large-mode result got its store: built by phase 2 (`gen --data`, measured in this run; files
+ * written before --store have no `measured`), or an existing store given with `--store`, its build
+ * either measured separately (`--build-seconds`, `--build-peak-gib`, taken on trust) or not at all.
+ */
+export type LargeBuild =
+  | {
+    measured?: 'this-run';
+    command: string;
+    /** wall time of the `gen --data` process */
+    wallMs: number;
+    linesPerSec: number;
+    /** VmHWM of the `gen --data` process */
+    peakRssBytes: number;
+    /** the CLI's own summary line */
+    reported: string;
+  }
+  | {
+    measured: 'separately';
+    /** the --store directory */
+    store: string;
+    /** as given with --build-seconds */
+    wallMs: number;
+    linesPerSec: number;
+    /** as given with --build-peak-gib */
+    peakRssBytes: number;
+  }
+  | {
+    measured: 'no';
+    /** the --store directory */
+    store: string;
+  };
 
 export type SizeResult = AppendSizeResult | LargeSizeResult;
 
