@@ -68,6 +68,9 @@ const HELP = `usage: npm run bench:large -- --lines N [options]
                      (checked to hold the same orders, lines and customers; the build is recorded as not measured)
   --build-seconds X  with --store: the wall time of that build, measured separately (recorded as such)
   --build-peak-gib Y with --store: that build's peak RSS in GiB, measured separately (give both or neither)
+  --stats-from DIR   with --engine-only: reuse the phase-1 output (stats.json, stats-pass.json) of an earlier
+                     run for the same --lines, e.g. one made while the store was building by
+                     node dist/bench/large-stats.js CONFIG.json  (a StatsPhaseConfig)
   --keep DIR         put the work dir (DuckDB file, store, phase outputs) in DIR, empty or new, and keep it
   --results DIR      where <N>.json is written (default bench/results)
   --out FILE         the report regenerated from every result there (default docs/benchmarks.md)
@@ -79,7 +82,7 @@ function parseCli() {
     options: {
       lines: { type: 'string' }, runs: { type: 'string', default: '10' }, time: { type: 'string', default: '500' },
       warmup: { type: 'string', default: '1' }, 'duck-memory': { type: 'string' }, keep: { type: 'string' },
-      'engine-only': { type: 'boolean', default: false }, store: { type: 'string' },
+      'engine-only': { type: 'boolean', default: false }, store: { type: 'string' }, 'stats-from': { type: 'string' },
       'build-seconds': { type: 'string' }, 'build-peak-gib': { type: 'string' },
       results: { type: 'string', default: 'bench/results' }, out: { type: 'string', default: 'docs/benchmarks.md' },
       'no-docs': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false },
@@ -110,6 +113,7 @@ function parseCli() {
     throw new BenchFailure('--build-seconds and --build-peak-gib describe the build of a --store DIR: give --store too');
   }
   if ((buildSeconds === undefined) !== (buildPeakGib === undefined)) throw new BenchFailure('give both --build-seconds and --build-peak-gib, or neither');
+  if (values['stats-from'] !== undefined && !engineOnly) throw new BenchFailure('--stats-from reuses an engine-only phase 1: give --engine-only too');
   return {
     lines: int('lines', values.lines, 1000),
     bench: { runs: int('runs', values.runs, 1), timeMs: int('time', values.time, 0), warmup: int('warmup', values.warmup, 0) },
@@ -119,6 +123,7 @@ function parseCli() {
     /** the --store's build as measured separately, if given */
     buildSeparately: buildSeconds === undefined || buildPeakGib === undefined ? undefined
       : { wallMs: positive('build-seconds', buildSeconds) * 1000, peakRssBytes: Math.round(positive('build-peak-gib', buildPeakGib) * 2 ** 30) },
+    statsFrom: values['stats-from'] === undefined ? undefined : path.resolve(values['stats-from']),
     keep: values.keep,
     resultsDir: values.results!,
     out: values.out!,
@@ -224,7 +229,16 @@ async function run(opts: ReturnType<typeof parseCli>, dir: string, signal: Abort
   let duck: DuckPhaseOutput | undefined;
   let statsPass: StatsPhaseOutput | undefined;
   let duckConfig: DuckPhaseConfig | undefined;
-  if (opts.engineOnly) {
+  if (opts.engineOnly && opts.statsFrom) {
+    phaseHeader(1, `generator pass reused from ${opts.statsFrom} (--stats-from)`);
+    const earlier = readJson<StatsPhaseConfig>(path.join(opts.statsFrom, 'stats-config.json'));
+    if (earlier.orders !== orders || earlier.requestedLines !== opts.lines) {
+      throw new BenchFailure(`--stats-from ${opts.statsFrom} was made for ${earlier.requestedLines} lines (${earlier.orders} orders), not ${opts.lines}`);
+    }
+    fs.copyFileSync(earlier.statsPath, statsPath);
+    statsPass = readJson<StatsPhaseOutput>(earlier.outPath);
+    log(`stats pass reused: it took ${secs(statsPass.wallMs)}, peak RSS ${gib(statsPass.peakRssBytes)}`);
+  } else if (opts.engineOnly) {
     phaseHeader(1, 'generator pass: Fingerprint, customers, SKU stats (no DuckDB: --engine-only)');
     const statsConfig: StatsPhaseConfig = { orders, requestedLines: opts.lines, statsPath, outPath: path.join(phases, 'stats-pass.json') };
     writeJson(path.join(phases, 'stats-config.json'), statsConfig);

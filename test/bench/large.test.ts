@@ -240,6 +240,20 @@ describe('npm run bench:large at 20,000 lines', () => {
     expect(fs.existsSync(path.join(store, 'LOCK'))).toBe(false);
   });
 
+  it('--stats-from: reuses the generator pass of the engine-only run above instead of making another', async () => {
+    const results = path.join(tmp, 'results-stats-from');
+    const { code, stderr } = await runLarge([...ENGINE_ONLY, '--results', results, '--store', path.join(tmp, 'store-20k'),
+      '--stats-from', path.join(tmp, 'work-engine-only', 'phases')]);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toContain('generator pass reused from');
+    const r = readLarge(results);
+    expect(r.data).toEqual(engineOnly.data);
+    expect(r.scenarios.map((s) => s.count)).toEqual(engineOnly.scenarios.map((s) => s.count));
+    const wrong = await runLarge(['--lines', '30000', '--engine-only', '--no-docs', '--results', path.join(tmp, 'r4'), '--stats-from', path.join(tmp, 'work-engine-only', 'phases')]);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toContain('was made for 20000 lines');
+  });
+
   it('--store: refuses a store built for another --lines before generating anything', async () => {
     const { code, stderr } = await runLarge(['--lines', '30000', '--engine-only', '--no-docs', '--results', path.join(tmp, 'r3'), '--store', path.join(tmp, 'store-20k')]);
     expect(code).toBe(1);
