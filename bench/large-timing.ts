@@ -8,7 +8,8 @@ import { BenchFailure, log, type BenchOptions } from './large-protocol.js';
 import type { LatencyStats } from './results.js';
 import type { Scenario } from './scenarios.js';
 
-function latency(task: Task): LatencyStats {
+/** A finished tinybench task's latency figures (bench/run.ts too). */
+export function latency(task: Task): LatencyStats {
   const r = task.result;
   if (r.state === 'errored') throw r.error;
   if (r.state !== 'completed') throw new BenchFailure(`task ${task.name} ended ${r.state}`);

@@ -83,17 +83,22 @@ export interface AppendSizeResult extends SizeResultBase {
     diskBytes: number;
     diskFiles: string[];
   };
-  duckdb: {
-    version: string;
-    threads: number;
-    memoryLimit: string;
-    ingestMs: number;
-    appendMs: number;
-    finishMs: number;
-    linesPerSec: number;
-    /** duckdb_memory() after load */
-    memoryBytes: number;
-  };
+  duckdb: DuckLoad;
+}
+
+/** DuckDB's side of a size: its version and settings and how the load went. */
+export interface DuckLoad {
+  version: string;
+  threads: number;
+  /** as DuckDB reports the setting */
+  memoryLimit: string;
+  /** appenders + final-state SQL (+ CHECKPOINT in large mode), excluding record generation */
+  ingestMs: number;
+  appendMs: number;
+  finishMs: number;
+  linesPerSec: number;
+  /** duckdb_memory() after the load */
+  memoryBytes: number;
 }
 
 /**
@@ -133,29 +138,18 @@ export interface LargeSizeResult extends SizeResultBase {
     diskFiles: string[];
   };
   /** null with --engine-only */
-  duckdb: {
-    version: string;
-    threads: number;
-    /** as DuckDB reports the setting */
-    memoryLimit: string;
+  duckdb: (DuckLoad & {
     /** what was asked for with SET memory_limit */
     memoryLimitRequested: string;
     storage: 'file';
-    /** appenders + final-state SQL + CHECKPOINT, excluding record generation */
-    ingestMs: number;
-    appendMs: number;
-    finishMs: number;
     checkpointMs: number;
     /** the whole load phase, record generation included */
     loadWallMs: number;
-    linesPerSec: number;
-    /** duckdb_memory() after the load and checkpoint */
-    memoryBytes: number;
     /** database file (and WAL, if any) after the checkpoint */
     fileBytes: number;
     /** VmHWM of the DuckDB process (generation, load, counts, timings) */
     peakRssBytes: number;
-  } | null;
+  }) | null;
 }
 
 /**

@@ -20,13 +20,14 @@ import { Bench, type Task } from 'tinybench';
 import { Engine } from '../src/index.js';
 import { DataStats, Fingerprint, ordersFor, recordBatches, BATCH_RECORDS, SEED } from './data.js';
 import { DuckPeer } from './duckdb-peer.js';
+import { BenchFailure } from './large-protocol.js';
+import { latency } from './large-timing.js';
 import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
 import { cpuShare, cpuSnapshot, describeMachine, dirBytes, getGc, machineLine, memDelta, sampleMemory } from './machine.js';
 import { writeReport } from './report.js';
 import { RESULTS_FORMAT, writeResult, type FreshOpen, type LatencyStats, type ScenarioResult, type SizeResult } from './results.js';
 import { AS_OF, buildScenarios, TZ, type Scenario } from './scenarios.js';
 
-class BenchFailure extends Error {}
 
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
@@ -77,14 +78,6 @@ function parseCli() {
     reportOnly: values['report-only']!,
     keep: values.keep!,
   };
-}
-
-function latency(task: Task): LatencyStats {
-  const r = task.result;
-  if (r.state === 'errored') throw r.error;
-  if (r.state !== 'completed') throw new BenchFailure(`task ${task.name} ended ${r.state}`);
-  const l = r.latency;
-  return { p50: l.p50, p99: l.p99, mean: l.mean, min: l.min, max: l.max, samples: l.samplesCount };
 }
 
 function commandLine(): string {

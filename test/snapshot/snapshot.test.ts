@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { generate } from '../../src/gen/index.js';
+import { crc32c } from '../../src/log/crc32c.js';
+import { readManifest, writeManifest } from '../../src/snapshot/manifest.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -160,5 +162,39 @@ describe('a write error during a snapshot', () => {
     expect(await answers(again)).toEqual(after);
     expect(after).not.toEqual(expected);
     await again.close();
+  });
+});
+
+describe('snapshot format 2 (attributes as JSON pairs)', () => {
+  it('still loads, with the same answers as the format-3 snapshot it was rewritten from', async () => {
+    const dir = tmp();
+    const expected = await buildStore(dir, 2000);
+    // rewrite the snapshot as format 2 would have written it
+    const manifest = readManifest(dir)!;
+    expect(manifest.format).toBe(3);
+    const snap = path.join(dir, 'snapshots', manifest.snapshot);
+    let files = manifest.files;
+    for (let shard = 0; shard < manifest.shards; shard++) {
+      const name = `shard-${shard}-attrs.json`;
+      const attrs = JSON.parse(fs.readFileSync(path.join(snap, name), 'utf8')) as Record<string, { values: (string | number)[]; file: string }>;
+      const pairs: Record<string, [number, string | number][]> = {};
+      for (const [attr, { values, file }] of Object.entries(attrs)) {
+        const bytes = fs.readFileSync(path.join(snap, file));
+        const valueOf = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+        pairs[attr] = [];
+        valueOf.forEach((v, c) => { if (v !== -1) pairs[attr]!.push([c, values[v]!]); });
+        fs.rmSync(path.join(snap, file));
+        files = files.filter((f) => f.name !== file);
+      }
+      const body = Buffer.from(JSON.stringify(pairs));
+      fs.writeFileSync(path.join(snap, name), body);
+      files = files.map((f) => (f.name === name ? { ...f, bytes: body.length, crc32c: crc32c(body) } : f));
+    }
+    writeManifest(dir, { ...manifest, format: 2, files });
+
+    const reopened = await Engine.open({ dir, readOnly: true });
+    expect(await answers(reopened)).toEqual(expected);
+    expect(expected.some((ids) => ids.length > 0)).toBe(true);
+    await reopened.close();
   });
 });
