@@ -1,27 +1,39 @@
 /**
- * A one-line progress bar on stderr, drawn only on a TTY (logs and pipes stay
- * clean) and at most every 100 ms so drawing never slows the work.
+ * A one-line progress bar on stderr, redrawn at most every 100 ms so drawing
+ * never slows the work. Not on a TTY (a log file, a pipe) it writes a plain
+ * line every `plainEveryMs` instead: a long job in a log is never silent for
+ * half an hour, and a short one leaves the log clean.
  */
 export class ProgressBar {
   private lastDraw = 0;
   private readonly started = performance.now();
+  private lastPlain = this.started;
 
-  constructor(private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }, private readonly label: string) {}
+  constructor(
+    private readonly stream: NodeJS.WritableStream & { isTTY?: boolean; columns?: number },
+    private readonly label: string,
+    private readonly plainEveryMs = 30_000,
+  ) {}
 
   get enabled(): boolean {
     return this.stream.isTTY === true;
   }
 
   update(done: number, total: number, unit: string, extra = ''): void {
-    if (!this.enabled) return;
     const now = performance.now();
-    if (now - this.lastDraw < 100 && done < total) return;
-    this.lastDraw = now;
     const frac = total > 0 ? Math.min(1, done / total) : 0;
-    const width = 30;
-    const filled = Math.round(frac * width);
     const secs = (now - this.started) / 1000;
     const eta = frac > 0 && frac < 1 ? ` eta ${Math.round(secs / frac - secs)}s` : '';
+    if (!this.enabled) {
+      if (now - this.lastPlain < this.plainEveryMs || done >= total) return;
+      this.lastPlain = now;
+      this.stream.write(`${this.label}: ${(frac * 100).toFixed(1)}% ${formatAmount(done, unit)} after ${Math.round(secs)}s${eta} ${extra}`.trimEnd() + '\n');
+      return;
+    }
+    if (now - this.lastDraw < 100 && done < total) return;
+    this.lastDraw = now;
+    const width = 30;
+    const filled = Math.round(frac * width);
     const line = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1)}% ${formatAmount(done, unit)}${eta} ${extra}`;
     this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
   }
