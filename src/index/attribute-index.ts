@@ -166,12 +166,4 @@ export class AttributeIndex {
     }
     return Bitmap.orMany(parts);
   }
-
-  /** Every (customer, value) pair, by customer (snapshot). */
-  *entries(): IterableIterator<[number, AttrValue]> {
-    for (let c = 0; c < this.valueOf.length; c++) {
-      const i = this.valueOf[c]!;
-      if (i !== -1) yield [c, this.values[i]!];
-    }
-  }
 }

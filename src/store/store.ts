@@ -127,24 +127,6 @@ export class Store {
     this.orders.add(r.orderId, ordinal * this.shardCount + s);
   }
 
-  /**
-   * Bulk path for generated data: orders given as column ranges with ids
-   * already in this store's dictionaries. The caller guarantees the ids are
-   * new and unique.
-   */
-  addOrdersFromColumns(
-    orderIds: readonly string[],
-    orders: { shard: Uint8Array | Uint16Array; customer: Uint32Array; ts: ArrayLike<number>; shop: ArrayLike<number>; alive: Uint8Array; firstLine: Uint32Array },
-    lines: { skuIds: ArrayLike<number>; categoryIds: ArrayLike<number>; quantities: ArrayLike<number>; amountCents: ArrayLike<number> },
-  ): void {
-    const directory = this.orders;
-    for (let o = 0; o < orderIds.length; o++) {
-      const s = orders.shard[o]!;
-      const ordinal = this.shards[s]!.addOrderFromColumns(orders.customer[o]!, orders.ts[o]!, orders.shop[o]!, orders.alive[o] === 1, lines, orders.firstLine[o]!, orders.firstLine[o + 1]!);
-      directory.add(orderIds[o]!, ordinal * this.shardCount + s);
-    }
-  }
-
   /** Sizes the order-id directory of an empty store for `orders` (bulk loading), so it does not grow by doubling. */
   expectOrders(orders: number): void {
     if (this.orderCount === 0 && this.orders.size === 0) this.directory = new OrderDirectory(orders);
