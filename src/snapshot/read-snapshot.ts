@@ -161,7 +161,7 @@ export function sharedColumn(table: Table, name: string): Uint32Array {
   let at = 0;
   for (const chunk of vector.data) {
     const values = chunk.values as Uint32Array;
-    rows.set(chunk.offset === 0 ? values.subarray(0, chunk.length) : Uint32Array.from(new Vector([chunk]).toArray()), at);
+    rows.set(chunk.offset === 0 ? values.subarray(0, chunk.length) : (new Vector([chunk]).toArray() as Uint32Array), at);
     at += chunk.length;
   }
   return rows;

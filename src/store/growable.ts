@@ -36,16 +36,18 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array 
     if (capacity <= this.data.length) return;
     let next = this.data.length * 2;
     while (next < capacity) next *= 2;
-    const bigger = sharedArray(this.ctor, next);
-    (bigger as Uint32Array).set(this.data as Uint32Array);
-    this.data = bigger;
+    this.moveTo(next);
   }
 
   /** Room for exactly `capacity` values (bulk loading: no doubling slack), if there is less. */
   reserve(capacity: number): void {
-    if (capacity <= this.data.length) return;
+    if (capacity > this.data.length) this.moveTo(capacity);
+  }
+
+  /** Copies the live values into a new buffer of `this.ctor` holding `capacity` (readers of the old one are unaffected). */
+  protected moveTo(capacity: number): void {
     const bigger = sharedArray(this.ctor, capacity);
-    (bigger as Uint32Array).set(this.data as Uint32Array);
+    (bigger as Uint32Array).set((this.data as Uint32Array).subarray(0, this.length));
     this.data = bigger;
   }
 
@@ -149,7 +151,11 @@ export class NarrowColumn extends GrowableColumn<NarrowData> {
   }
 
   override push(value: number): void {
-    if (!holds(this.ctor, value)) this.widen(narrowestFor([value], this.ctor));
+    if (!holds(this.ctor, value)) {
+      // widen once, into a new buffer (readers of the old one are unaffected)
+      this.ctor = narrowestFor([value], this.ctor);
+      this.moveTo(this.data.length);
+    }
     super.push(value);
   }
 
@@ -159,8 +165,7 @@ export class NarrowColumn extends GrowableColumn<NarrowData> {
   }
 
   override replace(values: ArrayLike<number>): void {
-    const ctor = narrowestFor(values, this.ctor);
-    if (ctor !== this.ctor) this.widen(ctor);
+    this.ctor = narrowestFor(values, this.ctor); // the new buffer is of the wider type; nothing to copy first
     super.replace(values);
   }
 
@@ -176,12 +181,5 @@ export class NarrowColumn extends GrowableColumn<NarrowData> {
 
   private get start(): TypedArrayCtor<NarrowData> {
     return this.narrowest === 'u16' ? Uint16Array : Uint32Array;
-  }
-
-  private widen(ctor: TypedArrayCtor<NarrowData>): void {
-    const wider = new ctor(new SharedArrayBuffer(this.data.length * ctor.BYTES_PER_ELEMENT));
-    wider.set(this.data.subarray(0, this.length));
-    this.ctor = ctor;
-    this.data = wider;
   }
 }

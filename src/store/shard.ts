@@ -62,9 +62,10 @@ export class Shard {
   readonly allOrders = new OrderPosting();
 
   readonly tags = new TagIndex();
+  readonly attributes = new Map<string, AttributeIndex>();
+
   /** between beginBulk and finishBulk: postings are not kept up to date */
   private bulk = false;
-  readonly attributes = new Map<string, AttributeIndex>();
 
   /** ts of a line row, through its order. */
   readonly rowTime: RowTime = (row) => this.orderTs.data[this.lineOrder.data[row]!]!;
