@@ -6,7 +6,10 @@ export const MANIFEST = 'MANIFEST';
 export interface SnapshotFile {
   name: string;
   bytes: number;
-  crc32c: number;
+  /** CRC-32 (zlib's, native: several GB/s), format 4 and later */
+  crc32?: number;
+  /** CRC-32C (computed in JavaScript), formats 1 to 3 */
+  crc32c?: number;
 }
 
 /**
@@ -15,8 +18,8 @@ export interface SnapshotFile {
  * there). The manifest carries a checksum of its own body.
  */
 export interface Manifest {
-  /** 3: attributes as value-index columns; 2: attributes as JSON pairs; 1: posting dim 3 held line rows (all still read) */
-  format: 1 | 2 | 3;
+  /** 4: file checksums are CRC-32 (crc32); 3: attributes as value-index columns; 2: attributes as JSON pairs; 1: posting dim 3 held line rows (all still read) */
+  format: 1 | 2 | 3 | 4;
   /** directory under DIR/snapshots */
   snapshot: string;
   /** log segments with a number >= this one hold records after the snapshot */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { tableFromIPC, Vector, type Table } from 'apache-arrow';
+import zlib from 'node:zlib';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { AttributeIndex } from '../index/attribute-index.js';
 import { Bitmap } from '../index/bitmap.js';
 import { TimePosting } from '../index/time-posting.js';
@@ -9,23 +10,23 @@ import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
 import { ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
-import { sharedUint32 } from '../store/growable.js';
+import { sharedUint32, type NarrowData } from '../store/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
-import type { Manifest } from './manifest.js';
+import type { Manifest, SnapshotFile } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
 
 /**
  * Loads the snapshot a manifest names. Every file is checked against the
- * manifest's length and CRC-32C before a byte of it is used, so a damaged
+ * manifest's length and checksum before a byte of it is used, so a damaged
  * snapshot is E_CORRUPT naming the file, never wrong answers. Columns and
  * posting lists are adopted as loaded (no index is rebuilt); the order-id and
  * customer lookup maps are built lazily, only if the store is appended to.
  */
 export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   const dir = path.join(storeDir, 'snapshots', manifest.snapshot);
-  if (manifest.format !== 1 && manifest.format !== 2 && manifest.format !== 3) {
-    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1, 2, 3): written by a newer version?`);
+  if (![1, 2, 3, 4].includes(manifest.format)) {
+    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1 to 4): written by a newer version?`);
   }
   const files = new Map(manifest.files.map((f) => [f.name, f]));
   const read = (name: string): Buffer => {
@@ -34,12 +35,12 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     if (!meta) throw corrupt(file, 'the manifest does not list this snapshot file');
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(file);
+      bytes = readShared(file);
     } catch (e) {
       throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
     }
     if (bytes.length !== meta.bytes) throw corrupt(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
-    if (crc32c(bytes) !== meta.crc32c) throw corrupt(file, 'snapshot file checksum mismatch');
+    if (!checksumMatches(bytes, meta)) throw corrupt(file, 'snapshot file checksum mismatch');
     return bytes;
   };
   const json = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T;
@@ -55,25 +56,23 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   store.shards.forEach((shard, i) => {
     shard.customers = Dictionary.fromValues(json<string[]>(`shard-${i}-customers.json`));
     const orders = arrow(`shard-${i}-orders.arrow`);
-    shard.orderCustomer.adopt(column(orders, 'customer') as Uint32Array);
-    shard.orderTs.adopt(column(orders, 'ts'));
-    shard.orderShop.adopt(column(orders, 'shop'));
-    shard.orderAlive.adopt(column(orders, 'alive') as Uint8Array);
+    // the files were read into shared memory: columns of the right type stay where they are (no copy)
+    shard.orderCustomer.take(column(orders, 'customer') as Uint32Array);
+    shard.orderTs.take(column(orders, 'ts') as NarrowData);
+    shard.orderShop.take(column(orders, 'shop') as NarrowData);
+    shard.orderAlive.take(column(orders, 'alive') as Uint8Array);
     const lines = arrow(`shard-${i}-lines.arrow`);
-    shard.lineOrder.adopt(column(lines, 'order') as Uint32Array);
-    shard.lineSku.adopt(column(lines, 'sku') as Uint32Array);
-    shard.lineCategory.adopt(column(lines, 'category'));
-    shard.lineQuantity.adopt(column(lines, 'quantity'));
-    shard.lineAmount.adopt(column(lines, 'amount'));
+    shard.lineOrder.take(column(lines, 'order') as Uint32Array);
+    shard.lineSku.take(column(lines, 'sku') as Uint32Array);
+    shard.lineCategory.take(column(lines, 'category') as NarrowData);
+    shard.lineQuantity.take(column(lines, 'quantity') as NarrowData);
+    shard.lineAmount.take(column(lines, 'amount') as NarrowData);
 
-    // every posting is a slice of one shared buffer: one copy, not one per posting
-    const rows = sharedColumn(arrow(`shard-${i}-postings.arrow`), 'rows');
     const index = arrow(`shard-${i}-posting-index.arrow`);
     const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
-    let at = 0;
+    const slices = postingSlices(arrow(`shard-${i}-postings.arrow`), counts);
     for (let k = 0; k < dims.length; k++) {
-      const slice = rows.subarray(at, at + counts[k]!);
-      at += counts[k]!;
+      const slice = slices[k]!;
       const dim = dims[k]!;
       if (dim > POSTING_DIMS.length) throw corrupt(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
       const name = POSTING_DIMS[dim]; // undefined: the all-orders posting
@@ -153,23 +152,82 @@ function ordersOfLineRows(rows: Uint32Array, lineOrder: Uint32Array): Uint32Arra
   return out.subarray(0, n);
 }
 
-/** A Uint32 column copied batch by batch into one shared buffer (no concatenated copy in between). */
-export function sharedColumn(table: Table, name: string): Uint32Array {
-  const vector = table.getChild(name);
-  if (!vector) throw new Error(`snapshot table lacks column ${name}`);
-  const rows = sharedUint32(vector.length);
-  let at = 0;
-  for (const chunk of vector.data) {
-    const values = chunk.values as Uint32Array;
-    rows.set(chunk.offset === 0 ? values.subarray(0, chunk.length) : (new Vector([chunk]).toArray() as Uint32Array), at);
-    at += chunk.length;
+/**
+ * The postings file's rows cut into one slice per posting (`counts`, in
+ * order). The writer never splits a posting across record batches
+ * (postingBatches), so each slice is a view of its batch in the file's
+ * shared buffer; one that does cross batches (a writer that batched
+ * differently) is copied into shared memory of its own.
+ */
+export function postingSlices(table: Table, counts: Uint32Array): Uint32Array[] {
+  const vector = table.getChild('rows');
+  if (!vector) throw new Error('snapshot table lacks column rows');
+  const chunks = vector.data.map((chunk) => (chunk.values as Uint32Array).subarray(chunk.offset, chunk.offset + chunk.length));
+  const slices: Uint32Array[] = [];
+  let c = 0, at = 0; // chunk index, row within it
+  for (let k = 0; k < counts.length; k++) {
+    let need = counts[k]!;
+    if (need === 0) {
+      slices.push(sharedUint32(0));
+      continue;
+    }
+    while (c < chunks.length && at === chunks[c]!.length) { c++; at = 0; }
+    if (c < chunks.length && at + need <= chunks[c]!.length) {
+      slices.push(shared(chunks[c]!.subarray(at, at + need)));
+      at += need;
+      continue;
+    }
+    const rows = sharedUint32(need);
+    for (let filled = 0; need > 0; ) {
+      while (c < chunks.length && at === chunks[c]!.length) { c++; at = 0; }
+      if (c === chunks.length) throw new Error('posting counts exceed the rows in the postings file');
+      const take = Math.min(need, chunks[c]!.length - at);
+      rows.set(chunks[c]!.subarray(at, at + take), filled);
+      filled += take; at += take; need -= take;
+    }
+    slices.push(rows);
   }
-  return rows;
+  return slices;
 }
 
-/** A column as one typed array. */
+/** `rows` itself if it is in shared memory (query workers read it in place), else a shared copy. */
+function shared(rows: Uint32Array): Uint32Array {
+  if (rows.buffer instanceof SharedArrayBuffer) return rows;
+  const copy = sharedUint32(rows.length);
+  copy.set(rows);
+  return copy;
+}
+
+/** A column as one typed array: a view into the file's buffer when it is one record batch. */
 function column(table: Table, name: string): ArrayLike<number> {
   const vector = table.getChild(name);
   if (!vector) throw new Error(`snapshot table lacks column ${name}`);
-  return vector.toArray(); // adopt() copies it into shared memory
+  return vector.toArray(); // one chunk, no nulls: a view of the values, no copy
+}
+
+/**
+ * A whole file read into a SharedArrayBuffer, as a Buffer over it: the
+ * columns and postings in it are then shared memory already, and the
+ * shard adopts them in place instead of copying each one.
+ */
+function readShared(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const bytes = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
+    for (let at = 0; at < size; ) {
+      const n = fs.readSync(fd, bytes, at, Math.min(size - at, 1 << 30), at);
+      if (n === 0) throw new Error(`file ended at byte ${at} of ${size}`);
+      at += n;
+    }
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** CRC-32 (zlib, native) for format 4 and later; the CRC-32C earlier snapshots carry. */
+function checksumMatches(bytes: Uint8Array, meta: SnapshotFile): boolean {
+  if (meta.crc32 !== undefined) return zlib.crc32(bytes) === meta.crc32;
+  return meta.crc32c !== undefined && crc32c(bytes) === meta.crc32c;
 }

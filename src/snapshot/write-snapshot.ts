@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { makeTable, Table, tableToIPC } from 'apache-arrow';
-import { crc32c } from '../log/crc32c.js';
 import { ShandianError } from '../model/errors.js';
 import type { AttrValue } from '../model/records.js';
 import type { Store } from '../store/store.js';
@@ -64,7 +64,7 @@ export class SnapshotWriter {
 
   private put(file: string, bytes: Uint8Array): void {
     snapshotFiles.write(path.join(this.dir, file), bytes);
-    this.files.push({ name: file, bytes: bytes.length, crc32c: crc32c(bytes) });
+    this.files.push({ name: file, bytes: bytes.length, crc32: zlib.crc32(bytes) });
   }
 
   /** Shard `i`'s files: customers, order and line columns, postings, tags, attributes. */
@@ -106,7 +106,7 @@ export class SnapshotWriter {
     fsyncDir(this.dir);
     fsyncDir(this.root);
     const manifest: Manifest = {
-      format: 3,
+      format: 4,
       snapshot: this.name,
       nextLogSegment,
       shards: store.shardCount,

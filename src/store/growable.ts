@@ -80,6 +80,16 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array 
     this.length = values.length;
   }
 
+  /**
+   * Take `values` just loaded from a snapshot: kept in place (no copy) when
+   * it already is shared memory of this column's type, as a snapshot file
+   * read into a SharedArrayBuffer is; otherwise copied like adopt().
+   */
+  take(values: T): void {
+    if (values.buffer instanceof SharedArrayBuffer && values instanceof this.ctor) this.wrap(values);
+    else this.adopt(values);
+  }
+
   /** Replace the contents with `values` in a new buffer (readers of the old one are unaffected). */
   replace(values: ArrayLike<number>): void {
     const data = sharedArray(this.ctor, Math.max(16, this.data.length, values.length));
@@ -162,6 +172,23 @@ export class NarrowColumn extends GrowableColumn<NarrowData> {
   override adopt(values: ArrayLike<number>): void {
     this.ctor = narrowestFor(values, this.start);
     super.adopt(values as NarrowData);
+  }
+
+  /**
+   * A loaded column whose array type is already the narrowest for its values
+   * is kept in place: one of the start type needs no scan at all (nothing is
+   * narrower), a wider one only if some value needs it.
+   */
+  override take(values: NarrowData): void {
+    const type = LADDER.find((ctor) => values instanceof ctor);
+    const shared = values.buffer instanceof SharedArrayBuffer;
+    if (shared && type !== undefined && LADDER.indexOf(type) >= LADDER.indexOf(this.start) &&
+      (type === this.start || narrowestFor(values, this.start) === type)) {
+      this.ctor = type;
+      this.wrap(values);
+      return;
+    }
+    this.adopt(values);
   }
 
   override replace(values: ArrayLike<number>): void {

@@ -1,6 +1,6 @@
 import { makeTable, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { sharedColumn } from '../../src/snapshot/read-snapshot.js';
+import { postingSlices } from '../../src/snapshot/read-snapshot.js';
 import { postingBatches } from '../../src/snapshot/write-snapshot.js';
 
 describe('postings file batches', () => {
@@ -15,12 +15,32 @@ describe('postings file batches', () => {
     expect(postingBatches([], 3).map((b) => b.length)).toEqual([0]);
   });
 
-  it('reads back, batch by batch, into one shared buffer', () => {
+  const counts = Uint32Array.from(parts, (p) => p.length);
+  /** the IPC bytes in shared memory, as loadSnapshot reads a file */
+  const inShared = (bytes: Uint8Array) => {
+    const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    copy.set(bytes);
+    return copy;
+  };
+
+  it('reads back as one view per posting into the file\'s shared buffer (no copy)', () => {
     const table = new Table(postingBatches(parts, 3).map((rows) => makeTable({ rows }).batches[0]!));
-    const read = tableFromIPC(tableToIPC(table, 'file'));
+    const bytes = inShared(tableToIPC(table, 'file'));
+    const read = tableFromIPC(bytes);
     expect(read.batches.length).toBeGreaterThan(1);
-    const rows = sharedColumn(read, 'rows');
-    expect(rows.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(Array.from(rows)).toEqual(all);
+    const slices = postingSlices(read, counts);
+    expect(slices.map((s) => Array.from(s))).toEqual(parts.map((p) => Array.from(p)));
+    for (const s of slices.filter((s) => s.length > 0)) expect(s.buffer).toBe(bytes.buffer);
+  });
+
+  it('copies a posting that crosses record batches (another writer\'s batching) into shared memory of its own', () => {
+    const cut = [Uint32Array.from(all.slice(0, 4)), Uint32Array.from(all.slice(4))]; // [4, 5, 6, 7, 8] spans both
+    const bytes = inShared(tableToIPC(new Table(cut.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
+    const slices = postingSlices(tableFromIPC(bytes), counts);
+    expect(slices.map((s) => Array.from(s))).toEqual(parts.map((p) => Array.from(p)));
+    expect(slices[2]!.buffer).not.toBe(bytes.buffer);
+    expect(slices[2]!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(slices[0]!.buffer).toBe(bytes.buffer);
+    expect(() => postingSlices(tableFromIPC(bytes), Uint32Array.from([all.length + 1]))).toThrow(/exceed/);
   });
 });

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { generate } from '../../src/gen/index.js';
 import { crc32c } from '../../src/log/crc32c.js';
-import { readManifest, writeManifest } from '../../src/snapshot/manifest.js';
+import { readManifest, writeManifest, type SnapshotFile } from '../../src/snapshot/manifest.js';
+import { loadSnapshot } from '../../src/snapshot/read-snapshot.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -38,6 +39,11 @@ async function buildStore(dir: string, orders = 3000): Promise<string[][]> {
   await engine.snapshot();
   await engine.close();
   return expected;
+}
+
+/** Manifest entries as formats 1 to 3 wrote them: CRC-32C, no CRC-32. */
+function withCrc32c(snap: string, files: SnapshotFile[]): SnapshotFile[] {
+  return files.map(({ name, bytes }) => ({ name, bytes, crc32c: crc32c(fs.readFileSync(path.join(snap, name))) }));
 }
 
 describe('snapshots', () => {
@@ -171,7 +177,7 @@ describe('snapshot format 2 (attributes as JSON pairs)', () => {
     const expected = await buildStore(dir, 2000);
     // rewrite the snapshot as format 2 would have written it
     const manifest = readManifest(dir)!;
-    expect(manifest.format).toBe(3);
+    expect(manifest.format).toBe(4);
     const snap = path.join(dir, 'snapshots', manifest.snapshot);
     let files = manifest.files;
     for (let shard = 0; shard < manifest.shards; shard++) {
@@ -188,13 +194,55 @@ describe('snapshot format 2 (attributes as JSON pairs)', () => {
       }
       const body = Buffer.from(JSON.stringify(pairs));
       fs.writeFileSync(path.join(snap, name), body);
-      files = files.map((f) => (f.name === name ? { ...f, bytes: body.length, crc32c: crc32c(body) } : f));
+      files = files.map((f) => (f.name === name ? { ...f, bytes: body.length } : f));
     }
-    writeManifest(dir, { ...manifest, format: 2, files });
+    writeManifest(dir, { ...manifest, format: 2, files: withCrc32c(snap, files) });
 
     const reopened = await Engine.open({ dir, readOnly: true });
     expect(await answers(reopened)).toEqual(expected);
     expect(expected.some((ids) => ids.length > 0)).toBe(true);
     await reopened.close();
+  });
+});
+
+describe('snapshot format 3 (CRC-32C checksums)', () => {
+  it('still loads with the same answers, and a flipped byte in one of its columns is E_CORRUPT', async () => {
+    const dir = tmp();
+    const expected = await buildStore(dir, 2000);
+    const manifest = readManifest(dir)!;
+    const snap = path.join(dir, 'snapshots', manifest.snapshot);
+    writeManifest(dir, { ...manifest, format: 3, files: withCrc32c(snap, manifest.files) });
+    expect(readManifest(dir)!.files.every((f) => f.crc32 === undefined && typeof f.crc32c === 'number')).toBe(true);
+
+    const reopened = await Engine.open({ dir, readOnly: true });
+    expect(await answers(reopened)).toEqual(expected);
+    await reopened.close();
+
+    const file = path.join(snap, 'shard-0-lines.arrow');
+    const bytes = fs.readFileSync(file);
+    bytes[bytes.length >> 1]! ^= 0x10;
+    fs.writeFileSync(file, bytes);
+    await expect(Engine.open({ dir, readOnly: true })).rejects.toMatchObject({ code: 'E_CORRUPT', where: { file } });
+  });
+});
+
+describe('loading a snapshot', () => {
+  it('keeps columns and postings in the shared buffers the files were read into (no copy per column)', async () => {
+    const dir = tmp();
+    await buildStore(dir, 2000);
+    const store = loadSnapshot(dir, readManifest(dir)!);
+    const shard = store.shards[0]!;
+    const ordersFile = shard.orderCustomer.data.buffer;
+    expect(ordersFile).toBeInstanceOf(SharedArrayBuffer);
+    // the order columns are views of one file's buffer, the line columns of another
+    for (const c of [shard.orderTs, shard.orderShop, shard.orderAlive]) expect(c.data.buffer).toBe(ordersFile);
+    const linesFile = shard.lineOrder.data.buffer;
+    expect(linesFile).not.toBe(ordersFile);
+    for (const c of [shard.lineSku, shard.lineCategory, shard.lineQuantity, shard.lineAmount]) expect(c.data.buffer).toBe(linesFile);
+    // and every posting is a view of the postings file's buffer
+    const postingsFile = shard.allOrders.posting.rows.data.buffer;
+    expect(postingsFile).toBeInstanceOf(SharedArrayBuffer);
+    expect(shard.bySku.posting(0)!.rows.data.buffer).toBe(postingsFile);
+    expect(shard.byShop.posting(0)!.rows.data.buffer).toBe(postingsFile);
   });
 });

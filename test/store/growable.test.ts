@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NarrowColumn } from '../../src/store/growable.js';
+import { NarrowColumn, U32Column } from '../../src/store/growable.js';
 
 const values = (c: NarrowColumn) => Array.from(c.view());
 
@@ -48,5 +48,52 @@ describe('NarrowColumn', () => {
     c.clear();
     expect(c.length).toBe(0);
     expect(c.data).toBeInstanceOf(Uint16Array);
+  });
+
+  it('take keeps a loaded shared array in place when its type is already the narrowest, and copies otherwise', () => {
+    const file = new SharedArrayBuffer(64);
+    const u16 = new Uint16Array(file, 0, 4);
+    u16.set([1, 2, 3, 65_535]);
+    const c = new NarrowColumn('u16');
+    c.take(u16);
+    expect(c.data).toBe(u16); // no copy
+    c.push(9); // past the view: moves to a buffer of its own, the file's bytes untouched
+    expect(c.data.buffer).not.toBe(file);
+    expect(values(c)).toEqual([1, 2, 3, 65_535, 9]);
+    expect(Array.from(u16)).toEqual([1, 2, 3, 65_535]);
+
+    // a Uint32 array whose values all fit Uint16 is narrowed (a copy), as adopt does
+    const wide = new Uint32Array(file, 16, 2);
+    wide.set([5, 6]);
+    const n = new NarrowColumn('u16');
+    n.take(wide);
+    expect(n.data).toBeInstanceOf(Uint16Array);
+    expect(values(n)).toEqual([5, 6]);
+    // one that needs Uint32 stays in place
+    wide[1] = 70_000;
+    n.take(wide);
+    expect(n.data).toBe(wide);
+
+    // not shared memory: copied into shared memory (query workers read columns in place)
+    const plain = new NarrowColumn('u32');
+    plain.take(Uint32Array.from([7, 8]));
+    expect(plain.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(values(plain)).toEqual([7, 8]);
+  });
+});
+
+describe('GrowableColumn.take', () => {
+  it('wraps a shared array of its own type and copies any other', () => {
+    const shared = new Uint32Array(new SharedArrayBuffer(12));
+    shared.set([4, 5, 6]);
+    const c = new U32Column();
+    c.take(shared);
+    expect(c.data).toBe(shared);
+    const d = new U32Column();
+    const plain = Uint32Array.from([1, 2]);
+    d.take(plain);
+    expect(d.data).not.toBe(plain);
+    expect(d.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(d.view())).toEqual([1, 2]);
   });
 });
