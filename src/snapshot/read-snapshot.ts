@@ -13,6 +13,7 @@ import { OrderDirectory } from '../store/order-directory.js';
 import { sharedUint32, type NarrowData } from '../store/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
+import { loadSharedFile } from './map-file.js';
 import type { Manifest, SnapshotFile } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
 
@@ -35,7 +36,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     if (!meta) throw corrupt(file, 'the manifest does not list this snapshot file');
     let bytes: Buffer;
     try {
-      bytes = readShared(file);
+      bytes = loadSharedFile(file);
     } catch (e) {
       throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
     }
@@ -203,27 +204,6 @@ function column(table: Table, name: string): ArrayLike<number> {
   const vector = table.getChild(name);
   if (!vector) throw new Error(`snapshot table lacks column ${name}`);
   return vector.toArray(); // one chunk, no nulls: a view of the values, no copy
-}
-
-/**
- * A whole file read into a SharedArrayBuffer, as a Buffer over it: the
- * columns and postings in it are then shared memory already, and the
- * shard adopts them in place instead of copying each one.
- */
-function readShared(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const bytes = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
-    for (let at = 0; at < size; ) {
-      const n = fs.readSync(fd, bytes, at, Math.min(size - at, 1 << 30), at);
-      if (n === 0) throw new Error(`file ended at byte ${at} of ${size}`);
-      at += n;
-    }
-    return bytes;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /** CRC-32 (zlib, native) for format 4 and later; the CRC-32C earlier snapshots carry. */

@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "shandian_map",
+      "sources": ["native/map-file.cc"]
+    }
+  ]
+}
