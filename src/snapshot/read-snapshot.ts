@@ -8,6 +8,7 @@ import { TimePosting } from '../index/time-posting.js';
 import { crc32c } from '../log/crc32c.js';
 import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
+import { StringArena } from '../store/string-arena.js';
 import { ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
 import { sharedUint32, type NarrowData } from '../store/growable.js';
@@ -46,6 +47,13 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   };
   const json = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T;
   const arrow = (name: string): Table => tableFromIPC(read(name));
+  const arena = (name: string): StringArena => {
+    try {
+      return StringArena.fromBytes(read(name));
+    } catch (e) {
+      throw e instanceof ShandianError && e.code === 'E_CORRUPT' ? corrupt(path.join(dir, name), e.message) : e;
+    }
+  };
 
   const store = new Store(manifest.shards);
   const catalog = json<{ skus: string[]; categories: string[]; shops: string[]; tags: string[] }>('catalog.json');
@@ -55,7 +63,10 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   store.catalog.tags = Dictionary.fromValues(catalog.tags);
 
   store.shards.forEach((shard, i) => {
-    shard.customers = Dictionary.fromValues(json<string[]>(`shard-${i}-customers.json`));
+    // format 4 keeps customer ids as a string arena (decoded only when asked for); earlier ones as JSON
+    shard.customers = files.has(`shard-${i}-customers.bin`)
+      ? Dictionary.fromArena(arena(`shard-${i}-customers.bin`))
+      : Dictionary.fromValues(json<string[]>(`shard-${i}-customers.json`));
     const orders = arrow(`shard-${i}-orders.arrow`);
     // the files were read into shared memory: columns of the right type stay where they are (no copy)
     shard.orderCustomer.take(column(orders, 'customer') as Uint32Array);

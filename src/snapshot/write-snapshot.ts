@@ -72,7 +72,7 @@ export class SnapshotWriter {
     this.records.customers += shard.customerCount;
     this.records.orders += shard.orderCount;
     this.records.lines += shard.lineCount;
-    this.put(`shard-${i}-customers.json`, json(shard.customers.all));
+    this.put(`shard-${i}-customers.bin`, shard.customers.encode());
     this.put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
       customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
     }), 'file'));

@@ -1,7 +1,16 @@
-/** Dictionary encoding: external strings <-> dense ids 0..size-1, in first-seen order. */
+import { StringArena } from './string-arena.js';
+
+/**
+ * Dictionary encoding: external strings <-> dense ids 0..size-1, in
+ * first-seen order. Ids loaded from a snapshot can stay in a StringArena
+ * (decoded one at a time, when asked for); ids interned later are JS strings.
+ */
 export class Dictionary {
   /** built lazily: a store opened from a snapshot only for queries never needs it */
   private idMap: Map<string, number> | undefined = new Map();
+  /** ids 0..loaded.count-1, when loaded from an arena */
+  private loaded: StringArena | undefined;
+  /** the ids after the loaded ones */
   private values: string[] = [];
 
   /** A dictionary holding `values` with ids 0..n-1 (loading a snapshot). */
@@ -12,15 +21,35 @@ export class Dictionary {
     return d;
   }
 
-  /** All values in id order (shared, do not modify). */
+  /** A dictionary over the strings of `arena`, ids 0..count-1, none decoded yet. */
+  static fromArena(arena: StringArena): Dictionary {
+    const d = new Dictionary();
+    d.loaded = arena;
+    d.idMap = undefined;
+    return d;
+  }
+
+  private get base(): number {
+    return this.loaded?.count ?? 0;
+  }
+
+  /** All values in id order (decodes loaded ones; do not modify). */
   get all(): readonly string[] {
-    return this.values;
+    if (!this.loaded) return this.values;
+    const out = new Array<string>(this.size);
+    for (let i = 0; i < out.length; i++) out[i] = this.value(i);
+    return out;
+  }
+
+  /** The values in id order as StringArena bytes (loaded ones copied as bytes, not decoded). */
+  encode(): Uint8Array {
+    return StringArena.encode(this.loaded, this.values);
   }
 
   private get ids(): Map<string, number> {
     if (!this.idMap) {
       this.idMap = new Map();
-      for (let i = 0; i < this.values.length; i++) this.idMap.set(this.values[i]!, i);
+      for (let i = 0; i < this.size; i++) this.idMap.set(this.value(i), i);
     }
     return this.idMap;
   }
@@ -31,14 +60,14 @@ export class Dictionary {
   }
 
   get size(): number {
-    return this.values.length;
+    return this.base + this.values.length;
   }
 
   /** The id of `value`, assigning the next dense id when new. */
   intern(value: string): number {
     let id = this.ids.get(value);
     if (id === undefined) {
-      id = this.values.length;
+      id = this.size;
       this.ids.set(value, id);
       this.values.push(value);
     }
@@ -51,8 +80,9 @@ export class Dictionary {
   }
 
   value(id: number): string {
-    const v = this.values[id];
-    if (v === undefined) throw new RangeError(`dictionary id ${id} out of range (size ${this.values.length})`);
+    if (id < this.base && id >= 0 && Number.isInteger(id)) return this.loaded!.get(id);
+    const v = this.values[id - this.base];
+    if (v === undefined) throw new RangeError(`dictionary id ${id} out of range (size ${this.size})`);
     return v;
   }
 }

@@ -7,6 +7,7 @@ import { generate } from '../../src/gen/index.js';
 import { crc32c } from '../../src/log/crc32c.js';
 import { readManifest, writeManifest, type SnapshotFile } from '../../src/snapshot/manifest.js';
 import { loadSnapshot } from '../../src/snapshot/read-snapshot.js';
+import { StringArena } from '../../src/store/string-arena.js';
 
 const dirs: string[] = [];
 function tmp(): string {
@@ -39,6 +40,20 @@ async function buildStore(dir: string, orders = 3000): Promise<string[][]> {
   await engine.snapshot();
   await engine.close();
   return expected;
+}
+
+/** Customer ids as formats 1 to 3 wrote them: a JSON array per shard, not a string arena. */
+function withJsonCustomers(snap: string, files: SnapshotFile[]): SnapshotFile[] {
+  return files.map((f) => {
+    const m = /^shard-(\d+)-customers\.bin$/.exec(f.name);
+    if (!m) return f;
+    const arena = StringArena.fromBytes(new Uint8Array(fs.readFileSync(path.join(snap, f.name))));
+    const body = Buffer.from(JSON.stringify(Array.from({ length: arena.count }, (_, i) => arena.get(i))));
+    fs.rmSync(path.join(snap, f.name));
+    const name = `shard-${m[1]}-customers.json`;
+    fs.writeFileSync(path.join(snap, name), body);
+    return { name, bytes: body.length };
+  });
 }
 
 /** Manifest entries as formats 1 to 3 wrote them: CRC-32C, no CRC-32. */
@@ -196,7 +211,7 @@ describe('snapshot format 2 (attributes as JSON pairs)', () => {
       fs.writeFileSync(path.join(snap, name), body);
       files = files.map((f) => (f.name === name ? { ...f, bytes: body.length } : f));
     }
-    writeManifest(dir, { ...manifest, format: 2, files: withCrc32c(snap, files) });
+    writeManifest(dir, { ...manifest, format: 2, files: withCrc32c(snap, withJsonCustomers(snap, files)) });
 
     const reopened = await Engine.open({ dir, readOnly: true });
     expect(await answers(reopened)).toEqual(expected);
@@ -211,7 +226,7 @@ describe('snapshot format 3 (CRC-32C checksums)', () => {
     const expected = await buildStore(dir, 2000);
     const manifest = readManifest(dir)!;
     const snap = path.join(dir, 'snapshots', manifest.snapshot);
-    writeManifest(dir, { ...manifest, format: 3, files: withCrc32c(snap, manifest.files) });
+    writeManifest(dir, { ...manifest, format: 3, files: withCrc32c(snap, withJsonCustomers(snap, manifest.files)) });
     expect(readManifest(dir)!.files.every((f) => f.crc32 === undefined && typeof f.crc32c === 'number')).toBe(true);
 
     const reopened = await Engine.open({ dir, readOnly: true });
@@ -227,6 +242,26 @@ describe('snapshot format 3 (CRC-32C checksums)', () => {
 });
 
 describe('loading a snapshot', () => {
+  it('keeps every customer id exactly (non-ASCII, emoji, control characters) through the string arena', async () => {
+    const dir = tmp();
+    const ids = ['ü-客户', '😀', 'tab\tid', 'plain-1', '__proto__'];
+    const engine = await Engine.open({ dir, shards: 2, durability: 'none' });
+    await engine.append(ids.map((id, k) => ({
+      type: 'order' as const, order_id: `o${k}`, customer_id: id, ts: 1_700_000_000 + k, shop: 's', status: 'paid' as const,
+      lines: [{ sku: 'a', category: 'b', quantity: 1, amount: 1 }],
+    })));
+    await engine.snapshot();
+    await engine.close();
+    expect(fs.readdirSync(path.join(dir, 'snapshots', readManifest(dir)!.snapshot)).filter((f) => f.endsWith('customers.bin'))).toHaveLength(2);
+    const reopened = await Engine.open({ dir });
+    expect([...(await reopened.query('<segment><bought sku="a"/></segment>')).idsSync()].sort()).toEqual([...ids].sort());
+    // lookups and new customers after the loaded ones
+    expect((await reopened.query('<segment><bought sku="a"/></segment>')).has('😀')).toBe(true);
+    await reopened.append({ type: 'order', order_id: 'o-new', customer_id: 'new-客户', ts: 1_700_000_100, shop: 's', status: 'paid', lines: [{ sku: 'a', category: 'b', quantity: 1, amount: 1 }] });
+    expect((await reopened.query('<segment><bought sku="a"/></segment>')).count).toBe(ids.length + 1);
+    await reopened.close();
+  });
+
   it('keeps columns and postings in the shared buffers the files were read into (no copy per column)', async () => {
     const dir = tmp();
     await buildStore(dir, 2000);
