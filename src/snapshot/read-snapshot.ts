@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { AttributeIndex } from '../index/attribute-index.js';
 import { Bitmap } from '../index/bitmap.js';
+import { PostingRuns } from '../index/posting-runs.js';
 import { TimePosting } from '../index/time-posting.js';
 import { crc32c } from '../log/crc32c.js';
 import type { AttrValue } from '../model/records.js';
@@ -82,23 +83,35 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
 
     const index = arrow(`shard-${i}-posting-index.arrow`);
     const dims = column(index, 'dim') as Uint8Array, values = column(index, 'value') as Uint32Array, counts = column(index, 'count') as Uint32Array;
-    const slices = postingSlices(arrow(`shard-${i}-postings.arrow`), counts);
+    const runs = postingRuns(arrow(`shard-${i}-postings.arrow`), counts);
     for (let k = 0; k < dims.length; k++) {
-      const slice = slices[k]!;
       const dim = dims[k]!;
       if (dim > POSTING_DIMS.length) throw corrupt(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
       const name = POSTING_DIMS[dim]; // undefined: the all-orders posting
       if (name === 'bySku' || name === 'byCategory') {
-        shard[name].setPosting(values[k]!, TimePosting.ofOrderedView(slice, shard.rowTime));
+        shard[name].loadPosting(values[k]!, k); // made into a TimePosting when first used
         continue;
       }
+      const slice = runs.rows(k);
       const orders = manifest.format === 1
         ? TimePosting.fromOrdered(ordersOfLineRows(slice, shard.lineOrder.data), shard.orderTime)
         : TimePosting.ofOrderedView(slice, shard.orderTime);
       if (name === 'byShop') shard.byShop.setPosting(values[k]!, orders);
       else shard.allOrders.posting.reset(orders);
     }
-    shard.rebuildDerived();
+    shard.bySku.finishLoading(runs, shard.rowTime);
+    shard.byCategory.finishLoading(runs, shard.rowTime);
+    // derived columns: kept by format 4, rebuilt from the columns for earlier snapshots
+    if (orders.getChild('amount')) shard.orderAmount.take(column(orders, 'amount') as NarrowData);
+    else shard.rebuildOrderAmounts();
+    if (files.has(`shard-${i}-customer-totals.arrow`)) {
+      const totals = arrow(`shard-${i}-customer-totals.arrow`);
+      shard.customerOrders.take(column(totals, 'orders') as Uint32Array);
+      shard.customerCents.take(column(totals, 'cents') as Float64Array);
+    } else {
+      shard.rebuildCustomerTotals();
+    }
+    shard.allOrders.sync(shard.orderColumns);
 
     const tags = read(`shard-${i}-tags.bin`);
     for (let off = 0; off < tags.length; ) {
@@ -165,41 +178,42 @@ function ordersOfLineRows(rows: Uint32Array, lineOrder: Uint32Array): Uint32Arra
 }
 
 /**
- * The postings file's rows cut into one slice per posting (`counts`, in
- * order). The writer never splits a posting across record batches
- * (postingBatches), so each slice is a view of its batch in the file's
- * shared buffer; one that does cross batches (a writer that batched
- * differently) is copied into shared memory of its own.
+ * The postings file's rows as one run per posting (`counts`, in order). The
+ * writer never splits a posting across record batches (postingBatches), so
+ * each run lies in its batch in the file's shared buffer; one that does
+ * cross batches (a writer that batched differently) is copied into shared
+ * memory of its own.
  */
-export function postingSlices(table: Table, counts: Uint32Array): Uint32Array[] {
+export function postingRuns(table: Table, counts: Uint32Array): PostingRuns {
   const vector = table.getChild('rows');
   if (!vector) throw new Error('snapshot table lacks column rows');
-  const chunks = vector.data.map((chunk) => (chunk.values as Uint32Array).subarray(chunk.offset, chunk.offset + chunk.length));
-  const slices: Uint32Array[] = [];
-  let c = 0, at = 0; // chunk index, row within it
+  const buffers = vector.data.map((chunk) => shared((chunk.values as Uint32Array).subarray(chunk.offset, chunk.offset + chunk.length)));
+  if (buffers.length === 0) buffers.push(sharedUint32(0));
+  const batches = buffers.length;
+  const buffer = new Uint32Array(counts.length), start = new Float64Array(counts.length);
+  let c = 0, at = 0; // batch index, row within it
   for (let k = 0; k < counts.length; k++) {
     let need = counts[k]!;
-    if (need === 0) {
-      slices.push(sharedUint32(0));
-      continue;
-    }
-    while (c < chunks.length && at === chunks[c]!.length) { c++; at = 0; }
-    if (c < chunks.length && at + need <= chunks[c]!.length) {
-      slices.push(shared(chunks[c]!.subarray(at, at + need)));
+    while (c < batches && at === buffers[c]!.length) { c++; at = 0; }
+    if (need === 0 || (c < batches && at + need <= buffers[c]!.length)) {
+      buffer[k] = Math.min(c, batches - 1); // an empty posting past the last batch: any batch will do
+      start[k] = need === 0 ? 0 : at;
       at += need;
       continue;
     }
     const rows = sharedUint32(need);
     for (let filled = 0; need > 0; ) {
-      while (c < chunks.length && at === chunks[c]!.length) { c++; at = 0; }
-      if (c === chunks.length) throw new Error('posting counts exceed the rows in the postings file');
-      const take = Math.min(need, chunks[c]!.length - at);
-      rows.set(chunks[c]!.subarray(at, at + take), filled);
+      while (c < batches && at === buffers[c]!.length) { c++; at = 0; }
+      if (c === batches) throw new Error('posting counts exceed the rows in the postings file');
+      const take = Math.min(need, buffers[c]!.length - at);
+      rows.set(buffers[c]!.subarray(at, at + take), filled);
       filled += take; at += take; need -= take;
     }
-    slices.push(rows);
+    buffer[k] = buffers.length;
+    start[k] = 0;
+    buffers.push(rows);
   }
-  return slices;
+  return new PostingRuns(buffers, buffer, start, counts);
 }
 
 /** `rows` itself if it is in shared memory (query workers read it in place), else a shared copy. */

@@ -75,7 +75,9 @@ export class SnapshotWriter {
     this.put(`shard-${i}-customers.bin`, shard.customers.encode());
     this.put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
       customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
+      amount: shard.orderAmount.view(), // derived, but kept: rebuilding it on open costs more than mapping it
     }), 'file'));
+    this.put(`shard-${i}-customer-totals.arrow`, tableToIPC(makeTable({ orders: shard.customerOrders.view(), cents: shard.customerCents.view() }), 'file'));
     this.put(`shard-${i}-lines.arrow`, tableToIPC(makeTable({
       order: shard.lineOrder.view(), sku: shard.lineSku.view(), category: shard.lineCategory.view(),
       quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
@@ -145,9 +147,8 @@ function postingColumns(shard: Shard) {
   POSTING_DIMS.forEach((dimName, dim) => {
     const index = shard[dimName];
     for (let value = 0; value < index.valueCount; value++) {
-      const p = index.posting(value);
-      if (!p || p.size === 0) continue;
-      const rows = p.ordered(dimName === 'byShop' ? shard.orderTime : shard.rowTime);
+      const rows = index.orderedRows(value, dimName === 'byShop' ? shard.orderTime : shard.rowTime);
+      if (!rows || rows.length === 0) continue;
       parts.push(rows);
       dims.push(dim);
       values.push(value);

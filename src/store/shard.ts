@@ -34,7 +34,7 @@ export class Shard {
   readonly orderShop = new NarrowColumn('u16');
   /** 1 while the order counts; 0 once refunded (or refunded at ingest) */
   readonly orderAlive = new U8Column();
-  /** integer cents, the sum of the order's line amounts (derived: rebuilt on load) */
+  /** integer cents, the sum of the order's line amounts (derived; snapshots since format 4 keep it) */
   readonly orderAmount = new NarrowColumn('u32');
 
   // Per-customer totals over alive orders, by shard-local customer id (derived:
@@ -221,13 +221,26 @@ export class Shard {
 
   /**
    * Rebuilds the derived columns (order amounts, customer totals) from the
-   * order and line columns: after a snapshot load, which stores only those.
+   * order and line columns: after loading a snapshot that does not carry
+   * them (formats before 4).
    */
   rebuildDerived(): void {
-    const orders = this.orderCount, lineOrder = this.lineOrder.data, lineAmount = this.lineAmount.data;
-    const amounts = new Float64Array(orders);
+    this.rebuildOrderAmounts();
+    this.rebuildCustomerTotals();
+    this.allOrders.sync(this.orderColumns);
+  }
+
+  /** orderAmount from the lines: the sum of each order's line amounts. */
+  rebuildOrderAmounts(): void {
+    const lineOrder = this.lineOrder.data, lineAmount = this.lineAmount.data;
+    const amounts = new Float64Array(this.orderCount);
     for (let row = 0; row < this.lineCount; row++) amounts[lineOrder[row]!]! += lineAmount[row]!;
     this.orderAmount.adopt(amounts);
+  }
+
+  /** customerOrders and customerCents from the alive orders. */
+  rebuildCustomerTotals(): void {
+    const orders = this.orderCount, amounts = this.orderAmount.data;
     const counts = new Uint32Array(this.customerCount), cents = new Float64Array(this.customerCount);
     const customer = this.orderCustomer.data, alive = this.orderAlive.data;
     for (let o = 0; o < orders; o++) {
@@ -237,7 +250,6 @@ export class Shard {
     }
     this.customerOrders.adopt(counts);
     this.customerCents.adopt(cents);
-    this.allOrders.sync(this.orderColumns);
   }
 
   setAttribute(customer: number, name: string, value: AttrValue | null): void {

@@ -1,6 +1,6 @@
 import { makeTable, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { postingSlices } from '../../src/snapshot/read-snapshot.js';
+import { postingRuns } from '../../src/snapshot/read-snapshot.js';
 import { postingBatches } from '../../src/snapshot/write-snapshot.js';
 
 describe('postings file batches', () => {
@@ -28,7 +28,8 @@ describe('postings file batches', () => {
     const bytes = inShared(tableToIPC(table, 'file'));
     const read = tableFromIPC(bytes);
     expect(read.batches.length).toBeGreaterThan(1);
-    const slices = postingSlices(read, counts);
+    const runs = postingRuns(read, counts);
+    const slices = parts.map((_, k) => runs.rows(k));
     expect(slices.map((s) => Array.from(s))).toEqual(parts.map((p) => Array.from(p)));
     for (const s of slices.filter((s) => s.length > 0)) expect(s.buffer).toBe(bytes.buffer);
   });
@@ -36,11 +37,12 @@ describe('postings file batches', () => {
   it('copies a posting that crosses record batches (another writer\'s batching) into shared memory of its own', () => {
     const cut = [Uint32Array.from(all.slice(0, 4)), Uint32Array.from(all.slice(4))]; // [4, 5, 6, 7, 8] spans both
     const bytes = inShared(tableToIPC(new Table(cut.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
-    const slices = postingSlices(tableFromIPC(bytes), counts);
+    const runs = postingRuns(tableFromIPC(bytes), counts);
+    const slices = parts.map((_, k) => runs.rows(k));
     expect(slices.map((s) => Array.from(s))).toEqual(parts.map((p) => Array.from(p)));
     expect(slices[2]!.buffer).not.toBe(bytes.buffer);
     expect(slices[2]!.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(slices[0]!.buffer).toBe(bytes.buffer);
-    expect(() => postingSlices(tableFromIPC(bytes), Uint32Array.from([all.length + 1]))).toThrow(/exceed/);
+    expect(() => postingRuns(tableFromIPC(bytes), Uint32Array.from([all.length + 1]))).toThrow(/exceed/);
   });
 });
