@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import { customerId, customerRecords, orderId, planGeneration, tagRecords, type GenerateOptions } from '../gen/index.js';
+import { orderId, planGeneration, type GenerateOptions } from '../gen/index.js';
 import { OrderColumnSource, REFUND_NONE } from '../gen/order-columns.js';
-import { validateRecord } from '../ingest/validate-record.js';
 import { readMeta, writeMeta } from '../log/store-files.js';
 import { StoreLock } from '../log/lock.js';
 import { ShandianError } from '../model/errors.js';
 import { SnapshotWriter } from '../snapshot/write-snapshot.js';
-import { shardOf } from '../store/route.js';
 import { Store } from '../store/store.js';
+import { buildCustomers } from './build-customers.js';
 
 /** Above the generator's mean (1.46 lines per order, bench/data.ts), so columns are sized once. */
 const MAX_LINES_PER_ORDER = 1.5;
@@ -17,19 +16,6 @@ function mapIds(indexes: ArrayLike<number>, ids: Uint32Array): Uint32Array {
   const out = new Uint32Array(indexes.length);
   for (let i = 0; i < indexes.length; i++) out[i] = ids[indexes[i]!]!;
   return out;
-}
-
-/** Validates and applies records 10,000 at a time: millions of customer records never sit in one array. */
-function applyInBatches(store: Store, records: Iterable<Parameters<typeof validateRecord>[0]>): void {
-  let batch = [];
-  for (const r of records) {
-    batch.push(validateRecord(r));
-    if (batch.length === 10_000) {
-      store.apply(batch);
-      batch = [];
-    }
-  }
-  store.apply(batch);
 }
 
 export interface BuildReport {
@@ -62,24 +48,12 @@ export function buildGeneratedStore(
   try {
     const plan = planGeneration(opts);
     const store = new Store(opts.shards);
-    // customers first, in index order (as generate() emits them), a batch at a time
-    applyInBatches(store, customerRecords(plan.profiles));
-    const customerShard = new Uint16Array(plan.customers);
-    const customerLocal = new Uint32Array(plan.customers);
-    for (let i = 0; i < plan.customers; i++) {
-      const id = customerId(i);
-      const s = shardOf(id, opts.shards);
-      customerShard[i] = s;
-      customerLocal[i] = store.shards[s]!.customer(id);
-    }
+    // customers (with attributes and tags) first, in index order, as generate() emits them; then the catalog
+    const { shard: customerShard, local: customerLocal } = buildCustomers(store, plan.profiles);
     const { skuNames, categoryNames, shopNames } = plan.catalog;
     const skuIds = Uint32Array.from(skuNames, (n) => store.catalog.skus.intern(n));
     const categoryIds = Uint32Array.from(categoryNames, (n) => store.catalog.categories.intern(n));
     const shopIds = Uint32Array.from(shopNames, (n) => store.catalog.shops.intern(n));
-
-    // tags touch neither orders nor postings: apply them now, then customer lookups are done
-    applyInBatches(store, tagRecords(plan.profiles));
-    for (const shard of store.shards) shard.customers.dropLookup();
 
     if (!readMeta(dir)) writeMeta(dir, { format: 1, shards: opts.shards, ...(opts.tz ? { tz: opts.tz } : {}) });
     // One pass over the generator per shard, keeping that shard's orders, then

@@ -74,6 +74,17 @@ export class Dictionary {
     return id;
   }
 
+  /**
+   * Adds `value`, which the caller knows is new (a bulk build of unique
+   * ids), and returns its id. No lookup map is kept; the next lookup or
+   * intern builds one.
+   */
+  appendNew(value: string): number {
+    this.idMap = undefined;
+    this.values.push(value);
+    return this.size - 1;
+  }
+
   /** The id of `value`, or undefined if never seen (lookups never grow the dictionary). */
   lookup(value: string): number | undefined {
     return this.ids.get(value);
