@@ -2,6 +2,7 @@ import type { AppendLog } from '../log/append-log.js';
 import type { ShandianError } from '../model/errors.js';
 import type { EngineRecord } from '../model/records.js';
 import type { Store } from '../store/store.js';
+import { TotalsGate } from './totals-gate.js';
 
 export interface CommitResult {
   applied: number;
@@ -46,6 +47,8 @@ export class CommitQueue {
     private readonly log: AppendLog | undefined,
     /** true while queries wait for a slot: appends then give way briefly */
     private readonly queriesStarving: () => boolean = () => false,
+    /** applying waits for complement tasks in worker threads (they read what it changes) */
+    private readonly gate: TotalsGate = new TotalsGate(),
   ) {}
 
   append(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
@@ -117,9 +120,11 @@ export class CommitQueue {
       for (const a of accepted) a.request.reject(e);
       return;
     }
-    for (const a of accepted) {
-      this.store.apply(a.good);
-      a.request.resolve(a.result);
-    }
+    await this.gate.exclusive(() => {
+      for (const a of accepted) {
+        this.store.apply(a.good);
+        a.request.resolve(a.result);
+      }
+    });
   }
 }

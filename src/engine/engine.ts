@@ -24,6 +24,7 @@ import { CommitQueue, type CommitResult } from './commit-queue.js';
 import { Segment } from './segment.js';
 import { Admission } from './admission.js';
 import { QueryPool } from './query-pool.js';
+import { TotalsGate } from './totals-gate.js';
 import { Bitmap } from '../index/bitmap.js';
 import { prepareBought, runBought } from '../exec/eval-bought.js';
 import type { BoughtTask } from '../exec/bought-task.js';
@@ -53,6 +54,8 @@ export class Engine {
   private readonly pool: QueryPool | undefined;
   /** below this many order lines, messages to workers cost more than they save */
   private readonly poolMinLines: number;
+  /** complement tasks in workers vs appends (see totals-gate.ts) */
+  private readonly totalsGate = new TotalsGate();
   private readonly admission: Admission;
   /** distinguishes engines in one process for the workers' scratch areas */
   private readonly instance = nextInstance++;
@@ -73,7 +76,7 @@ export class Engine {
     this.pool = QueryPool.create(threads);
     this.poolMinLines = options.poolMinLines ?? DEFAULT_POOL_MIN_LINES;
     this.admission = new Admission(options.maxConcurrentQueries ?? Math.max(2, threads * 2), options.maxQueuedQueries ?? 256);
-    this.commits = new CommitQueue(store, log, () => this.admission.starving);
+    this.commits = new CommitQueue(store, log, () => this.admission.starving, this.totalsGate);
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
@@ -244,23 +247,43 @@ export class Engine {
     const perShard = shards.map((shard, i) => {
       const tasks: BoughtTask[] = [];
       const taskNodes: PlanNode[] = [];
-      /** tasks that read live per-customer totals: they run here, before anything is awaited */
-      const inline: { node: PlanNode; task: BoughtTask }[] = [];
       for (const node of nodes) {
         const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
         if (!task) results[i]!.set(node, new Bitmap());
-        else if (task.complement) inline.push({ node, task });
         else tasks.push(task), taskNodes.push(node);
       }
-      return { shard, tasks, taskNodes, inline };
+      return { shard, tasks, taskNodes };
     });
     let rows = 0;
-    for (const { tasks } of perShard) for (const t of tasks) for (const sl of t.slices) rows += sl.end - sl.start;
+    for (const { tasks } of perShard) {
+      for (const t of tasks) {
+        for (const sl of t.slices) rows += sl.end - sl.start;
+        if (t.complement) rows += t.customerCount; // a complement task also reads every customer's totals
+      }
+    }
     if (rows < this.poolMinLines) return undefined;
-    perShard.forEach(({ shard, inline }, i) => {
-      for (const { node, task } of inline) results[i]!.set(node, this.runInline(node, task, shard, stats));
-    });
-    await Promise.all(perShard.map(async ({ tasks, taskNodes }, i) => {
+    // Complement tasks read live totals: they go to the workers only through the gate,
+    // which holds appends back until they are done; if an append is waiting they run here, now.
+    let gated = 0;
+    for (const [i, s] of perShard.entries()) {
+      const tasks: BoughtTask[] = [], taskNodes: PlanNode[] = [];
+      s.tasks.forEach((task, k) => {
+        const node = s.taskNodes[k]!;
+        if (task.complement && !this.totalsGate.enter()) {
+          results[i]!.set(node, this.runInline(node, task, s.shard, stats));
+          return;
+        }
+        if (task.complement) gated++;
+        tasks.push(task);
+        taskNodes.push(node);
+      });
+      s.tasks = tasks;
+      s.taskNodes = taskNodes;
+    }
+    // all ran here (appends were waiting): give the event loop a turn, as in-process evaluation does
+    if (perShard.every((s) => s.tasks.length === 0)) await new Promise((resolve) => setImmediate(resolve));
+    // every shard's tasks settle before the gate opens: one failing must not let an append under another's feet
+    const settled = await Promise.allSettled(perShard.map(async ({ tasks, taskNodes }, i) => {
       if (tasks.length === 0) return;
       const done = await pool.run(tasks, signal);
       done.forEach(({ members, timeMs }, k) => {
@@ -269,6 +292,8 @@ export class Engine {
         addTime(stats, node, timeMs);
       });
     }));
+    for (let k = 0; k < gated; k++) this.totalsGate.exit();
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
     return results;
   }
 

@@ -116,4 +116,40 @@ describe.runIf(hasBuild)('worker threads', () => {
     expect(acked).toBeGreaterThan(1);
     await engine.close();
   });
+
+  it('complement tasks (live totals) run in the workers and never see half an append', async () => {
+    const engine = await load({ shards: 2, threads: 2 });
+    // every customer with 2+ alive orders in ten years: an unfiltered wide window, computed as totals minus outside
+    const xml = '<segment><bought last="3650d" minCount="2"/></segment>';
+    const explained = await engine.explain(xml, { asOf: ASOF });
+    expect(explained.plan.op).toBe('bought');
+    const base = (await engine.query(xml, { asOf: ASOF })).count;
+    const order = (id: string, customer: string) => ({ type: 'order' as const, order_id: id, customer_id: customer,
+      ts: '2026-11-20T10:00:00+08:00', shop: 'jd', status: 'paid' as const, lines: [{ sku: 'GT', category: 'gt', quantity: 1, amount: '1.00' }] });
+    // batch n (one atomic append): two orders for customer gt-n, a refund of one of gt-(n-1)'s:
+    // after every batch exactly one gt customer has two alive orders
+    await engine.append([order('GT-1-a', 'gt-1'), order('GT-1-b', 'gt-1')]);
+    let stop = false;
+    let torn = 0;
+    let queries = 0;
+    const writer = (async () => {
+      for (let n = 2; !stop; n++) {
+        await engine.append([order(`GT-${n}-a`, `gt-${n}`), order(`GT-${n}-b`, `gt-${n}`), { type: 'refund', order_id: `GT-${n - 1}-b` }]);
+      }
+    })();
+    const readers = Array.from({ length: 4 }, async () => {
+      while (!stop) {
+        const seen = (await engine.query(xml, { asOf: ASOF })).count;
+        queries++;
+        if (seen !== base + 1) torn++;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    stop = true;
+    await Promise.all([writer, ...readers]);
+    expect(torn).toBe(0);
+    expect(queries).toBeGreaterThan(8);
+    await engine.close();
+  });
 });
+
