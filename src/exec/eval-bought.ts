@@ -101,7 +101,20 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     const { rows, start, end } = task.slices[0]!;
     return aggregate(task, scratch, rows, start, end, true);
   }
-  const { lineOrder, orderCustomer, existence } = task;
+  const { lineOrder, orderCustomer } = task;
+  if (task.existence) {
+    // a bit per customer (scratch marks), collected in order: no duplicates or unsorted ids for the bitmap
+    scratch.ensureMarks(task.customerCount);
+    for (const { rows, start, end } of task.slices) {
+      for (let i = start; i < end; i++) {
+        const row = rows[i]!;
+        if (lineMatches(task, row)) scratch.mark(orderCustomer[lineOrder[row]!]!);
+      }
+    }
+    const result = new Bitmap();
+    result.addMany(scratch.takeMarks());
+    return result;
+  }
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
   const out = scratch.ensureGather(total);
@@ -109,14 +122,8 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
   for (const { rows, start, end } of task.slices) {
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
-      if (!lineMatches(task, row)) continue;
-      out[n++] = existence ? orderCustomer[lineOrder[row]!]! : row;
+      if (lineMatches(task, row)) out[n++] = row;
     }
-  }
-  if (existence) {
-    const result = new Bitmap();
-    result.addMany(out.subarray(0, n));
-    return result;
   }
   // Rows merged from several slices: sort so that lines of one order are adjacent.
   const rows = out.subarray(0, n).sort();

@@ -15,8 +15,8 @@ import type { Scratch } from './scratch.js';
  * the window and the sum of their amounts.
  */
 export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
-  scratch.ensureCustomers(task.customerCount);
   if (task.existence && !task.complement) return existenceScan(task, scratch);
+  scratch.ensureCustomers(task.customerCount);
   const { counts, sums } = scratch;
   const { orderAlive, orderCustomer, orderAmount } = task;
   for (const { rows, start, end, customers, amounts } of task.slices) {
@@ -39,34 +39,22 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
 }
 
 /**
- * Existence only: mark each customer with an alive order in the window (no
- * counting, no sums), then collect the marks in customer order, so the
- * bitmap is built from sorted ids.
+ * Existence only: mark each customer with an alive order in the window (a
+ * bit each: no counting, no sums), then collect the marks in customer order,
+ * so the bitmap is built from sorted ids.
  */
 function existenceScan(task: BoughtTask, scratch: Scratch): Bitmap {
-  const seen = scratch.counts; // all zero between queries; cleared again below
   const { orderAlive, orderCustomer } = task;
-  let marked = 0;
+  scratch.ensureMarks(task.customerCount);
   for (const { rows, start, end, customers } of task.slices) {
     for (let i = start; i < end; i++) {
       const order = rows[i]!;
       if (orderAlive[order] === 0) continue;
-      const c = customers ? customers[i]! : orderCustomer[order]!;
-      if (seen[c] === 0) {
-        seen[c] = 1;
-        marked++;
-      }
+      scratch.mark(customers ? customers[i]! : orderCustomer[order]!);
     }
   }
-  const hits = scratch.ensureHits(marked);
-  let h = 0;
-  for (let c = 0; h < marked; c++) {
-    if (seen[c] === 0) continue;
-    seen[c] = 0;
-    hits[h++] = c;
-  }
   const result = new Bitmap();
-  result.addMany(hits.subarray(0, h));
+  result.addMany(scratch.takeMarks());
   return result;
 }
 

@@ -14,6 +14,14 @@ export class Scratch {
   gather = new Uint32Array(1024);
   /** customers that passed, handed to a bitmap (which copies them) */
   private hits = new Uint32Array(1024);
+  /**
+   * One bit per customer for existence scans, all zero between queries. At
+   * 6.4M customers a shard it is 0.8 MB and stays in cache, where a 4-byte
+   * mark per customer (25 MB) cost a cache miss per scanned order: at 300M
+   * lines existence scans were 40% of all query time.
+   */
+  private marks = new Int32Array(0);
+  private marked = 0;
 
   ensureCustomers(n: number): void {
     if (this.counts.length >= n) return;
@@ -33,6 +41,45 @@ export class Scratch {
   ensureHits(n: number): Uint32Array {
     if (this.hits.length < n) this.hits = new Uint32Array(Math.max(n, this.hits.length * 2));
     return this.hits;
+  }
+
+  /** Marks `customer` as present (existence scans); marking twice is harmless. */
+  mark(customer: number): void {
+    const w = customer >>> 5, bit = 1 << (customer & 31);
+    const word = this.marks[w]!;
+    if ((word & bit) === 0) {
+      this.marks[w] = word | bit;
+      this.marked++;
+    }
+  }
+
+  /** Room for marks of customers 0..n-1. */
+  ensureMarks(n: number): void {
+    const words = (n + 31) >>> 5;
+    if (this.marks.length >= words) return;
+    const bigger = new Int32Array(Math.max(words, this.marks.length * 2));
+    bigger.set(this.marks);
+    this.marks = bigger;
+  }
+
+  /** The marked customers, ascending, and every mark cleared. The view is reused by the next call. */
+  takeMarks(): Uint32Array {
+    const hits = this.ensureHits(this.marked);
+    const marks = this.marks, words = marks.length;
+    let h = 0;
+    for (let w = 0; h < this.marked && w < words; w++) {
+      let word = marks[w]!;
+      if (word === 0) continue;
+      marks[w] = 0;
+      const base = w << 5;
+      while (word !== 0) {
+        const low = word & -word;
+        hits[h++] = base + 31 - Math.clz32(low);
+        word ^= low;
+      }
+    }
+    this.marked = 0;
+    return hits.subarray(0, h);
   }
 
   touch(customer: number): void {
