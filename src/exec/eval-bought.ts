@@ -146,7 +146,7 @@ function lineMatches(task: BoughtTask, row: number): boolean {
  */
 function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start: number, end: number, check: boolean): Bitmap {
   scratch.ensureCustomers(task.customerCount);
-  const { counts, sums, lastOrder } = scratch;
+  const { acc, lastOrder } = scratch;
   const { lineOrder, lineAmount, orderCustomer, orderAlive, lineSku, lineCategory, orderShop } = task;
   // the filter checks are lineMatches() inlined by hand: this loop is the hot path of every counted <bought>
   const checkSku = check ? task.checkSku : undefined, checkCategory = check ? task.checkCategory : undefined;
@@ -162,16 +162,16 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
     if (lastOrder[c] !== order) {
       if (lastOrder[c] === -1) scratch.touch(c);
       lastOrder[c] = order;
-      counts[c]!++;
+      acc[2 * c]!++;
     }
-    sums[c]! += lineAmount[row]!;
+    acc[2 * c + 1]! += lineAmount[row]!;
   }
   const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
   const hits = scratch.ensureHits(scratch.touchedCount);
   let h = 0;
   for (let i = 0; i < scratch.touchedCount; i++) {
     const c = scratch.touched[i]!;
-    const count = counts[c]!, sum = sums[c]!;
+    const count = acc[2 * c]!, sum = acc[2 * c + 1]!;
     if (count < minCount) continue;
     if (maxCount !== undefined && count > maxCount) continue;
     if (minAmountCents !== undefined && sum < minAmountCents) continue;

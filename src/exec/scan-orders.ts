@@ -17,7 +17,7 @@ import type { Scratch } from './scratch.js';
 export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
   if (task.existence && !task.complement) return existenceScan(task, scratch);
   scratch.ensureCustomers(task.customerCount);
-  const { counts, sums } = scratch;
+  const { acc } = scratch;
   const { orderAlive, orderCustomer, orderAmount } = task;
   for (const { rows, start, end, customers, amounts } of task.slices) {
     // ordered slices carry customer and amount in posting order (sequential reads, order-posting.ts)
@@ -25,9 +25,9 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
       const order = rows[i]!;
       if (orderAlive[order] === 0) continue;
       const c = customers ? customers[i]! : orderCustomer[order]!;
-      if (counts[c] === 0) scratch.touch(c);
-      counts[c]!++;
-      sums[c]! += amounts ? amounts[i]! : orderAmount[order]!;
+      if (acc[2 * c] === 0) scratch.touch(c);
+      acc[2 * c]!++;
+      acc[2 * c + 1]! += amounts ? amounts[i]! : orderAmount[order]!;
     }
   }
   const limits = thresholds(task);
@@ -77,13 +77,13 @@ function thresholds(task: BoughtTask): Thresholds {
 
 /** Customers whose in-window count and sum (counted up in scratch) pass the thresholds. */
 function windowHits(scratch: Scratch, t: Thresholds): Uint32Array {
-  const { counts, sums, touched, touchedCount } = scratch;
+  const { acc, touched, touchedCount } = scratch;
   const { minCount, maxCount, minCents, maxCents } = t;
   const hits = scratch.ensureHits(touchedCount);
   let h = 0;
   for (let i = 0; i < touchedCount; i++) {
     const c = touched[i]!;
-    const count = counts[c]!, sum = sums[c]!;
+    const count = acc[2 * c]!, sum = acc[2 * c + 1]!;
     if (count >= minCount && count <= maxCount && sum >= minCents && sum <= maxCents) hits[h++] = c;
   }
   return hits.subarray(0, h);
@@ -92,16 +92,16 @@ function windowHits(scratch: Scratch, t: Thresholds): Uint32Array {
 /** Customers whose totals minus the outside orders (in scratch) pass the thresholds, ascending. */
 function complementHits(totals: NonNullable<BoughtTask['complement']>, customerCount: number, scratch: Scratch, t: Thresholds): Uint32Array {
   const { orders, cents } = totals;
-  const { counts, sums } = scratch;
+  const { acc } = scratch;
   const { minCount, maxCount, minCents, maxCents } = t;
   // customers past the totals' length have no orders
   const n = Math.min(customerCount, orders.length);
   const hits = scratch.ensureHits(n);
   let h = 0;
   for (let c = 0; c < n; c++) {
-    const count = orders[c]! - counts[c]!;
+    const count = orders[c]! - acc[2 * c]!;
     if (count < minCount || count > maxCount) continue;
-    const sum = cents[c]! - sums[c]!;
+    const sum = cents[c]! - acc[2 * c + 1]!;
     if (sum >= minCents && sum <= maxCents) hits[h++] = c;
   }
   return hits.subarray(0, h);

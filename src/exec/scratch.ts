@@ -4,8 +4,12 @@
  * query. Only the entries a query touched are reset afterwards.
  */
 export class Scratch {
-  counts = new Uint32Array(0);
-  sums = new Float64Array(0);
+  /**
+   * Per customer c: the count at acc[2c], the sum (cents) at acc[2c + 1].
+   * Side by side, one cache miss per scanned order reaches both (separate
+   * arrays cost two: at 300M lines, order scans were ~120 ns an order).
+   */
+  acc = new Float64Array(0);
   /** last order counted per customer (-1 none), to count distinct orders */
   lastOrder = new Int32Array(0);
   touched = new Uint32Array(1024);
@@ -24,10 +28,9 @@ export class Scratch {
   private marked = 0;
 
   ensureCustomers(n: number): void {
-    if (this.counts.length >= n) return;
-    const cap = Math.max(n, this.counts.length * 2, 1024);
-    this.counts = new Uint32Array(cap);
-    this.sums = new Float64Array(cap);
+    if (this.lastOrder.length >= n) return;
+    const cap = Math.max(n, this.lastOrder.length * 2, 1024);
+    this.acc = new Float64Array(2 * cap);
     this.lastOrder = new Int32Array(cap).fill(-1);
     if (this.touched.length < 1024) this.touched = new Uint32Array(1024);
   }
@@ -94,8 +97,8 @@ export class Scratch {
   reset(): void {
     for (let i = 0; i < this.touchedCount; i++) {
       const c = this.touched[i]!;
-      this.counts[c] = 0;
-      this.sums[c] = 0;
+      this.acc[2 * c] = 0;
+      this.acc[2 * c + 1] = 0;
       this.lastOrder[c] = -1;
     }
     this.touchedCount = 0;
