@@ -21,6 +21,11 @@ export interface EngineOptions {
   threads?: number;
   /** use the workers only for queries that scan at least this many order lines (default 50,000): below it a round trip costs more than the scan */
   poolMinLines?: number;
+  /**
+   * a wide unfiltered window (per-customer totals minus the orders outside it) goes to the workers
+   * only from this many values read a shard (default 1,000,000): below it running it here is faster
+   */
+  poolMinComplement?: number;
   /** queries evaluated at once (default: 2 x threads) */
   maxConcurrentQueries?: number;
   /** queries waiting for a slot before E_OVERLOADED (default 256) */

@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 
 async function load(opts: object) {
-  const engine = await Engine.open({ durability: 'none', poolMinLines: 0, ...opts });
+  const engine = await Engine.open({ durability: 'none', poolMinLines: 0, poolMinComplement: 0, ...opts });
   for (let i = 0; i < records.length; i += 5000) await engine.append(records.slice(i, i + 5000));
   return engine;
 }
