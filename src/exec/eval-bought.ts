@@ -99,7 +99,7 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
   // it, so counting can run in the same pass that checks the rows.
   if (!task.existence && task.slices.length === 1) {
     const { rows, start, end } = task.slices[0]!;
-    return aggregate(task, scratch, rows, start, end, true);
+    return aggregate(task, scratch, rows, start, end);
   }
   const { lineOrder, orderCustomer } = task;
   if (task.existence) {
@@ -115,19 +115,7 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     result.addMany(scratch.takeMarks());
     return result;
   }
-  let total = 0;
-  for (const s of task.slices) total += s.end - s.start;
-  const out = scratch.ensureGather(total);
-  let n = 0;
-  for (const { rows, start, end } of task.slices) {
-    for (let i = start; i < end; i++) {
-      const row = rows[i]!;
-      if (lineMatches(task, row)) out[n++] = row;
-    }
-  }
-  // Rows merged from several slices: sort so that lines of one order are adjacent.
-  const rows = out.subarray(0, n).sort();
-  return aggregate(task, scratch, rows, 0, n, false);
+  return aggregateSlices(task, scratch);
 }
 
 /** The line's order counts, and the line passes the filters the driving posting does not cover. */
@@ -144,17 +132,16 @@ function lineMatches(task: BoughtTask, row: number): boolean {
  * Distinct matching orders and matching-line amounts per customer over
  * `rows[start..end)` (lines of one order adjacent), then the thresholds.
  */
-function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start: number, end: number, check: boolean): Bitmap {
+function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start: number, end: number): Bitmap {
   scratch.ensureCustomers(task.customerCount);
   const { acc, lastOrder } = scratch;
   const { lineOrder, lineAmount, orderCustomer, orderAlive, lineSku, lineCategory, orderShop } = task;
   // the filter checks are lineMatches() inlined by hand: this loop is the hot path of every counted <bought>
-  const checkSku = check ? task.checkSku : undefined, checkCategory = check ? task.checkCategory : undefined;
-  const checkShop = check ? task.checkShop : undefined;
+  const { checkSku, checkCategory, checkShop } = task;
   for (let i = start; i < end; i++) {
     const row = rows[i]!;
     const order = lineOrder[row]!;
-    if (check && orderAlive[order] === 0) continue;
+    if (orderAlive[order] === 0) continue;
     if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
     if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
     if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
@@ -166,6 +153,46 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
     }
     acc[2 * c + 1]! += lineAmount[row]!;
   }
+  return passing(task, scratch);
+}
+
+/**
+ * As aggregate(), over several slices (several SKUs or categories, late
+ * rows) where an order's lines need not be adjacent: an order is counted
+ * the first time one of its lines matches, by a bit per order, instead of
+ * gathering and sorting every matching row first (at 2.9M lines the sort
+ * was a third of such a query).
+ */
+function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
+  scratch.ensureCustomers(task.customerCount);
+  scratch.ensureOrderMarks(task.orderAlive.length);
+  const { acc } = scratch;
+  const { lineOrder, lineAmount, orderCustomer } = task;
+  let total = 0;
+  for (const s of task.slices) total += s.end - s.start;
+  const counted = scratch.ensureGather(total); // the orders marked, to clear after
+  let n = 0;
+  for (const { rows, start, end } of task.slices) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      if (!lineMatches(task, row)) continue;
+      const order = lineOrder[row]!;
+      const c = orderCustomer[order]!;
+      if (scratch.markOrder(order)) {
+        if (acc[2 * c] === 0) scratch.touch(c);
+        acc[2 * c]!++;
+        counted[n++] = order;
+      }
+      acc[2 * c + 1]! += lineAmount[row]!;
+    }
+  }
+  for (let k = 0; k < n; k++) scratch.clearOrder(counted[k]!);
+  return passing(task, scratch);
+}
+
+/** The touched customers whose count and sum pass the task's thresholds (then scratch is reset). */
+function passing(task: BoughtTask, scratch: Scratch): Bitmap {
+  const { acc } = scratch;
   const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
   const hits = scratch.ensureHits(scratch.touchedCount);
   let h = 0;

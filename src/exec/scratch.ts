@@ -26,6 +26,8 @@ export class Scratch {
    */
   private marks = new Int32Array(0);
   private marked = 0;
+  /** One bit per order, all zero between queries: counts an order once when its lines are not adjacent. */
+  private orderMarks = new Int32Array(0);
 
   ensureCustomers(n: number): void {
     if (this.lastOrder.length >= n) return;
@@ -54,6 +56,25 @@ export class Scratch {
       this.marks[w] = word | bit;
       this.marked++;
     }
+  }
+
+  /** Room for order marks of orders 0..n-1. */
+  ensureOrderMarks(n: number): void {
+    const words = (n + 31) >>> 5;
+    if (this.orderMarks.length < words) this.orderMarks = new Int32Array(Math.max(words, this.orderMarks.length * 2));
+  }
+
+  /** Marks `order`; true if it was not marked yet. */
+  markOrder(order: number): boolean {
+    const w = order >>> 5, bit = 1 << (order & 31);
+    const word = this.orderMarks[w]!;
+    if ((word & bit) !== 0) return false;
+    this.orderMarks[w] = word | bit;
+    return true;
+  }
+
+  clearOrder(order: number): void {
+    this.orderMarks[order >>> 5]! &= ~(1 << (order & 31));
   }
 
   /** Room for marks of customers 0..n-1. */
