@@ -219,16 +219,9 @@ export class Shard {
     this.addToTotals(this.orderCustomer.data[order]!, -1, -this.orderAmount.data[order]!);
   }
 
-  /**
-   * Rebuilds the derived columns (order amounts, customer totals) from the
-   * order and line columns: after loading a snapshot that does not carry
-   * them (formats before 4).
-   */
-  rebuildDerived(): void {
-    this.rebuildOrderAmounts();
-    this.rebuildCustomerTotals();
-    this.allOrders.sync(this.orderColumns);
-  }
+  // The derived columns (order amounts, customer totals) are rebuilt from the
+  // order and line columns only when loading a snapshot that lacks them
+  // (formats before 4).
 
   /** orderAmount from the lines: the sum of each order's line amounts. */
   rebuildOrderAmounts(): void {
