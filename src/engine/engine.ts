@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { boughtNodes, evaluateOnShard, scratchFor } from '../exec/evaluate.js';
+import { boughtNodes, scratchFor, ShardEvaluation } from '../exec/evaluate.js';
 import type { Shard } from '../store/shard.js';
 import type { StatsByNode } from '../exec/node-stats.js';
 import { validateRecord } from '../ingest/validate-record.js';
@@ -216,7 +216,8 @@ export class Engine {
       throw asTimeout(e, signal, options.timeoutMs);
     });
     try {
-      const precomputed = await this.runBoughtInPool(plan, signal, stats).catch((e) => {
+      const evaluations = this.store.shards.map((shard) => new ShardEvaluation(plan, shard, this.store.catalog, stats));
+      const precomputed = await this.runBoughtInPool(plan, evaluations, signal, stats).catch((e) => {
         throw asTimeout(e, signal, options.timeoutMs);
       });
       // Evaluating on this thread never waits on I/O: give the event loop a
@@ -225,7 +226,7 @@ export class Engine {
       if (!precomputed) await new Promise((resolve) => setImmediate(resolve));
       const parts = this.store.shards.map((shard, i) => {
         throwIfAborted(signal, options.timeoutMs);
-        return { shard, members: evaluateOnShard(plan, shard, this.store.catalog, stats, precomputed?.[i]) };
+        return { shard, members: evaluations[i]!.run(precomputed?.[i]) };
       });
       return { segment: new Segment(parts), plan, asOfMs, tz };
     } finally {
@@ -239,7 +240,12 @@ export class Engine {
    * scans fewer than `poolMinLines` order lines in all: then a round trip to
    * the workers costs more than the scan.
    */
-  private async runBoughtInPool(plan: PlanNode, signal: AbortSignal | undefined, stats: StatsByNode | undefined) {
+  private async runBoughtInPool(
+    plan: PlanNode,
+    evaluations: readonly ShardEvaluation[],
+    signal: AbortSignal | undefined,
+    stats: StatsByNode | undefined,
+  ) {
     const pool = this.pool;
     if (!pool) return undefined;
     const nodes = boughtNodes(plan);
@@ -250,7 +256,8 @@ export class Engine {
       const tasks: BoughtTask[] = [];
       const taskNodes: PlanNode[] = [];
       for (const node of nodes) {
-        const task = prepareBought(node, shard, catalog, `${this.instance}:${i}`);
+        const candidates = evaluations[i]!.candidates(node);
+        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates);
         if (!task) results[i]!.set(node, new Bitmap());
         else tasks.push(task), taskNodes.push(node);
       }

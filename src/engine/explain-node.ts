@@ -29,7 +29,12 @@ export function toExplainNode(node: PlanNode, stats: StatsByNode): ExplainNode {
     case 'not':
       return { ...base, detail: 'known customers minus child', children: kids([node.child]) };
     case 'bought':
-      return { ...base, detail: describeBought(node), children: [] };
+      return {
+        ...base,
+        // a restricted scan's actual counts only customers that pass its and-siblings
+        detail: describeBought(node) + (s.candidates === undefined ? '' : `; scanned for ${s.candidates} candidates (its and-siblings)`),
+        children: [],
+      };
     case 'tag':
       return { ...base, detail: `name=${node.name}`, children: [] };
     case 'attr':

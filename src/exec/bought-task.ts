@@ -37,6 +37,12 @@ export interface BoughtTask {
   checkSku?: Uint8Array;
   checkCategory?: Uint8Array;
   checkShop?: Uint8Array;
+  /**
+   * A bit per shard-local customer (bit c of word c >>> 5): only these can
+   * be members, the rest are skipped before any counting (the <bought>'s
+   * `and` siblings, see plan/candidate-sources.ts). Undefined: everyone.
+   */
+  candidates?: Int32Array;
   /** no counting or sums: any matching line makes its customer a member */
   existence: boolean;
   minCount: number;

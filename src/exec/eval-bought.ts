@@ -15,8 +15,8 @@ type IdFilter = Uint8Array | undefined;
 /**
  * `<bought>` on one shard, on the calling thread: prepare the task, run it.
  */
-export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch, shardKey = ''): Bitmap {
-  const task = prepareBought(plan, shard, catalog, shardKey);
+export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch, candidates?: Int32Array, shardKey = ''): Bitmap {
+  const task = prepareBought(plan, shard, catalog, shardKey, candidates);
   return task ? runBought(task, scratch) : new Bitmap();
 }
 
@@ -25,9 +25,10 @@ export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scr
  * posting lists among the sku and category filters (or the shop or
  * all-orders postings when there are none), take the time window as a slice
  * of each (binary search), and make masks for the other filters. Undefined
- * when nothing can match (an unknown filter value).
+ * when nothing can match (an unknown filter value). `candidates`, when
+ * given, limits the members to those customers (BoughtTask.candidates).
  */
-export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string): BoughtTask | undefined {
+export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array): BoughtTask | undefined {
   const dims = [
     { index: shard.bySku, ids: resolveIds(plan.skus, catalog.skus), column: 'sku' as const },
     { index: shard.byCategory, ids: resolveIds(plan.categories, catalog.categories), column: 'category' as const },
@@ -51,6 +52,7 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
     maxAmountCents: plan.maxAmountCents,
     customerCount: shard.customerCount,
     shardKey,
+    candidates,
   };
   // without a sku or category filter every line of a matching order matches: count orders
   const lineDims = dims.filter((d) => d.column !== 'shop');
@@ -101,14 +103,16 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     const { rows, start, end } = task.slices[0]!;
     return aggregate(task, scratch, rows, start, end);
   }
-  const { lineOrder, orderCustomer } = task;
+  const { lineOrder, orderCustomer, candidates } = task;
   if (task.existence) {
     // a bit per customer (scratch marks), collected in order: no duplicates or unsorted ids for the bitmap
     scratch.ensureMarks(task.customerCount);
     for (const { rows, start, end } of task.slices) {
       for (let i = start; i < end; i++) {
         const row = rows[i]!;
-        if (lineMatches(task, row)) scratch.mark(orderCustomer[lineOrder[row]!]!);
+        if (!lineMatches(task, row)) continue;
+        const c = orderCustomer[lineOrder[row]!]!;
+        if (candidates === undefined || isCandidate(candidates, c)) scratch.mark(c);
       }
     }
     const result = new Bitmap();
@@ -116,6 +120,11 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     return result;
   }
   return aggregateSlices(task, scratch);
+}
+
+/** Bit `c` of a candidate set (BoughtTask.candidates). */
+export function isCandidate(candidates: Int32Array, c: number): boolean {
+  return (candidates[c >>> 5]! & (1 << (c & 31))) !== 0;
 }
 
 /** The line's order counts, and the line passes the filters the driving posting does not cover. */
@@ -134,10 +143,11 @@ function lineMatches(task: BoughtTask, row: number): boolean {
  */
 function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start: number, end: number): Bitmap {
   scratch.ensureCustomers(task.customerCount);
-  const { acc, lastOrder } = scratch;
   const { lineOrder, lineAmount, orderCustomer, orderAlive, lineSku, lineCategory, orderShop } = task;
   // the filter checks are lineMatches() inlined by hand: this loop is the hot path of every counted <bought>
-  const { checkSku, checkCategory, checkShop } = task;
+  const { checkSku, checkCategory, checkShop, candidates } = task;
+  // an order's lines are adjacent here: it counts when it differs from the last matching line's
+  let lastOrder = -1;
   for (let i = start; i < end; i++) {
     const row = rows[i]!;
     const order = lineOrder[row]!;
@@ -146,12 +156,9 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
     if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
     if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
     const c = orderCustomer[order]!;
-    if (lastOrder[c] !== order) {
-      if (lastOrder[c] === -1) scratch.touch(c);
-      lastOrder[c] = order;
-      acc[2 * c]!++;
-    }
-    acc[2 * c + 1]! += lineAmount[row]!;
+    if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
+    scratch.add(c, order !== lastOrder, lineAmount[row]!);
+    lastOrder = order;
   }
   return passing(task, scratch);
 }
@@ -166,8 +173,7 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
 function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
   scratch.ensureCustomers(task.customerCount);
   scratch.ensureOrderMarks(task.orderAlive.length);
-  const { acc } = scratch;
-  const { lineOrder, lineAmount, orderCustomer } = task;
+  const { lineOrder, lineAmount, orderCustomer, candidates } = task;
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
   const counted = scratch.ensureGather(total); // the orders marked, to clear after
@@ -178,12 +184,10 @@ function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
       if (!lineMatches(task, row)) continue;
       const order = lineOrder[row]!;
       const c = orderCustomer[order]!;
-      if (scratch.markOrder(order)) {
-        if (acc[2 * c] === 0) scratch.touch(c);
-        acc[2 * c]!++;
-        counted[n++] = order;
-      }
-      acc[2 * c + 1]! += lineAmount[row]!;
+      if (candidates !== undefined && !isCandidate(candidates, c)) continue;
+      const first = scratch.markOrder(order);
+      if (first) counted[n++] = order;
+      scratch.add(c, first, lineAmount[row]!);
     }
   }
   for (let k = 0; k < n; k++) scratch.clearOrder(counted[k]!);
@@ -192,6 +196,7 @@ function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
 
 /** The touched customers whose count and sum pass the task's thresholds (then scratch is reset). */
 function passing(task: BoughtTask, scratch: Scratch): Bitmap {
+  scratch.flush();
   const { acc } = scratch;
   const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
   const hits = scratch.ensureHits(scratch.touchedCount);

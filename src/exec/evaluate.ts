@@ -2,6 +2,7 @@ import { Bitmap } from '../index/bitmap.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import type { AttrPlan, BoughtPlan, PlanNode } from '../plan/plan-node.js';
+import { candidateSources } from '../plan/candidate-sources.js';
 import { evalBought } from './eval-bought.js';
 import type { StatsByNode } from './node-stats.js';
 import { Scratch } from './scratch.js';
@@ -9,21 +10,17 @@ import { Scratch } from './scratch.js';
 const scratchByShard = new WeakMap<Shard, Scratch>();
 
 /**
- * Evaluates a plan on one shard to a bitmap of shard-local customer ids.
- * Shared subtrees are evaluated once (memo by node identity). Results that
- * come from an index or the memo are never mutated: every combinator builds
- * a new bitmap.
+ * The customers a `<bought>` on one shard is limited to (plan/candidate-sources.ts):
+ * `none` when nobody can match, undefined when it is not limited.
  */
-export function evaluateOnShard(
-  plan: PlanNode,
-  shard: Shard,
-  catalog: Catalog,
-  stats?: StatsByNode,
-  /** results already computed elsewhere (bought conditions run in workers) */
-  precomputed?: ReadonlyMap<PlanNode, Bitmap>,
-): Bitmap {
-  return new ShardEvaluation(shard, catalog, scratchFor(shard), stats, precomputed).eval(plan);
-}
+export type Candidates = Int32Array | 'none' | undefined;
+
+/**
+ * A candidate set is handed to the scan when it leaves at most this share of
+ * the shard's customers: a looser one costs a bit test per row and the
+ * conversion, and saves little.
+ */
+const MAX_CANDIDATE_SHARE = 0.5;
 
 /** The shard's reusable counting buffers on this thread. */
 export function scratchFor(shard: Shard): Scratch {
@@ -61,17 +58,59 @@ export function boughtNodes(plan: PlanNode): BoughtPlan[] {
   return out;
 }
 
-class ShardEvaluation {
+/**
+ * One plan on one shard. Shared subtrees are evaluated once (memo by node
+ * identity). Results that come from an index or the memo are never
+ * mutated: every combinator builds a new bitmap. The engine may first ask
+ * for each `<bought>`'s candidates, run the `<bought>` nodes elsewhere (the
+ * worker pool), then `run` with their results.
+ */
+export class ShardEvaluation {
   private readonly memo = new Map<PlanNode, Bitmap>();
+  private readonly candidateMemo = new Map<BoughtPlan, Candidates>();
   private universeBitmap?: Bitmap;
+  private readonly scratch: Scratch;
+  /** results already computed elsewhere (bought conditions run in workers) */
+  private precomputed?: ReadonlyMap<PlanNode, Bitmap>;
 
   constructor(
+    private readonly plan: PlanNode,
     private readonly shard: Shard,
     private readonly catalog: Catalog,
-    private readonly scratch: Scratch,
     private readonly stats?: StatsByNode,
-    private readonly precomputed?: ReadonlyMap<PlanNode, Bitmap>,
-  ) {}
+  ) {
+    this.scratch = scratchFor(shard);
+  }
+
+  run(precomputed?: ReadonlyMap<PlanNode, Bitmap>): Bitmap {
+    this.precomputed = precomputed;
+    return this.eval(this.plan);
+  }
+
+  /**
+   * The intersection of the `<bought>`'s bounding siblings on this shard,
+   * as a bit per customer, or `none`, or undefined (not limited, or too
+   * loose to pay). Evaluating the siblings fills the memo, so `run` reuses them.
+   */
+  candidates(node: BoughtPlan): Candidates {
+    if (this.candidateMemo.has(node)) return this.candidateMemo.get(node);
+    const sources = candidateSources(this.plan).get(node);
+    let result: Candidates;
+    if (sources) {
+      let set = this.eval(sources[0]!);
+      for (const s of sources.slice(1)) set = Bitmap.and(set, this.eval(s));
+      const customers = this.shard.customerCount;
+      if (set.isEmpty) result = 'none';
+      else if (set.size <= customers * MAX_CANDIDATE_SHARE) result = toBits(set, customers);
+      if (this.stats && result !== undefined) {
+        const s = this.stats.get(node) ?? { actual: 0, timeMs: 0 };
+        s.candidates = (s.candidates ?? 0) + set.size;
+        this.stats.set(node, s);
+      }
+    }
+    this.candidateMemo.set(node, result);
+    return result;
+  }
 
   eval(node: PlanNode): Bitmap {
     const cached = this.memo.get(node);
@@ -96,8 +135,13 @@ class ShardEvaluation {
     switch (node.kind) {
       case 'empty':
         return new Bitmap();
-      case 'bought':
-        return this.precomputed?.get(node) ?? evalBought(node, this.shard, this.catalog, this.scratch);
+      case 'bought': {
+        const done = this.precomputed?.get(node);
+        if (done) return done;
+        const candidates = this.candidates(node);
+        if (candidates === 'none') return new Bitmap();
+        return evalBought(node, this.shard, this.catalog, this.scratch, candidates);
+      }
       case 'tag':
         // cloned: the index keeps changing under later appends, results must not
         return this.shard.tags.holders(this.catalog.tags.lookup(node.name)).clone();
@@ -143,4 +187,11 @@ class ShardEvaluation {
     if (node.exists === false) return Bitmap.andNot(result ?? this.universe(), index.exists());
     return result ?? new Bitmap();
   }
+}
+
+/** A bitmap of shard-local customers as a bit per customer (bit c of word c >>> 5). */
+function toBits(set: Bitmap, customerCount: number): Int32Array {
+  const bits = new Int32Array((customerCount + 31) >>> 5);
+  for (const c of set.toUint32Array()) if (c < customerCount) bits[c >>> 5]! |= 1 << (c & 31);
+  return bits;
 }

@@ -4,6 +4,8 @@ import type { PlanNode } from '../plan/plan-node.js';
 export interface NodeStats {
   actual: number;
   timeMs: number;
+  /** a restricted `<bought>`: the candidates it was limited to (plan/candidate-sources.ts) */
+  candidates?: number;
 }
 
 export type StatsByNode = Map<PlanNode, NodeStats>;

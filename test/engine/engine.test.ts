@@ -181,6 +181,19 @@ describe('Engine', () => {
     await engine.close();
   });
 
+  it('limits a <bought> to the customers its and-siblings allow, and says so in explain', async () => {
+    const engine = await Engine.open({});
+    await engine.append(DATA);
+    const xml = '<segment asOf="2026-11-12T00:00:00+08:00" tz="Asia/Shanghai"><tag name="vip"/><bought sku="A" from="2026-10-01" to="2026-11-11"/></segment>';
+    expect(await ids(engine, xml)).toEqual(['c1']);
+    const ex = await engine.explain(xml);
+    const bought = ex.plan.children.find((c) => c.op === 'bought')!;
+    // c1 and c2 bought A; only c1 (vip) was a candidate
+    expect(bought.actual).toBe(1);
+    expect(bought.detail).toContain('scanned for 1 candidates');
+    await engine.close();
+  });
+
   it('keeps a segment stable under later appends', async () => {
     const engine = await Engine.open({});
     await engine.append(DATA);

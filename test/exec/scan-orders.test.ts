@@ -29,7 +29,15 @@ const queryArb = fc.record({
   maxCount: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
   minAmountCents: fc.option(fc.integer({ min: 0, max: 12000 }), { nil: undefined }),
   maxAmountCents: fc.option(fc.integer({ min: 0, max: 20000 }), { nil: undefined }),
+  /** customers the scan is limited to (BoughtTask.candidates), or everyone */
+  candidates: fc.option(fc.uniqueArray(fc.integer({ min: 0, max: 11 }), { maxLength: 12 }), { nil: undefined }),
 });
+
+function bitsOf(customers: readonly number[]): Int32Array {
+  const bits = new Int32Array(1);
+  for (const c of customers) bits[c >>> 5]! |= 1 << (c & 31);
+  return bits;
+}
 
 /** Brute force: customers with alive orders in [lo, hi] whose count and sum pass. */
 function expected(orders: readonly ModelOrder[], plan: BoughtPlan): number[] {
@@ -59,6 +67,8 @@ describe('scanOrders (unfiltered <bought>)', () => {
         for (let c = 0; c < 12; c++) shard.customer(`c${c}`);
         const model: ModelOrder[] = [];
         const scratch = new Scratch();
+        // a few additions per flush and a bucket per 2 customers: flushes mid-scan, many buckets
+        const tiny = new Scratch({ pending: 3, bucketShift: 1 });
         const check = () => {
           for (const q of queries) {
             const hi = q.lo === Number.NEGATIVE_INFINITY ? q.span : q.lo + q.span;
@@ -75,6 +85,15 @@ describe('scanOrders (unfiltered <bought>)', () => {
             expect(scanOrders(counted, scratch).toArray()).toEqual(want);
             expect(scanOrders(subtracted, scratch).toArray()).toEqual(want);
             expect(scanOrders(task, scratch).toArray()).toEqual(want);
+            expect(scanOrders(counted, tiny).toArray()).toEqual(want);
+            expect(scanOrders(subtracted, tiny).toArray()).toEqual(want);
+            if (q.candidates) {
+              // limited to candidates: the same answer intersected with them
+              const candidates = bitsOf(q.candidates);
+              const limited = want.filter((c) => q.candidates!.includes(c));
+              expect(scanOrders({ ...counted, candidates }, scratch).toArray()).toEqual(limited);
+              expect(scanOrders({ ...subtracted, candidates }, tiny).toArray()).toEqual(limited);
+            }
           }
         };
         // queries between appends: the posting's customer/amount copies catch up, and are rebuilt after merges of late rows
