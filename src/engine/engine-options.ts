@@ -26,6 +26,14 @@ export interface EngineOptions {
    * only from this many values read a shard (default 1,000,000): below it running it here is faster
    */
   poolMinComplement?: number;
+  /**
+   * memory for cached per-day customer bitmaps that answer "bought X in a
+   * window of many days" without scanning those days (default 1.5 GiB, least
+   * recently used dropped first; 0: always scan)
+   */
+  dayBucketBytes?: number;
+  /** use day buckets for windows matching at least this many rows a shard (default 100,000): smaller ones are scanned */
+  dayBucketMinRows?: number;
   /** queries evaluated at once (default: 2 x threads) */
   maxConcurrentQueries?: number;
   /** queries waiting for a slot before E_OVERLOADED (default 256) */

@@ -4,16 +4,18 @@ import type { Shard } from '../store/shard.js';
 import type { AttrPlan, BoughtPlan, PlanNode } from '../plan/plan-node.js';
 import { candidateSources } from '../plan/candidate-sources.js';
 import { evalBought } from './eval-bought.js';
+import { boughtByDays, type DayBucketCache } from './day-buckets.js';
 import type { StatsByNode } from './node-stats.js';
 import { Scratch } from './scratch.js';
 
 const scratchByShard = new WeakMap<Shard, Scratch>();
 
 /**
- * The customers a `<bought>` on one shard is limited to (plan/candidate-sources.ts):
- * `none` when nobody can match, undefined when it is not limited.
+ * The customers a `<bought>` on one shard is limited to (plan/candidate-sources.ts),
+ * as a bitmap and as a bit per customer (for scans): `none` when nobody can
+ * match, undefined when it is not limited.
  */
-export type Candidates = Int32Array | 'none' | undefined;
+export type Candidates = { members: Bitmap; bits: Int32Array } | 'none' | undefined;
 
 /**
  * A candidate set is handed to the scan when it leaves at most this share of
@@ -78,8 +80,17 @@ export class ShardEvaluation {
     private readonly shard: Shard,
     private readonly catalog: Catalog,
     private readonly stats?: StatsByNode,
+    /** cached per-day existence results (absent: always scan) */
+    private readonly dayBuckets?: DayBucketCache,
   ) {
     this.scratch = scratchFor(shard);
+  }
+
+  /** The `<bought>` from day buckets, here and now, or undefined when it is scanned instead (exec/day-buckets.ts). */
+  byDays(node: BoughtPlan): Bitmap | undefined {
+    const candidates = this.candidates(node);
+    if (candidates === 'none') return new Bitmap();
+    return boughtByDays(node, this.shard, this.catalog, this.scratch, this.dayBuckets, candidates?.members);
   }
 
   run(precomputed?: ReadonlyMap<PlanNode, Bitmap>): Bitmap {
@@ -101,7 +112,7 @@ export class ShardEvaluation {
       for (const s of sources.slice(1)) set = Bitmap.and(set, this.eval(s));
       const customers = this.shard.customerCount;
       if (set.isEmpty) result = 'none';
-      else if (set.size <= customers * MAX_CANDIDATE_SHARE) result = toBits(set, customers);
+      else if (set.size <= customers * MAX_CANDIDATE_SHARE) result = { members: set, bits: toBits(set, customers) };
       if (this.stats && result !== undefined) {
         const s = this.stats.get(node) ?? { actual: 0, timeMs: 0 };
         s.candidates = (s.candidates ?? 0) + set.size;
@@ -140,7 +151,7 @@ export class ShardEvaluation {
         if (done) return done;
         const candidates = this.candidates(node);
         if (candidates === 'none') return new Bitmap();
-        return evalBought(node, this.shard, this.catalog, this.scratch, candidates);
+        return this.byDays(node) ?? evalBought(node, this.shard, this.catalog, this.scratch, candidates?.bits);
       }
       case 'tag':
         // cloned: the index keeps changing under later appends, results must not

@@ -17,6 +17,9 @@ export interface EncodedLine {
   amountCents: number;
 }
 
+/** Seconds in a UTC day (order times are epoch seconds). */
+export const DAY_SECONDS = 86_400;
+
 /**
  * A disjoint partition of the customers, with shard-local dense customer ids,
  * its own order and line columns and its own indexes. Every condition is
@@ -41,6 +44,13 @@ export class Shard {
   // rebuilt on load). A window's count is the total minus the orders outside
   // it, which is cheaper than the orders inside when the window is wide.
   // Customers past `length` have no orders.
+  /**
+   * A version per UTC day (slot day mod 2^16), bumped by every append and
+   * refund of an order on that day: cached per-day results (exec/day-buckets.ts)
+   * built at an older version are stale. Two days sharing a slot only cost
+   * an extra rebuild.
+   */
+  private readonly dayVersions = new Int32Array(1 << 16);
   readonly customerOrders = new U32Column();
   readonly customerCents = new F64Column();
 
@@ -183,7 +193,17 @@ export class Shard {
     }
   }
 
+  /** The version of UTC day `day` (days since 1970-01-01): see dayVersions. */
+  dayVersion(day: number): number {
+    return this.dayVersions[day & 0xffff]!;
+  }
+
+  private bumpDay(ts: number): void {
+    this.dayVersions[Math.floor(ts / DAY_SECONDS) & 0xffff]!++;
+  }
+
   private pushOrder(customer: number, ts: number, shopId: number, alive: boolean): number {
+    this.bumpDay(ts);
     const order = this.orderCustomer.length;
     this.orderCustomer.push(customer);
     this.orderTs.push(ts);
@@ -216,6 +236,7 @@ export class Shard {
   refund(order: number): void {
     if (this.orderAlive.data[order] === 0) return;
     this.orderAlive.data[order] = 0;
+    this.bumpDay(this.orderTs.data[order]!);
     this.addToTotals(this.orderCustomer.data[order]!, -1, -this.orderAmount.data[order]!);
   }
 

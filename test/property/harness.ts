@@ -17,7 +17,7 @@ export interface EngineLike {
   close(): Promise<unknown>;
 }
 export interface EngineCtor {
-  open(opts: { dir?: string; shards?: number }): Promise<EngineLike>;
+  open(opts: { dir?: string; shards?: number; dayBucketMinRows?: number }): Promise<EngineLike>;
 }
 
 /** The engine's Engine class, or undefined while src/index.ts does not exist yet (an import error is thrown). */
