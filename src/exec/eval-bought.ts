@@ -8,6 +8,8 @@ import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 import { scanOrders } from './scan-orders.js';
+import { countOrdersOnly } from './count-orders.js';
+import { isCandidate, lineMatches } from './row-filters.js';
 
 /** A filter as a membership mask by id: undefined = no check needed. */
 type IdFilter = Uint8Array | undefined;
@@ -96,6 +98,8 @@ function orderSlices(plan: BoughtPlan, shard: Shard, shopIds: readonly number[] 
  * the calling thread and in workers.
  */
 export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
+  const counted = countOrdersOnly(task, scratch);
+  if (counted) return counted;
   if (task.unit === 'orders') return scanOrders(task, scratch);
   // One slice (one posting, no late rows): lines of an order are adjacent in
   // it, so counting can run in the same pass that checks the rows.
@@ -120,21 +124,6 @@ export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
     return result;
   }
   return aggregateSlices(task, scratch);
-}
-
-/** Bit `c` of a candidate set (BoughtTask.candidates). */
-export function isCandidate(candidates: Int32Array, c: number): boolean {
-  return (candidates[c >>> 5]! & (1 << (c & 31))) !== 0;
-}
-
-/** The line's order counts, and the line passes the filters the driving posting does not cover. */
-function lineMatches(task: BoughtTask, row: number): boolean {
-  const order = task.lineOrder[row]!;
-  if (task.orderAlive[order] === 0) return false;
-  if (task.checkSku && task.checkSku[task.lineSku[row]!] !== 1) return false;
-  if (task.checkCategory && task.checkCategory[task.lineCategory[row]!] !== 1) return false;
-  if (task.checkShop && task.checkShop[task.orderShop[order]!] !== 1) return false;
-  return true;
 }
 
 /**
@@ -196,7 +185,7 @@ function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
 
 /** The touched customers whose count and sum pass the task's thresholds (then scratch is reset). */
 function passing(task: BoughtTask, scratch: Scratch): Bitmap {
-  scratch.flush();
+  scratch.finish();
   const { acc } = scratch;
   const { minCount, maxCount, minAmountCents, maxAmountCents } = task;
   const hits = scratch.ensureHits(scratch.touchedCount);

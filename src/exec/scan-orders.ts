@@ -29,7 +29,7 @@ export function scanOrders(task: BoughtTask, scratch: Scratch): Bitmap {
       scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
     }
   }
-  scratch.flush();
+  scratch.finish();
   const limits = thresholds(task);
   const hits = task.complement
     ? complementHits(task.complement, task.customerCount, scratch, limits, candidates)

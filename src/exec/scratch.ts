@@ -78,6 +78,18 @@ export class Scratch {
     this.pendingCents[this.pendingCount++] = cents;
   }
 
+  /**
+   * Applies every pending addition, then sorts the touched customers, so
+   * that reading their counts (and resetting them) walks acc upwards
+   * instead of jumping: at 300M lines, 700k touched customers read in
+   * first-seen order cost ~100 ms a shard, mostly cache misses. Call
+   * before reading acc or touched.
+   */
+  finish(): void {
+    this.flush();
+    this.sortTouched();
+  }
+
   /** Applies every pending addition to acc (touching customers seen for the first time). */
   flush(): void {
     const n = this.pendingCount;
@@ -124,6 +136,38 @@ export class Scratch {
       this.marks[w] = word | bit;
       this.marked++;
     }
+  }
+
+  /** Per customer, a saturating count of orders (count-orders.ts), all zero between queries. */
+  private counts = new Uint8Array(0);
+
+  ensureCounts(n: number): Uint8Array {
+    if (this.counts.length < n) this.counts = new Uint8Array(Math.max(n, this.counts.length * 2));
+    return this.counts;
+  }
+
+  /**
+   * The customers 0..n-1 whose count is within [min, max], ascending, and
+   * every count cleared: one sequential pass, four counts at a time where
+   * they are zero. The view is reused by the next call.
+   */
+  takeCounts(customers: number, min: number, max: number): Uint32Array {
+    const counts = this.counts;
+    const n = Math.min(customers, counts.length);
+    const words = new Int32Array(counts.buffer, 0, counts.length >>> 2);
+    const hits = this.ensureHits(n);
+    let h = 0;
+    for (let w = 0, end = (n + 3) >>> 2; w < end; w++) {
+      if (w < words.length && words[w] === 0) continue;
+      for (let c = w << 2, last = Math.min(c + 4, n); c < last; c++) {
+        const k = counts[c]!;
+        if (k === 0) continue;
+        counts[c] = 0;
+        if (k < min || k > max) continue;
+        hits[h++] = c;
+      }
+    }
+    return hits.subarray(0, h);
   }
 
   /** Room for order marks of orders 0..n-1. */
@@ -192,6 +236,33 @@ export class Scratch {
     }
     this.marked = 0;
     return hits.subarray(0, h);
+  }
+
+  /** touched[0..touchedCount) ascending: LSD radix sort, 11 bits a pass, through the gather buffer. */
+  private sortTouched(): void {
+    const n = this.touchedCount;
+    if (n < 2) return;
+    let from: Uint32Array = this.touched.subarray(0, n);
+    let to: Uint32Array = this.ensureGather(n).subarray(0, n);
+    let max = 0;
+    for (let i = 0; i < n; i++) if (from[i]! > max) max = from[i]!;
+    const counts = new Uint32Array(1 << 11);
+    for (let shift = 0; shift < 32 && max >>> shift !== 0; shift += 11) {
+      counts.fill(0);
+      for (let i = 0; i < n; i++) counts[(from[i]! >>> shift) & 0x7ff]!++;
+      let sum = 0;
+      for (let d = 0; d < counts.length; d++) {
+        const k = counts[d]!;
+        counts[d] = sum;
+        sum += k;
+      }
+      for (let i = 0; i < n; i++) {
+        const v = from[i]!;
+        to[counts[(v >>> shift) & 0x7ff]!++] = v;
+      }
+      [from, to] = [to, from];
+    }
+    if (from.buffer !== this.touched.buffer) this.touched.set(from); // an odd number of passes
   }
 
   touch(customer: number): void {

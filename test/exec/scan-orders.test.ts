@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { prepareBought } from '../../src/exec/eval-bought.js';
+import { prepareBought, runBought } from '../../src/exec/eval-bought.js';
 import { scanOrders } from '../../src/exec/scan-orders.js';
+import { countOrdersOnly } from '../../src/exec/count-orders.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { Shard } from '../../src/store/shard.js';
@@ -87,12 +88,15 @@ describe('scanOrders (unfiltered <bought>)', () => {
             expect(scanOrders(task, scratch).toArray()).toEqual(want);
             expect(scanOrders(counted, tiny).toArray()).toEqual(want);
             expect(scanOrders(subtracted, tiny).toArray()).toEqual(want);
+            // byte counts when there is no amount bound (count-orders.ts)
+            expect(runBought(counted, scratch).toArray()).toEqual(want);
             if (q.candidates) {
               // limited to candidates: the same answer intersected with them
               const candidates = bitsOf(q.candidates);
               const limited = want.filter((c) => q.candidates!.includes(c));
               expect(scanOrders({ ...counted, candidates }, scratch).toArray()).toEqual(limited);
               expect(scanOrders({ ...subtracted, candidates }, tiny).toArray()).toEqual(limited);
+              expect(runBought({ ...counted, candidates }, scratch).toArray()).toEqual(limited);
             }
           }
         };
@@ -168,5 +172,30 @@ describe('scanOrders (unfiltered <bought>)', () => {
     expect([...shard.customerCents.view()]).toEqual([...before.cents, 0, 0]);
     expect([...shard.orderAmount.view()]).toEqual(before.amount);
     expect(before.orders).toEqual([14, 13, 14]); // 17, 17, 16 orders; i % 7 === 0 dead at ingest; order 4 refunded
+  });
+});
+
+describe('countOrdersOnly (byte counts)', () => {
+  it('decides bounds around the saturated byte exactly, and leaves undecidable ones to the sums', () => {
+    const shard = new Shard();
+    for (let c = 0; c < 3; c++) shard.customer(`c${c}`);
+    // c0: 254 orders, c1: 255, c2: 300
+    const per = [254, 255, 300];
+    per.forEach((n, c) => {
+      for (let i = 0; i < n; i++) shard.addOrder(c, i, 0, true, [{ skuId: 0, categoryId: 0, quantity: 1, amountCents: 1 }]);
+    });
+    const scratch = new Scratch();
+    const members = (minCount: number, maxCount?: number) => {
+      const plan = { kind: 'bought', key: 'k', estimate: 0, lo: 0, hi: 10_000, minCount, maxCount } satisfies BoughtPlan;
+      const task = prepareBought(plan, shard, new Catalog(), 's')!;
+      const windowed: BoughtTask = { ...task, slices: shard.allOrders.split(0, 10_000, shard.orderColumns).inside, complement: undefined };
+      return { fast: countOrdersOnly(windowed, scratch)?.toArray(), exact: runBought(windowed, scratch).toArray() };
+    };
+    expect(members(255)).toEqual({ fast: [1, 2], exact: [1, 2] });
+    expect(members(1, 254)).toEqual({ fast: [0], exact: [0] });
+    expect(members(256).fast).toBeUndefined();
+    expect(members(256).exact).toEqual([2]);
+    expect(members(1, 255).fast).toBeUndefined();
+    expect(members(1, 255).exact).toEqual([0, 1]);
   });
 });
