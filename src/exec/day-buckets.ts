@@ -3,6 +3,9 @@ import type { Catalog } from '../store/catalog.js';
 import { DAY_SECONDS, type Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
 import { prepareBought, runBought } from './eval-bought.js';
+import type { BoughtTask } from './bought-task.js';
+import type { NarrowData } from '../store/growable.js';
+import { lineMatches } from './row-filters.js';
 import type { Scratch } from './scratch.js';
 
 /**
@@ -13,9 +16,9 @@ import type { Scratch } from './scratch.js';
  * partial edge days scanned exactly: a 120-day window over all orders ORs
  * about ten cached bitmaps instead of scanning a third of the store.
  *
- * Blocks are built on first use (a day by a scan of that day, a bigger
- * block as the OR of its four quarters) and kept in a size-bounded LRU
- * cache. Every append or refund bumps its day's version in the shard
+ * Blocks are built when a filter is asked for the second time (the days by
+ * one scan of the window, a bigger block as the OR of its four quarters)
+ * and kept in a size-bounded LRU cache. Every append or refund bumps its day's version in the shard
  * (Shard.dayVersion); a block records the sum of its days' versions when
  * built and is rebuilt when that sum has moved, so answers are always exact.
  */
@@ -23,6 +26,8 @@ export class DayBucketCache {
   /** key -> bucket; Map order is the LRU order (oldest first) */
   private readonly buckets = new Map<string, { version: number; members: Bitmap; bytes: number }>();
   private bytes = 0;
+  /** filters asked for once: buckets are built on a filter's second use (bounded: cleared when full) */
+  private readonly asked = new Set<string>();
 
   constructor(
     private readonly budgetBytes: number,
@@ -32,6 +37,19 @@ export class DayBucketCache {
 
   get size(): { buckets: number; bytes: number } {
     return { buckets: this.buckets.size, bytes: this.bytes };
+  }
+
+  /**
+   * True from a filter's second use on. Building a window's buckets costs
+   * 2-5x scanning it (each day becomes a bitmap, blocks are ORed), so a
+   * one-off query just scans; a segment run again builds them once and
+   * then ORs them.
+   */
+  askedBefore(filter: string): boolean {
+    if (this.asked.has(filter)) return true;
+    if (this.asked.size >= MAX_ASKED) this.asked.clear();
+    this.asked.add(filter);
+    return false;
   }
 
   get(key: string, version: number): Bitmap | undefined {
@@ -45,7 +63,7 @@ export class DayBucketCache {
   set(key: string, version: number, members: Bitmap): void {
     members.runOptimize();
     members.shrinkToFit();
-    const bytes = members.getSerializationSizeInBytes(false) + 64;
+    const bytes = members.getSerializationSizeInBytes(false) + ENTRY_OVERHEAD_BYTES;
     const old = this.buckets.get(key);
     if (old) this.bytes -= old.bytes, this.buckets.delete(key);
     this.buckets.set(key, { version, members, bytes });
@@ -58,12 +76,16 @@ export class DayBucketCache {
   }
 }
 
+/** Filters remembered for askedBefore(). */
+const MAX_ASKED = 10_000;
+/** A cached bitmap's JS and native object, Map entry and key, beyond its data (an estimate). */
+const ENTRY_OVERHEAD_BYTES = 256;
 /** Block sizes in days, largest first: each is four of the next. */
 const BLOCK_DAYS = [64, 16, 4, 1] as const;
 /** Windows with fewer whole days than this are scanned: a scan of a few days is as cheap as their buckets. */
 const MIN_WHOLE_DAYS = 4;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
-const DEFAULT_MIN_ROWS = 100_000;
+const DEFAULT_MIN_ROWS = 2_000;
 
 /**
  * An existence-only `<bought>` on one shard from day buckets, or undefined
@@ -91,28 +113,94 @@ export function boughtByDays(
     return task ? runBought(task, scratch) : new Bitmap();
   };
   const filter = `${plan.skus?.join('\u0000') ?? '*'}|${plan.categories?.join('\u0000') ?? '*'}|${plan.shops?.join('\u0000') ?? '*'}`;
-  const block = (first: number, days: number): Bitmap => {
+  const keyOf = (first: number, days: number) => `${filter}|${first}+${days}`;
+  const versionOf = (first: number, days: number) => {
     let version = 0;
     for (let d = first; d < first + days; d++) version += shard.dayVersion(d);
-    const key = `${filter}|${first}+${days}`;
-    let members = cache.get(key, version);
+    return version;
+  };
+  const cached = (first: number, days: number) => cache.get(keyOf(first, days), versionOf(first, days));
+  const block = (first: number, days: number): Bitmap => {
+    let members = cached(first, days);
     if (members) return members;
     if (days === 1) members = scan(first * DAY_SECONDS, (first + 1) * DAY_SECONDS - 1);
     else {
       const quarter = days / 4;
       members = Bitmap.orMany([0, 1, 2, 3].map((q) => block(first + q * quarter, quarter)));
     }
-    cache.set(key, version, members);
+    cache.set(keyOf(first, days), versionOf(first, days), members);
     return members;
   };
-  const parts: Bitmap[] = [];
-  if (plan.lo < firstDay * DAY_SECONDS) parts.push(scan(plan.lo, firstDay * DAY_SECONDS - 1));
+
+  const pieces: Array<[first: number, days: number]> = [];
   for (let day = firstDay; day <= lastDay;) {
     const days = BLOCK_DAYS.find((n) => day % n === 0 && day + n - 1 <= lastDay)!;
-    parts.push(block(day, days));
+    pieces.push([day, days]);
     day += days;
   }
+  // days that a missing block needs and the cache lacks: built together, in one scan
+  let fromDay = Infinity, toDay = -Infinity;
+  for (const [first, days] of pieces) {
+    if (cached(first, days)) continue;
+    for (let d = first; d < first + days; d++) {
+      if (d >= fromDay && d <= toDay) continue;
+      if (!cached(d, 1)) fromDay = Math.min(fromDay, d), toDay = Math.max(toDay, d);
+    }
+  }
+  if (fromDay <= toDay) {
+    if (!cache.askedBefore(filter)) return undefined;
+    const lo = fromDay * DAY_SECONDS, hi = (toDay + 1) * DAY_SECONDS - 1;
+    let task = prepareBought({ ...plan, lo, hi }, shard, catalog, '');
+    // a wide unfiltered window may come as the orders outside it (a complement): this pass reads those inside
+    if (task?.complement) task = { ...task, slices: shard.allOrders.split(lo, hi, shard.orderColumns).inside, complement: undefined };
+    const byDay = task ? customersByDay(task, shard.orderTs.data, fromDay, toDay - fromDay + 1, scratch) : [];
+    for (let d = fromDay; d <= toDay; d++) cache.set(keyOf(d, 1), shard.dayVersion(d), byDay[d - fromDay] ?? new Bitmap());
+  }
+
+  const parts: Bitmap[] = pieces.map(([first, days]) => block(first, days));
+  if (plan.lo < firstDay * DAY_SECONDS) parts.push(scan(plan.lo, firstDay * DAY_SECONDS - 1));
   if (plan.hi >= (lastDay + 1) * DAY_SECONDS) parts.push(scan((lastDay + 1) * DAY_SECONDS, plan.hi));
   const all = Bitmap.orMany(parts);
   return candidates ? all.andInPlace(candidates) : all;
+}
+
+/**
+ * One pass over an existence task's rows (whole days `firstDay` ..
+ * `firstDay + days - 1`): the customers of each day, as bitmaps. Building a
+ * month of buckets costs one scan of that month, not thirty small ones.
+ * Slices are in time order (late rows come in a small slice of their own),
+ * so a day's customers are marked in the scratch bitset until the day
+ * changes, then collected in order.
+ */
+function customersByDay(task: BoughtTask, orderTs: NarrowData, firstDay: number, days: number, scratch: Scratch): Bitmap[] {
+  const out: Bitmap[] = Array.from({ length: days }, () => new Bitmap());
+  scratch.ensureMarks(task.customerCount);
+  // no closures over these: variables a closure captures live in a heap context, slow in the loop
+  let day = -1, dayStart = 0, dayEnd = 0;
+  const { orderAlive, orderCustomer, lineOrder } = task;
+  const byOrder = task.unit === 'orders';
+  for (const { rows, start, end } of task.slices) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      let order: number;
+      if (byOrder) {
+        order = row;
+        if (orderAlive[order] === 0) continue;
+      } else {
+        if (!lineMatches(task, row)) continue;
+        order = lineOrder[row]!;
+      }
+      const ts = orderTs[order]!;
+      // rows come in time order: the day is recomputed only when a row leaves the current one
+      if (ts < dayStart || ts >= dayEnd) {
+        if (day >= 0) out[day]!.addMany(scratch.takeMarks());
+        day = Math.floor(ts / DAY_SECONDS) - firstDay;
+        dayStart = (firstDay + day) * DAY_SECONDS;
+        dayEnd = dayStart + DAY_SECONDS;
+      }
+      scratch.mark(orderCustomer[order]!);
+    }
+  }
+  if (day >= 0) out[day]!.addMany(scratch.takeMarks());
+  return out;
 }

@@ -5,6 +5,8 @@ const PENDING = 1 << 16;
  * `acc` = 256 KiB, which stays in L2 and within the TLB's reach.
  */
 const BUCKET_SHIFT = 14;
+/** firstMarkedWord when nothing is marked */
+const NO_MARK = 0x7fffffff;
 /** flag on a pending customer id: the addition counts one order */
 const COUNTS_ORDER = 0x80000000;
 
@@ -34,6 +36,8 @@ export class Scratch {
    */
   private marks = new Int32Array(0);
   private marked = 0;
+  /** the lowest word holding a mark: small scans (a day's bucket) collect without walking every word */
+  private firstMarkedWord = NO_MARK;
   /** One bit per order, all zero between queries: counts an order once when its lines are not adjacent. */
   private orderMarks = new Int32Array(0);
   /** additions not yet applied to acc (see add) */
@@ -135,6 +139,7 @@ export class Scratch {
     if ((word & bit) === 0) {
       this.marks[w] = word | bit;
       this.marked++;
+      if (w < this.firstMarkedWord) this.firstMarkedWord = w;
     }
   }
 
@@ -223,7 +228,8 @@ export class Scratch {
     const hits = this.ensureHits(this.marked);
     const marks = this.marks, words = marks.length;
     let h = 0;
-    for (let w = 0; h < this.marked && w < words; w++) {
+    // from the first marked word up to the last mark found
+    for (let w = this.firstMarkedWord; h < this.marked && w < words; w++) {
       let word = marks[w]!;
       if (word === 0) continue;
       marks[w] = 0;
@@ -235,6 +241,7 @@ export class Scratch {
       }
     }
     this.marked = 0;
+    this.firstMarkedWord = NO_MARK;
     return hits.subarray(0, h);
   }
 
