@@ -18,6 +18,7 @@ import { corruptFile as corrupt } from '../log/checked-json.js';
 import { loadSharedFile } from './map-file.js';
 import type { Manifest, SnapshotFile } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
+import { verifyChecksums } from './verify-checksums.js';
 
 /**
  * Loads the snapshot a manifest names. Every file is checked against the
@@ -32,7 +33,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1 to 4): written by a newer version?`);
   }
   const files = new Map(manifest.files.map((f) => [f.name, f]));
-  const read = (name: string): Buffer => {
+  const load = (name: string): Buffer => {
     const file = path.join(dir, name);
     const meta = files.get(name);
     if (!meta) throw corrupt(file, 'the manifest does not list this snapshot file');
@@ -43,7 +44,19 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
       throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
     }
     if (bytes.length !== meta.bytes) throw corrupt(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
-    if (!checksumMatches(bytes, meta)) throw corrupt(file, 'snapshot file checksum mismatch');
+    return bytes;
+  };
+  // Every file opening reads (not the order-id directory: appends only) is checked up front, on two threads.
+  const eager = manifest.files.filter((f) => f.crc32 !== undefined && !/order-ids/.test(f.name));
+  const verified = new Map(eager.map((f) => [f.name, load(f.name)]));
+  verifyChecksums(eager.map((f) => ({ bytes: verified.get(f.name)!, crc32: f.crc32! }))).forEach((ok, k) => {
+    if (!ok) throw corrupt(path.join(dir, eager[k]!.name), 'snapshot file checksum mismatch');
+  });
+  const read = (name: string): Buffer => {
+    const early = verified.get(name);
+    if (early) return early;
+    const bytes = load(name);
+    if (!checksumMatches(bytes, files.get(name)!)) throw corrupt(path.join(dir, name), 'snapshot file checksum mismatch');
     return bytes;
   };
   const json = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T;
@@ -139,6 +152,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     }
   });
   store.loadOrderIds(() => (manifest.format === 1 ? directoryFromJson(store, json) : directoryFromChunks(manifest, dir, read)));
+  verified.clear(); // the lazy order-id read keeps `read` alive: not the files it no longer needs
   return store;
 }
 
