@@ -1,6 +1,6 @@
 import { Bitmap } from '../index/bitmap.js';
 import type { BoughtTask } from './bought-task.js';
-import { isCandidate, lineMatches } from './row-filters.js';
+import { forEachMatchingLine, isCandidate } from './row-filters.js';
 import type { Scratch } from './scratch.js';
 
 /** Counts saturate here: a bound above it cannot be decided by a byte. */
@@ -55,26 +55,11 @@ export function countOrdersOnly(task: BoughtTask, scratch: Scratch): Bitmap | un
       if (k !== SATURATED) counts[c] = k + 1;
     }
   } else {
-    // several postings: an order counts the first time one of its lines matches (a bit per order)
-    scratch.ensureOrderMarks(orderAlive.length);
-    let total = 0;
-    for (const s of task.slices) total += s.end - s.start;
-    const marked = scratch.ensureGather(total);
-    let m = 0;
-    for (const { rows, start, end } of task.slices) {
-      for (let i = start; i < end; i++) {
-        const row = rows[i]!;
-        if (!lineMatches(task, row)) continue;
-        const order = lineOrder[row]!;
-        const c = orderCustomer[order]!;
-        if (candidates !== undefined && !isCandidate(candidates, c)) continue;
-        if (!scratch.markOrder(order)) continue;
-        marked[m++] = order;
-        const k = counts[c]!;
-        if (k !== SATURATED) counts[c] = k + 1;
-      }
-    }
-    for (let k = 0; k < m; k++) scratch.clearOrder(marked[k]!);
+    // several postings: an order counts the first time one of its lines matches
+    forEachMatchingLine(task, scratch, (c, _row, first) => {
+      const k = counts[c]!;
+      if (first && k !== SATURATED) counts[c] = k + 1;
+    });
   }
   const result = new Bitmap();
   result.addMany(scratch.takeCounts(task.customerCount, Math.max(1, task.minCount), task.maxCount ?? SATURATED));

@@ -9,7 +9,7 @@ import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 import { scanOrders } from './scan-orders.js';
 import { countOrdersOnly } from './count-orders.js';
-import { isCandidate, lineMatches } from './row-filters.js';
+import { forEachMatchingLine, isCandidate, lineMatches } from './row-filters.js';
 
 /** A filter as a membership mask by id: undefined = no check needed. */
 type IdFilter = Uint8Array | undefined;
@@ -161,25 +161,8 @@ function aggregate(task: BoughtTask, scratch: Scratch, rows: Uint32Array, start:
  */
 function aggregateSlices(task: BoughtTask, scratch: Scratch): Bitmap {
   scratch.ensureCustomers(task.customerCount);
-  scratch.ensureOrderMarks(task.orderAlive.length);
-  const { lineOrder, lineAmount, orderCustomer, candidates } = task;
-  let total = 0;
-  for (const s of task.slices) total += s.end - s.start;
-  const counted = scratch.ensureGather(total); // the orders marked, to clear after
-  let n = 0;
-  for (const { rows, start, end } of task.slices) {
-    for (let i = start; i < end; i++) {
-      const row = rows[i]!;
-      if (!lineMatches(task, row)) continue;
-      const order = lineOrder[row]!;
-      const c = orderCustomer[order]!;
-      if (candidates !== undefined && !isCandidate(candidates, c)) continue;
-      const first = scratch.markOrder(order);
-      if (first) counted[n++] = order;
-      scratch.add(c, first, lineAmount[row]!);
-    }
-  }
-  for (let k = 0; k < n; k++) scratch.clearOrder(counted[k]!);
+  const { lineAmount } = task;
+  forEachMatchingLine(task, scratch, (c, row, first) => scratch.add(c, first, lineAmount[row]!));
   return passing(task, scratch);
 }
 
