@@ -85,7 +85,7 @@ const BLOCK_DAYS = [64, 16, 4, 1] as const;
 /** Windows with fewer whole days than this are scanned: a scan of a few days is as cheap as their buckets. */
 const MIN_WHOLE_DAYS = 4;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
-const DEFAULT_MIN_ROWS = 2_000;
+const DEFAULT_MIN_ROWS = 20_000;
 
 /**
  * An existence-only `<bought>` on one shard from day buckets, or undefined
