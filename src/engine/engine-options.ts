@@ -32,7 +32,7 @@ export interface EngineOptions {
    * recently used dropped first; 0: always scan)
    */
   dayBucketBytes?: number;
-  /** use day buckets for windows matching at least this many rows a shard (default 20,000): smaller ones are scanned */
+  /** use day buckets for windows matching at least this many rows a shard (default 100,000): smaller ones are scanned */
   dayBucketMinRows?: number;
   /** queries evaluated at once (default: 2 x threads) */
   maxConcurrentQueries?: number;

@@ -267,10 +267,15 @@ export class Engine {
       const taskNodes: PlanNode[] = [];
       for (const node of nodes) {
         const candidates = evaluations[i]!.candidates(node);
-        if (candidates !== 'none' && this.dayBuckets) {
+        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates?.bits);
+        if (!task) {
+          results[i]!.set(node, new Bitmap());
+          continue;
+        }
+        if (this.dayBuckets) {
           // existence over many whole days: cached day buckets, here (small edge scans only, once warm)
           const started = performance.now();
-          const byDays = evaluations[i]!.byDays(node);
+          const byDays = evaluations[i]!.byDays(node, task);
           if (byDays) {
             results[i]!.set(node, byDays);
             addTime(stats, node, performance.now() - started);
@@ -278,9 +283,7 @@ export class Engine {
             continue;
           }
         }
-        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates?.bits);
-        if (!task) results[i]!.set(node, new Bitmap());
-        else tasks.push(task), taskNodes.push(node);
+        tasks.push(task), taskNodes.push(node);
       }
       return { shard, tasks, taskNodes };
     });

@@ -85,7 +85,7 @@ const BLOCK_DAYS = [64, 16, 4, 1] as const;
 /** Windows with fewer whole days than this are scanned: a scan of a few days is as cheap as their buckets. */
 const MIN_WHOLE_DAYS = 4;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
-const DEFAULT_MIN_ROWS = 20_000;
+const DEFAULT_MIN_ROWS = 100_000;
 
 /**
  * An existence-only `<bought>` on one shard from day buckets, or undefined
@@ -99,13 +99,13 @@ export function boughtByDays(
   scratch: Scratch,
   cache: DayBucketCache | undefined,
   candidates: Bitmap | undefined,
+  /** the task a scan of the whole window would run (prepared by the caller): its size decides */
+  whole: BoughtTask,
 ): Bitmap | undefined {
   if (!cache || !isExistenceOnly(plan) || !Number.isFinite(plan.lo)) return undefined;
   const firstDay = Math.ceil(plan.lo / DAY_SECONDS);
   const lastDay = Math.floor((plan.hi + 1) / DAY_SECONDS) - 1;
   if (lastDay - firstDay + 1 < MIN_WHOLE_DAYS) return undefined;
-  const whole = prepareBought(plan, shard, catalog, '');
-  if (!whole) return new Bitmap();
   if (whole.slices.reduce((n, s) => n + s.end - s.start, 0) < cache.minRows) return undefined;
 
   const scan = (lo: number, hi: number): Bitmap => {

@@ -15,14 +15,6 @@ import { forEachMatchingLine, isCandidate, lineMatches } from './row-filters.js'
 type IdFilter = Uint8Array | undefined;
 
 /**
- * `<bought>` on one shard, on the calling thread: prepare the task, run it.
- */
-export function evalBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, scratch: Scratch, candidates?: Int32Array, shardKey = ''): Bitmap {
-  const task = prepareBought(plan, shard, catalog, shardKey, candidates);
-  return task ? runBought(task, scratch) : new Bitmap();
-}
-
-/**
  * Turns a `<bought>` into a task for one shard: drive from the smallest
  * posting lists among the sku and category filters (or the shop or
  * all-orders postings when there are none), take the time window as a slice

@@ -3,7 +3,8 @@ import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import type { AttrPlan, BoughtPlan, PlanNode } from '../plan/plan-node.js';
 import { candidateSources } from '../plan/candidate-sources.js';
-import { evalBought } from './eval-bought.js';
+import { prepareBought, runBought } from './eval-bought.js';
+import type { BoughtTask } from './bought-task.js';
 import { boughtByDays, type DayBucketCache } from './day-buckets.js';
 import type { StatsByNode } from './node-stats.js';
 import { Scratch } from './scratch.js';
@@ -86,11 +87,14 @@ export class ShardEvaluation {
     this.scratch = scratchFor(shard);
   }
 
-  /** The `<bought>` from day buckets, here and now, or undefined when it is scanned instead (exec/day-buckets.ts). */
-  byDays(node: BoughtPlan): Bitmap | undefined {
+  /**
+   * The `<bought>` from day buckets, here and now, or undefined when `task`
+   * (its prepared scan) should run instead (exec/day-buckets.ts).
+   */
+  byDays(node: BoughtPlan, task: BoughtTask): Bitmap | undefined {
     const candidates = this.candidates(node);
     if (candidates === 'none') return new Bitmap();
-    return boughtByDays(node, this.shard, this.catalog, this.scratch, this.dayBuckets, candidates?.members);
+    return boughtByDays(node, this.shard, this.catalog, this.scratch, this.dayBuckets, candidates?.members, task);
   }
 
   run(precomputed?: ReadonlyMap<PlanNode, Bitmap>): Bitmap {
@@ -151,7 +155,9 @@ export class ShardEvaluation {
         if (done) return done;
         const candidates = this.candidates(node);
         if (candidates === 'none') return new Bitmap();
-        return this.byDays(node) ?? evalBought(node, this.shard, this.catalog, this.scratch, candidates?.bits);
+        const task = prepareBought(node, this.shard, this.catalog, '', candidates?.bits);
+        if (!task) return new Bitmap();
+        return this.byDays(node, task) ?? runBought(task, this.scratch);
       }
       case 'tag':
         // cloned: the index keeps changing under later appends, results must not

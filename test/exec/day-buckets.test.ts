@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../../src/index/bitmap.js';
 import fc from 'fast-check';
 import { boughtByDays, DayBucketCache } from '../../src/exec/day-buckets.js';
-import { evalBought } from '../../src/exec/eval-bought.js';
+import { prepareBought, runBought } from '../../src/exec/eval-bought.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { Shard } from '../../src/store/shard.js';
@@ -75,8 +75,9 @@ describe('boughtByDays', () => {
           for (const q of queries) {
             const plan = { kind: 'bought', key: 'k', estimate: 0, skus: q.skus, categories: q.categories, shops: q.shops,
               lo: q.lo, hi: q.lo + q.span, minCount: 1 } satisfies BoughtPlan;
-            const scanned = evalBought(plan, shard, catalog, scratch).toArray();
-            const byDays = boughtByDays(plan, shard, catalog, scratch, cache, undefined);
+            const whole = prepareBought(plan, shard, catalog, 's');
+            const scanned = whole ? runBought(whole, scratch).toArray() : [];
+            const byDays = whole ? boughtByDays(plan, shard, catalog, scratch, cache, undefined, whole) : undefined;
             if (byDays) expect(byDays.toArray()).toEqual(scanned);
           }
         });
