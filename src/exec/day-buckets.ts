@@ -90,7 +90,7 @@ const DEFAULT_MIN_ROWS = 100_000;
 /**
  * An existence-only `<bought>` on one shard from day buckets, or undefined
  * when it does not qualify (counted, an open or short window, few rows):
- * then it is scanned as usual. `candidates` limits the result as in a scan.
+ * then it is scanned as usual.
  */
 export function boughtByDays(
   plan: BoughtPlan,
@@ -98,7 +98,6 @@ export function boughtByDays(
   catalog: Catalog,
   scratch: Scratch,
   cache: DayBucketCache | undefined,
-  candidates: Bitmap | undefined,
   /** the task a scan of the whole window would run (prepared by the caller): its size decides */
   whole: BoughtTask,
 ): Bitmap | undefined {
@@ -160,8 +159,7 @@ export function boughtByDays(
   const parts: Bitmap[] = pieces.map(([first, days]) => block(first, days));
   if (plan.lo < firstDay * DAY_SECONDS) parts.push(scan(plan.lo, firstDay * DAY_SECONDS - 1));
   if (plan.hi >= (lastDay + 1) * DAY_SECONDS) parts.push(scan((lastDay + 1) * DAY_SECONDS, plan.hi));
-  const all = Bitmap.orMany(parts);
-  return candidates ? all.andInPlace(candidates) : all;
+  return Bitmap.orMany(parts);
 }
 
 /**

@@ -92,9 +92,9 @@ export class ShardEvaluation {
    * (its prepared scan) should run instead (exec/day-buckets.ts).
    */
   byDays(node: BoughtPlan, task: BoughtTask): Bitmap | undefined {
-    const candidates = this.candidates(node);
-    if (candidates === 'none') return new Bitmap();
-    return boughtByDays(node, this.shard, this.catalog, this.scratch, this.dayBuckets, candidates?.members, task);
+    // a scan limited to candidates marks only those; buckets would OR every buyer in the window first
+    if (this.candidates(node) !== undefined) return undefined;
+    return boughtByDays(node, this.shard, this.catalog, this.scratch, this.dayBuckets, task);
   }
 
   run(precomputed?: ReadonlyMap<PlanNode, Bitmap>): Bitmap {

@@ -77,7 +77,7 @@ describe('boughtByDays', () => {
               lo: q.lo, hi: q.lo + q.span, minCount: 1 } satisfies BoughtPlan;
             const whole = prepareBought(plan, shard, catalog, 's');
             const scanned = whole ? runBought(whole, scratch).toArray() : [];
-            const byDays = whole ? boughtByDays(plan, shard, catalog, scratch, cache, undefined, whole) : undefined;
+            const byDays = whole ? boughtByDays(plan, shard, catalog, scratch, cache, whole) : undefined;
             if (byDays) expect(byDays.toArray()).toEqual(scanned);
           }
         });
