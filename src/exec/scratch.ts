@@ -74,7 +74,7 @@ export class Scratch {
    * addition was a cache and TLB miss (~270 ns a line on this VM).
    * Additions are buffered instead, then applied bucket by bucket
    * (radix-partitioned by customer), each bucket's slice of acc in cache.
-   * Call flush() before reading acc.
+   * Call finish() before reading acc or touched.
    */
   add(c: number, countsOrder: boolean, cents: number): void {
     if (this.pendingCount === this.pendingCustomers.length) this.flush();
