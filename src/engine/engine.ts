@@ -267,7 +267,7 @@ export class Engine {
       const taskNodes: PlanNode[] = [];
       for (const node of nodes) {
         const candidates = evaluations[i]!.candidates(node);
-        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates?.bits);
+        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates);
         if (!task) {
           results[i]!.set(node, new Bitmap());
           continue;

@@ -13,10 +13,9 @@ const scratchByShard = new WeakMap<Shard, Scratch>();
 
 /**
  * The customers a `<bought>` on one shard is limited to (plan/candidate-sources.ts),
- * as a bitmap and as a bit per customer (for scans): `none` when nobody can
- * match, undefined when it is not limited.
+ * a bit per customer: `none` when nobody can match, undefined when it is not limited.
  */
-export type Candidates = { members: Bitmap; bits: Int32Array } | 'none' | undefined;
+export type Candidates = Int32Array | 'none' | undefined;
 
 /**
  * A candidate set is handed to the scan when it leaves at most this share of
@@ -116,7 +115,7 @@ export class ShardEvaluation {
       for (const s of sources.slice(1)) set = Bitmap.and(set, this.eval(s));
       const customers = this.shard.customerCount;
       if (set.isEmpty) result = 'none';
-      else if (set.size <= customers * MAX_CANDIDATE_SHARE) result = { members: set, bits: toBits(set, customers) };
+      else if (set.size <= customers * MAX_CANDIDATE_SHARE) result = toBits(set, customers);
       if (this.stats && result !== undefined) {
         const s = this.stats.get(node) ?? { actual: 0, timeMs: 0 };
         s.candidates = (s.candidates ?? 0) + set.size;
@@ -155,7 +154,7 @@ export class ShardEvaluation {
         if (done) return done;
         const candidates = this.candidates(node);
         if (candidates === 'none') return new Bitmap();
-        const task = prepareBought(node, this.shard, this.catalog, '', candidates?.bits);
+        const task = prepareBought(node, this.shard, this.catalog, '', candidates);
         if (!task) return new Bitmap();
         return this.byDays(node, task) ?? runBought(task, this.scratch);
       }
