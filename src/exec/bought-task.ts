@@ -1,5 +1,5 @@
 import type { PostingSlice } from '../index/time-posting.js';
-import type { NarrowData } from '../store/growable.js';
+import type { NarrowData } from '../columns/growable.js';
 
 /**
  * The message that carries one `<bought>` over one shard to whoever runs it:

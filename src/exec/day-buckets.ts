@@ -4,7 +4,7 @@ import { DAY_SECONDS, type Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import type { BoughtTask } from './bought-task.js';
-import type { NarrowData } from '../store/growable.js';
+import type { NarrowData } from '../columns/growable.js';
 import { lineMatches } from './row-filters.js';
 import type { Scratch } from './scratch.js';
 

@@ -1,4 +1,4 @@
-import { sharedUint32 } from '../store/growable.js';
+import { sharedUint32 } from '../columns/growable.js';
 import type { DimensionIndex } from './dimension-index.js';
 import { TimePosting, type RowTime } from './time-posting.js';
 

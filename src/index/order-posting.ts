@@ -1,4 +1,4 @@
-import { NarrowColumn, U32Column, type NarrowData } from '../store/growable.js';
+import { NarrowColumn, U32Column, type NarrowData } from '../columns/growable.js';
 import { TimePosting, type PostingSlice, type RowTime } from './time-posting.js';
 
 /** The order columns an order posting copies from. */

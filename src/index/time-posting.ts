@@ -1,4 +1,4 @@
-import { U32Column, type NarrowData } from '../store/growable.js';
+import { U32Column, type NarrowData } from '../columns/growable.js';
 
 /** Reads the timestamp (epoch seconds) of an order line row. */
 export type RowTime = (row: number) => number;

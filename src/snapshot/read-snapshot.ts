@@ -12,7 +12,7 @@ import { Dictionary } from '../store/dictionary.js';
 import { StringArena } from '../store/string-arena.js';
 import { ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
-import { sharedUint32, type NarrowData } from '../store/growable.js';
+import { sharedUint32, type NarrowData } from '../columns/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
 import { loadSharedFile } from './map-file.js';

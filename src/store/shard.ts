@@ -7,7 +7,7 @@ import { fillByCountingSort, identityRows } from '../index/build-postings.js';
 import { TimePosting } from '../index/time-posting.js';
 import type { RowTime } from '../index/time-posting.js';
 import { Dictionary } from './dictionary.js';
-import { F64Column, NarrowColumn, U32Column, U8Column } from './growable.js';
+import { F64Column, NarrowColumn, U32Column, U8Column } from '../columns/growable.js';
 
 /** A line as the shard stores it: dictionary ids and integer cents. */
 export interface EncodedLine {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NarrowColumn, U32Column } from '../../src/store/growable.js';
+import { NarrowColumn, U32Column } from '../../src/columns/growable.js';
 
 const values = (c: NarrowColumn) => Array.from(c.view());
 
