@@ -19,7 +19,7 @@ import { readManifest, type Manifest } from '../snapshot/manifest.js';
 import { loadSnapshot } from '../snapshot/read-snapshot.js';
 import { writeSnapshot } from '../snapshot/write-snapshot.js';
 import { Store } from '../store/store.js';
-import type { EngineOptions, QueryOptions } from './engine-options.js';
+import { validateEngineOptions, validateQueryOptions, type EngineOptions, type QueryOptions } from './engine-options.js';
 import { toExplainNode, type ExplainNode } from './explain-node.js';
 import { CommitQueue, type CommitResult } from './commit-queue.js';
 import { Segment } from './segment.js';
@@ -91,7 +91,7 @@ export class Engine {
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
-    checkTz(options.tz);
+    options = validateEngineOptions(options); // every option, in one place (engine-options.ts), before anything is touched
     const requestedShards = options.shards ?? os.availableParallelism();
     if (options.dir === undefined) {
       return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined, options);
@@ -212,6 +212,7 @@ export class Engine {
    */
   private async run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
     this.assertOpen();
+    options = validateQueryOptions(options);
     const signal = querySignal(options);
     throwIfAborted(signal, options.timeoutMs);
     const ast = parseSegment(xml, this.limits);
