@@ -8,7 +8,7 @@ import { repairCommand, REPAIR_HELP } from './commands/repair.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { badArgs, EXIT_OK, reportError } from './cli-error.js';
-import type { CliIo } from './io.js';
+import { isClosedOutput, OutputClosed, watchOutput, type CliIo } from './io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; help: string }> = {
   ingest: { run: ingestCommand, help: INGEST_HELP },
@@ -46,6 +46,8 @@ Errors are printed to stderr as CODE: where: what (what to do).
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
+  watchOutput(io.stdout); // a closed pipe (| head -1) must not crash with an EPIPE stack
+  watchOutput(io.stderr);
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const topic = name === 'help' ? rest[0] : undefined;
@@ -56,12 +58,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (!command) throw badArgs(`unknown command ${JSON.stringify(name)}`, `commands: ${Object.keys(COMMANDS).join(', ')}`);
     return await command.run(rest, io);
   } catch (e) {
+    if (e instanceof OutputClosed) return EXIT_OK; // the reader has what it wanted (| head): exit quietly
     return reportError(e, io.stderr);
   }
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${(await import('node:fs')).realpathSync(process.argv[1])}`).href;
 if (isEntry) {
+  // last resort: nothing a user sees is a raw stack (E_INTERNAL asks for a report instead)
+  const fatal = (e: unknown) => {
+    if (isClosedOutput(e)) process.exit(EXIT_OK);
+    process.exit(reportError(e, process.stderr));
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
   const code = await main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
   process.exitCode = code;
 }
