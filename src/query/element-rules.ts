@@ -30,8 +30,12 @@ export function requireAttribute(el: XmlElement, name: string): string {
 /** Refuses character data other than whitespace (elements that only hold elements). */
 export function rejectText(el: XmlElement): void {
   if (!/^[ \t\n\r]*$/.test(el.text)) {
-    const sample = JSON.stringify(el.text.trim().slice(0, 20));
-    throw queryError('E_UNKNOWN_ELEMENT', `text ${sample} is not allowed inside <${el.name}>`, el.pos, `<${el.name}> holds only elements; remove the text`);
+    // Trim XML white space only: String#trim would also drop U+00A0, U+2028 and
+    // the like, leaving the message to say text "" is not allowed.
+    const trimmed = el.text.replace(/^[ \t\n\r]+|[ \t\n\r]+$/g, '').slice(0, 20);
+    const invisible = [...new Set(trimmed.match(/[^\P{Z}\u0020]|\p{C}/gu) ?? [])];
+    const named = invisible.length === 0 ? '' : ` (it contains ${invisible.map((c) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`).join(', ')})`;
+    throw queryError('E_UNKNOWN_ELEMENT', `text ${JSON.stringify(trimmed)}${named} is not allowed inside <${el.name}>`, el.pos, `<${el.name}> holds only elements; remove the text`);
   }
 }
 

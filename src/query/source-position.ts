@@ -3,8 +3,8 @@ import type { Position } from './ast/index.js';
 /**
  * Maps a character index in the query text to a 1-based line and column.
  * The text has already had its line ends normalised to `\n` (as XML
- * requires), so `\n` is the only line break. Columns count UTF-16 code units,
- * like fast-xml-parser's validator, so both kinds of position agree.
+ * requires), so `\n` is the only line break. Columns count UTF-16 code units
+ * in every error the reader reports.
  */
 export type PositionOf = (index: number) => Position;
 

@@ -1,6 +1,6 @@
 /**
  * Decoding of entity and character references, done here rather than by
- * fast-xml-parser: XML allows exactly the five predefined entities and
+ * a generic XML library: XML allows exactly the five predefined entities and
  * numeric character references, and anything else (`&nbsp;`, a bare `&`) is
  * a well-formedness error, not text to pass through.
  */

@@ -92,6 +92,13 @@ const FORBIDDEN_CHAR =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkCharacters(text: string, positionOf: PositionOf): void {
+  // A byte order mark is only one at the very start (parseSegment drops that
+  // one); anywhere else it is an invisible character that String#trim would
+  // quietly remove, so it is named rather than shown as text "".
+  const bom = text.indexOf('\uFEFF');
+  if (bom !== -1) {
+    throw queryError('E_XML_SYNTAX', 'character U+FEFF (a byte order mark) is only allowed at the very start of the query', positionOf(bom), 'remove the U+FEFF character; editors sometimes insert it when files are joined');
+  }
   const m = FORBIDDEN_CHAR.exec(text);
   if (m) {
     const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
