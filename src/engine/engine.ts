@@ -14,7 +14,7 @@ import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment } from '../plan/planner.js';
 import type { SegmentNode } from '../query/ast/index.js';
-import { parseSegment, type ParseLimits } from '../query/parse-segment.js';
+import { collectRefs, parseSegment, type ParseLimits } from '../query/parse-segment.js';
 import { readManifest, type Manifest } from '../snapshot/manifest.js';
 import { loadSnapshot } from '../snapshot/read-snapshot.js';
 import { writeSnapshot } from '../snapshot/write-snapshot.js';
@@ -73,7 +73,8 @@ export class Engine {
     private readonly dir: string | undefined,
     private readonly tz: string | undefined,
     private readonly limits: Partial<ParseLimits> | undefined,
-    private readonly saved: Record<string, string>,
+    /** saved segments, name -> XML: a Map, so `__proto__` or `constructor` is just a name */
+    private readonly saved: Map<string, string>,
     /** what the last open replayed (frames, records, a torn tail cut off) */
     readonly recovery: ReplayReport | undefined,
     options: EngineOptions,
@@ -94,7 +95,7 @@ export class Engine {
     options = validateEngineOptions(options); // every option, in one place (engine-options.ts), before anything is touched
     const requestedShards = options.shards ?? os.availableParallelism();
     if (options.dir === undefined) {
-      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, {}, undefined, options);
+      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, new Map(), undefined, options);
     }
     const dir = options.dir;
     if (options.readOnly) return Engine.openReadOnly(dir, options);
@@ -348,20 +349,24 @@ export class Engine {
     return members;
   }
 
-  private plan(ast: SegmentNode, asOfMs: number, tz: string): PlanNode {
+  /** `segments`: the saved segments refs resolve against (save plans against the map it is about to write). */
+  private plan(ast: SegmentNode, asOfMs: number, tz: string, segments: ReadonlyMap<string, string> = this.saved): PlanNode {
     return planSegment(ast, {
       asOfMs,
       tz,
       stats: storeStats(this.store),
       loadSegment: (name) => {
-        const xml = this.saved[name];
-        if (xml === undefined) {
-          throw new ShandianError('E_UNKNOWN_SEGMENT', `no saved segment named ${JSON.stringify(name)}`, {},
-            `save it first (shandian save --name ${name} ...); saved: ${Object.keys(this.saved).join(', ') || 'none'}`);
-        }
+        const xml = segments.get(name);
+        if (xml === undefined) throw this.unknownSegment(name);
         return parseSegment(xml, this.limits);
       },
     });
+  }
+
+  /** E_UNKNOWN_SEGMENT listing what is saved now (never a name whose save is still being checked). */
+  private unknownSegment(name: string): ShandianError {
+    return new ShandianError('E_UNKNOWN_SEGMENT', `no saved segment named ${JSON.stringify(name)}`, {},
+      `save it first (shandian save --name ${name} ...); saved: ${[...this.saved.keys()].join(', ') || 'none'}`);
   }
 
   /**
@@ -375,18 +380,41 @@ export class Engine {
       throw new ShandianError('E_BAD_ARGS', 'a saved segment needs a non-empty name');
     }
     const ast = parseSegment(xml, this.limits);
-    const next = { ...this.saved, [name]: xml };
-    const previous = this.saved[name];
-    this.saved[name] = xml;
-    try {
-      // plan it once through the ref machinery to refuse unknown refs and cycles
-      this.plan({ kind: 'segment', children: [{ kind: 'ref', segment: name, pos: ast.pos }], pos: ast.pos }, Date.now(), this.tz ?? 'UTC');
-      if (this.dir !== undefined) writeSavedSegments(this.dir, next);
-    } catch (e) {
-      if (previous === undefined) delete this.saved[name];
-      else this.saved[name] = previous;
-      throw e;
+    const next = new Map(this.saved).set(name, xml);
+    // plan it once through the ref machinery, against the segments as they would be, to refuse unknown refs and cycles
+    this.plan({ kind: 'segment', children: [{ kind: 'ref', segment: name, pos: ast.pos }], pos: ast.pos }, Date.now(), this.tz ?? 'UTC', next);
+    if (this.dir !== undefined) writeSavedSegments(this.dir, next); // durable before it is visible
+    this.saved.set(name, xml);
+  }
+
+  /** Saved segments with their XML, in the order they were first saved. */
+  segments(): { name: string; xml: string }[] {
+    return [...this.saved].map(([name, xml]) => ({ name, xml }));
+  }
+
+  /**
+   * Deletes a saved segment, durably (like save). Refused with E_CONFLICT
+   * while another saved segment refers to it; E_UNKNOWN_SEGMENT when there
+   * is no such segment.
+   */
+  async deleteSegment(name: string): Promise<void> {
+    this.assertOpen();
+    if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to delete a segment');
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new ShandianError('E_BAD_ARGS', 'deleteSegment needs the non-empty name of a saved segment');
     }
+    if (!this.saved.has(name)) throw this.unknownSegment(name);
+    const referrers = [...this.saved]
+      .filter(([other, xml]) => other !== name && collectRefs(parseSegment(xml, this.limits)).includes(name))
+      .map(([other]) => JSON.stringify(other));
+    if (referrers.length > 0) {
+      throw new ShandianError('E_CONFLICT', `saved segment ${JSON.stringify(name)} is used by saved segment${referrers.length > 1 ? 's' : ''} ${referrers.join(', ')}`, {},
+        `delete ${referrers.length > 1 ? 'those' : 'that one'} first, or save ${referrers.length > 1 ? 'them' : 'it'} again without <ref segment=${JSON.stringify(name)}/>`);
+    }
+    const next = new Map(this.saved);
+    next.delete(name);
+    if (this.dir !== undefined) writeSavedSegments(this.dir, next);
+    this.saved.delete(name);
   }
 
   /** Reads what opening left for later (the order-id directory), so every store file has been checked. */
@@ -396,7 +424,7 @@ export class Engine {
 
   /** Names of saved segments. */
   savedSegments(): string[] {
-    return Object.keys(this.saved);
+    return [...this.saved.keys()];
   }
 
   /**

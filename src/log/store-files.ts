@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readCheckedJson, writeCheckedJson } from './checked-json.js';
+import { corruptFile, readCheckedJson, writeCheckedJson } from './checked-json.js';
 
 /** What a store records about itself once, at creation. */
 export interface StoreMeta {
@@ -17,11 +17,25 @@ export function writeMeta(dir: string, meta: StoreMeta): void {
   writeCheckedJson(path.join(dir, 'meta.json'), meta);
 }
 
-/** Saved segments: name -> XML. */
-export function readSavedSegments(dir: string): Record<string, string> {
-  return readCheckedJson<Record<string, string>>(path.join(dir, 'segments.json')) ?? {};
+/**
+ * Saved segments: name -> XML, in a Map, so any name (`__proto__`,
+ * `constructor`) is just a name. JSON.parse defines every key as an own
+ * property, which Object.entries reads back as written.
+ */
+export function readSavedSegments(dir: string): Map<string, string> {
+  const file = path.join(dir, 'segments.json');
+  const json = readCheckedJson<unknown>(file);
+  const segments = new Map<string, string>();
+  if (json === undefined) return segments;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw corruptFile(file, 'saved segments are not an object');
+  for (const [name, xml] of Object.entries(json)) {
+    if (typeof xml !== 'string') throw corruptFile(file, `saved segment ${JSON.stringify(name)} is not XML text`);
+    segments.set(name, xml);
+  }
+  return segments;
 }
 
-export function writeSavedSegments(dir: string, segments: Record<string, string>): void {
-  writeCheckedJson(path.join(dir, 'segments.json'), segments);
+export function writeSavedSegments(dir: string, segments: ReadonlyMap<string, string>): void {
+  // Object.fromEntries defines own properties: a "__proto__" entry is written like any other
+  writeCheckedJson(path.join(dir, 'segments.json'), Object.fromEntries(segments));
 }
