@@ -30,6 +30,21 @@ export function integerOption(values: Record<string, unknown>, name: string, min
   return n;
 }
 
+/**
+ * --as-of: a date-time with offset as it is (the engine checks it), or epoch
+ * milliseconds (an integer, as the contract allows for ts) as a number.
+ */
+export function asOfOption(values: Record<string, unknown>): string | number | undefined {
+  const v = values['as-of'];
+  if (typeof v !== 'string') return undefined;
+  if (/^-?[0-9]+$/.test(v.trim())) {
+    const n = Number(v.trim());
+    if (!Number.isSafeInteger(n) || Math.abs(n) > 8.64e15) throw badArgs(`--as-of ${v}: epoch milliseconds out of range`, 'give a date-time like 2026-11-12T00:00:00+08:00 or epoch milliseconds');
+    return n;
+  }
+  return v;
+}
+
 /** A required string flag. */
 export function required(values: Record<string, unknown>, name: string): string {
   const v = values[name];

@@ -4,6 +4,7 @@ import { Packr } from 'msgpackr';
 import { ShandianError } from '../model/errors.js';
 import type { AttrValue, EngineRecord } from '../model/records.js';
 import { fsyncDir } from './checked-json.js';
+import { ioFailure, readFullySync, writeAll } from './file-io.js';
 import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
 
 export type Durability = 'fsync' | 'none';
@@ -82,7 +83,11 @@ export class AppendLog {
   /**
    * Opens the log in `storeDir/log`, replaying every frame through `apply`.
    * A torn tail (a frame cut short by a crash) is truncated and reported; a
-   * bad checksum anywhere else is E_CORRUPT naming the file and offset.
+   * bad checksum anywhere else is E_CORRUPT naming the file and offset. The
+   * segments from `fromSegment` on must all be there (a missing one is
+   * E_CORRUPT: its records would be silently skipped). Each file is read
+   * through one descriptor, so a read-only open is not disturbed by a writer
+   * removing it afterwards; one removed before it was opened is E_IO.
    */
   static open(
     storeDir: string,
@@ -95,17 +100,21 @@ export class AppendLog {
     else if (!fs.existsSync(dir)) return { log: new AppendLog(dir, durability, 1, 0), report: { frames: 0, records: 0 } };
     // segments below fromSegment are covered by a snapshot
     const segments = listSegments(dir).filter((n) => n >= fromSegment);
+    segments.forEach((seg, i) => {
+      if (seg !== fromSegment + i) throw missingSegment(dir, fromSegment + i, seg);
+    });
     const report: ReplayReport = { frames: 0, records: 0 };
     let lastBytes = 0;
+    let totalBytes = 0;
     segments.forEach((seg, i) => {
       const file = path.join(dir, segmentName(seg));
       const isLast = i === segments.length - 1;
-      const good = replayFile(file, isLast, (records) => {
+      const { good, size } = replayFile(file, isLast, (records) => {
         report.frames++;
         report.records += records.length;
         apply(records);
       });
-      const size = fs.statSync(file).size;
+      totalBytes += size;
       if (good < size) {
         report.tornTail = { file, offset: good, bytes: size - good };
         if (!readOnly) {
@@ -117,7 +126,7 @@ export class AppendLog {
     });
     const current = segments.length ? segments[segments.length - 1]! : fromSegment;
     const log = new AppendLog(dir, durability, current, lastBytes);
-    log.bytesSinceSnapshot = segments.reduce((n, seg) => n + fs.statSync(path.join(dir, segmentName(seg))).size, 0);
+    log.bytesSinceSnapshot = totalBytes;
     return { log, report };
   }
 
@@ -134,8 +143,7 @@ export class AppendLog {
     if (this.fd === undefined || this.segmentBytes + bytes.length > SEGMENT_BYTES) this.roll(bytes.length);
     const fd = this.fd!;
     try {
-      let written = 0;
-      while (written < bytes.length) written += await this.files.write(fd, bytes, written, bytes.length - written);
+      await writeAll(this.files.write, fd, bytes); // in chunks (Node refuses one write of 2 GiB), short writes go on
       if (this.durability === 'fsync') await this.files.datasync(fd);
     } catch (e) {
       try {
@@ -143,8 +151,7 @@ export class AppendLog {
       } catch {
         /* the original error says more */
       }
-      throw new ShandianError('E_IO', `writing the log failed: ${(e as Error).message}`,
-        { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from these records was applied; check the disk and retry');
+      throw ioFailure(e, 'writing the log failed', { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from these records was applied');
     }
     this.segmentBytes += bytes.length;
     this.bytesSinceSnapshot += bytes.length;
@@ -162,9 +169,14 @@ export class AppendLog {
     return this.segment;
   }
 
-  /** Removes segments a snapshot now covers. */
-  dropSegmentsBefore(segment: number): void {
-    for (const n of listSegments(this.dir)) if (n < segment) fs.rmSync(path.join(this.dir, segmentName(n)), { force: true });
+  /**
+   * Removes the segments a durable manifest says its snapshot covers (those
+   * below its nextLogSegment), and nothing else: only segment names this log
+   * creates, never the one being written.
+   */
+  dropSegmentsCoveredBy(manifest: { nextLogSegment: number }): void {
+    const covered = Math.min(manifest.nextLogSegment, this.segment);
+    for (const n of listSegments(this.dir)) if (n < covered) fs.rmSync(path.join(this.dir, segmentName(n)), { force: true });
     this.bytesSinceSnapshot = this.segmentBytes;
     fsyncDir(this.dir);
   }
@@ -243,9 +255,16 @@ function listSegments(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Replays one segment file; returns the offset after its last good frame. */
-function replayFile(file: string, isLast: boolean, onBatch: (records: EngineRecord[]) => void): number {
-  const fd = fs.openSync(file, 'r');
+/** Replays one segment file; returns the offset after its last good frame, and the file's size. */
+function replayFile(file: string, isLast: boolean, onBatch: (records: EngineRecord[]) => void): { good: number; size: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    throw new ShandianError('E_IO', 'the log segment was removed while the store was being opened (a writer took a snapshot)', { file },
+      'open the store again: it now starts from the newer snapshot');
+  }
   try {
     const size = fs.fstatSync(fd).size;
     let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(size, 1)));
@@ -268,25 +287,33 @@ function replayFile(file: string, isLast: boolean, onBatch: (records: EngineReco
       }
       const atEof = bufStart + bufLen >= size;
       if (check.kind === 'corrupt') {
-        if (isLast && atEof && isAllZero(buf, pos - bufStart, bufLen)) return pos; // preallocated, never written
+        if (isLast && atEof && isAllZero(buf, pos - bufStart, bufLen)) return { good: pos, size }; // preallocated, never written
         throw corrupt(file, pos, check.reason);
       }
       if (atEof) {
-        if (have === 0 || isLast) return pos; // clean end, or a torn tail to cut off
+        if (have === 0 || isLast) return { good: pos, size }; // clean end, or a torn tail to cut off
         throw corrupt(file, pos, 'frame cut short before the end of a closed segment');
       }
       // Torn within the buffer only: read on, enough for the whole frame.
       const keep = have;
       const wanted = have >= FRAME_HEADER_BYTES ? FRAME_HEADER_BYTES + buf.readUInt32LE(pos - bufStart) : FRAME_HEADER_BYTES;
-      const next = Buffer.allocUnsafe(Math.max(buf.length, wanted));
+      // never more than the file still holds: a damaged length must not allocate gigabytes (it shows as torn at the end)
+      const next = Buffer.allocUnsafe(Math.max(buf.length, Math.min(wanted, size - pos)));
       buf.copy(next, 0, pos - bufStart, bufLen);
       buf = next;
       bufStart = pos;
-      bufLen = keep + fs.readSync(fd, buf, keep, buf.length - keep, bufStart + keep);
+      bufLen = keep + readFullySync(fd, buf, keep, buf.length - keep, bufStart + keep); // chunked; short reads go on
     }
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** A segment between fromSegment and a later one that is there is missing: its records would be skipped. */
+function missingSegment(dir: string, missing: number, found: number): ShandianError {
+  return new ShandianError('E_CORRUPT', `log segment ${segmentName(missing)} is missing (the log goes on at ${segmentName(found)}): its records are not in any snapshot`,
+    { file: path.join(dir, segmentName(missing)) },
+    'restore the store (with its MANIFEST and log/) from a backup; nothing was changed. If MANIFEST is missing, restoring it may be enough');
 }
 
 function isAllZero(buf: Buffer, from: number, to: number): boolean {

@@ -7,7 +7,8 @@ import type { AttrValue } from '../model/records.js';
 import type { Store } from '../store/store.js';
 import type { Shard } from '../store/shard.js';
 import { fsyncDir } from '../log/checked-json.js';
-import { writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
+import { checkBufferBytes, crc32Chunked, ioFailure, writeFileSynced } from '../log/file-io.js';
+import { readManifest, removableSnapshots, SNAPSHOTS, writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
 
 /** Dimension order of posting lists in a snapshot (byShop and dim 3, all orders, hold order ordinals; the others line rows). */
 export const POSTING_DIMS = ['bySku', 'byCategory', 'byShop'] as const;
@@ -19,7 +20,8 @@ const BATCH_ROWS = 1 << 20;
  * Writes the whole store as a new snapshot directory (Arrow IPC columns,
  * roaring portable bitmaps, JSON dictionaries), fsyncs every file, then makes
  * it current by renaming a new MANIFEST into place. Older snapshots are
- * removed only after that rename. The caller rolls the log first, so the
+ * removed only after that rename, and only those the new manifest lists as
+ * superseded (see removableSnapshots). The caller rolls the log first, so the
  * snapshot covers exactly the segments below `nextLogSegment`.
  */
 export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: number): Manifest {
@@ -37,17 +39,22 @@ export function writeSnapshot(storeDir: string, store: Store, nextLogSegment: nu
  * until finish() renames the manifest into place.
  */
 export class SnapshotWriter {
-  private readonly name = `${Date.now().toString(36)}-${process.pid}`;
+  /** unique even for two snapshots in one millisecond (the directory must never be one already there) */
+  private readonly name = `${Date.now().toString(36)}-${process.pid}-${nextWriter++}`;
   private readonly root: string;
+  /** where files are written: `<name>.partial` until finish() renames it to `<name>` */
   private readonly dir: string;
+  private readonly finalDir: string;
   private readonly files: SnapshotFile[] = [];
   /** what the shards written so far hold */
   private readonly records = { customers: 0, orders: 0, lines: 0 };
 
   constructor(private readonly storeDir: string) {
-    this.root = path.join(storeDir, 'snapshots');
-    this.dir = path.join(this.root, this.name);
-    fs.mkdirSync(this.dir, { recursive: true });
+    this.root = path.join(storeDir, SNAPSHOTS);
+    this.dir = path.join(this.root, `${this.name}.partial`);
+    this.finalDir = path.join(this.root, this.name);
+    fs.mkdirSync(this.root, { recursive: true });
+    fs.mkdirSync(this.dir); // a fresh, unique directory: never write into one that exists
   }
 
   /** Runs `work`; on failure drops the partial snapshot and reports E_IO. */
@@ -56,15 +63,26 @@ export class SnapshotWriter {
       return work();
     } catch (e) {
       // the manifest still names the previous snapshot (or none): drop the partial one
+      // (finish() removes its renamed directory itself if the manifest could not be written)
       fs.rmSync(this.dir, { recursive: true, force: true });
-      throw new ShandianError('E_IO', `writing a snapshot failed: ${(e as Error).message}`, { file: this.dir },
-        'nothing was lost: the store stays on its previous snapshot and log; free disk space and retry');
+      // the real cause, with a hint that fits it (ENOSPC: disk space; a RangeError: a bug, not the disk)
+      throw ioFailure(e, 'writing a snapshot failed', { file: this.dir }, 'nothing was lost: the store stays on its previous snapshot and log');
     }
   }
 
   private put(file: string, bytes: Uint8Array): void {
     snapshotFiles.write(path.join(this.dir, file), bytes);
-    this.files.push({ name: file, bytes: bytes.length, crc32: zlib.crc32(bytes) });
+    this.files.push({ name: file, bytes: bytes.length, crc32: crc32Chunked(bytes) });
+  }
+
+  /** `table` as an Arrow IPC file, refused honestly (no 4 GiB RangeError) if it cannot be one buffer. */
+  private ipc(table: Table): Uint8Array {
+    let bytes = 0;
+    for (const batch of table.batches) {
+      for (const child of batch.data.children) bytes += (child.values?.byteLength ?? 0) + (child.nullBitmap?.byteLength ?? 0);
+    }
+    checkBufferBytes(bytes, this.dir);
+    return tableToIPC(table, 'file');
   }
 
   /** Shard `i`'s files: customers, order and line columns, postings, tags, attributes. */
@@ -73,18 +91,18 @@ export class SnapshotWriter {
     this.records.orders += shard.orderCount;
     this.records.lines += shard.lineCount;
     this.put(`shard-${i}-customers.bin`, shard.customers.encode());
-    this.put(`shard-${i}-orders.arrow`, tableToIPC(makeTable({
+    this.put(`shard-${i}-orders.arrow`, this.ipc(makeTable({
       customer: shard.orderCustomer.view(), ts: shard.orderTs.view(), shop: shard.orderShop.view(), alive: shard.orderAlive.view(),
       amount: shard.orderAmount.view(), // derived, but kept: rebuilding it on open costs more than mapping it
-    }), 'file'));
-    this.put(`shard-${i}-customer-totals.arrow`, tableToIPC(makeTable({ orders: shard.customerOrders.view(), cents: shard.customerCents.view() }), 'file'));
-    this.put(`shard-${i}-lines.arrow`, tableToIPC(makeTable({
+    })));
+    this.put(`shard-${i}-customer-totals.arrow`, this.ipc(makeTable({ orders: shard.customerOrders.view(), cents: shard.customerCents.view() })));
+    this.put(`shard-${i}-lines.arrow`, this.ipc(makeTable({
       order: shard.lineOrder.view(), sku: shard.lineSku.view(), category: shard.lineCategory.view(),
       quantity: shard.lineQuantity.view(), amount: shard.lineAmount.view(),
-    }), 'file'));
+    })));
     const postings = postingColumns(shard);
-    this.put(`shard-${i}-postings.arrow`, tableToIPC(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!)), 'file'));
-    this.put(`shard-${i}-posting-index.arrow`, tableToIPC(makeTable({ dim: postings.dim, value: postings.value, count: postings.count }), 'file'));
+    this.put(`shard-${i}-postings.arrow`, this.ipc(new Table(postings.batches.map((rows) => makeTable({ rows }).batches[0]!))));
+    this.put(`shard-${i}-posting-index.arrow`, this.ipc(makeTable({ dim: postings.dim, value: postings.value, count: postings.count })));
     this.put(`shard-${i}-tags.bin`, tagBitmaps(shard));
     // per attribute: the distinct values (JSON) and each customer's value index (Int32, a file of its own:
     // one JSON document of millions of pairs would outgrow the longest string V8 can make)
@@ -106,7 +124,9 @@ export class SnapshotWriter {
     // the order-id directory in its binary form, in pieces (it can outgrow one buffer)
     store.orders.toChunks().forEach((chunk, k) => this.put(`order-ids.${k}.bin`, chunk));
     fsyncDir(this.dir);
-    fsyncDir(this.root);
+    // the previous manifest (if any) is what this one supersedes; read before anything changes
+    const previous = readManifest(this.storeDir);
+    const superseded = previous ? [previous.snapshot, ...(previous.superseded ?? [])] : [];
     const manifest: Manifest = {
       format: 4,
       snapshot: this.name,
@@ -115,28 +135,33 @@ export class SnapshotWriter {
       records: { ...this.records },
       files: this.files,
       createdAt: new Date().toISOString(),
+      superseded: [...new Set(superseded)].filter((n) => n !== this.name && fs.existsSync(path.join(this.root, n))),
     };
-    writeManifest(this.storeDir, manifest);
-    for (const old of fs.readdirSync(this.root)) {
-      if (old !== this.name) fs.rmSync(path.join(this.root, old), { recursive: true, force: true });
+    // complete: give it its final name (a committed-looking directory without a manifest is refused on open)
+    fs.renameSync(this.dir, this.finalDir);
+    fsyncDir(this.root);
+    try {
+      writeManifest(this.storeDir, manifest);
+    } catch (e) {
+      fs.rmSync(this.finalDir, { recursive: true, force: true }); // not current: the previous manifest still is
+      throw e;
     }
+    // Only what the now durable manifest says it superseded, and interrupted .partial directories, go.
+    for (const old of removableSnapshots(this.storeDir, manifest)) fs.rmSync(path.join(this.root, old), { recursive: true, force: true });
+    fsyncDir(this.root);
     return manifest;
   }
 }
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value), 'utf8');
 
+/** Numbers the snapshot writers of this process (part of the directory name). */
+let nextWriter = 0;
+
 /** The file layer of snapshot writing (write + fsync), a seam for fault-injection tests. */
 export const snapshotFiles = {
   write(file: string, bytes: Uint8Array): void {
-    const fd = fs.openSync(file, 'w');
-    try {
-      let written = 0;
-      while (written < bytes.length) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeFileSynced(file, bytes); // in chunks: one write call of 2 GiB or more is refused by Node
   },
 };
 

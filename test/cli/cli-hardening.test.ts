@@ -64,3 +64,61 @@ describe('a closed stdout pipe (| head -1)', () => {
     });
   }
 });
+
+describe('help texts and summaries say what is true', () => {
+  it('query, explain and save examples use the store the demo builds (demo-data/store)', async () => {
+    const demo = fs.readFileSync(path.join(ROOT, 'bench/demo.ts'), 'utf8');
+    expect(demo).toContain("'demo-data'");
+    expect(demo).toContain("path.join(DATA_DIR, 'store')");
+    for (const cmd of ['query', 'explain', 'save']) {
+      const help = (await run([cmd, '--help'])).stdout;
+      const examples = help.split('\n').filter((l) => /^\s+(echo .*\| )?shandian /.test(l));
+      expect(examples.length, cmd).toBeGreaterThan(0);
+      for (const l of examples) expect(l, `${cmd}: ${l}`).toMatch(/--data \.\/demo-data\/store /);
+    }
+  });
+
+  it('--as-of takes epoch milliseconds, as its hint and the help say', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'o.ndjson');
+    fs.writeFileSync(file, ndjson([
+      { type: 'order', order_id: 'O1', customer_id: 'a', ts: '2026-11-11T10:00:00+08:00', shop: 's', status: 'paid', lines: [{ sku: 'A', category: 'c', quantity: 1, amount: '1.00' }] },
+      { type: 'order', order_id: 'O2', customer_id: 'b', ts: '2026-11-12T10:00:00+08:00', shop: 's', status: 'paid', lines: [{ sku: 'A', category: 'c', quantity: 1, amount: '1.00' }] },
+    ]));
+    const store = path.join(dir, 'store');
+    expect((await run(['ingest', '--data', store, file])).code).toBe(0);
+    expect((await run(['query', '--help'])).stdout).toContain('epoch milliseconds');
+    const ms = String(Date.parse('2026-11-12T00:00:00+08:00'));
+    for (const cmd of ['query', 'explain']) {
+      const byMs = await run([cmd, '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', ms]);
+      expect(byMs.code, byMs.stderr).toBe(0);
+      expect(byMs.stdout).toMatch(cmd === 'query' ? /^1\n$/ : /^count=1 .*asOf=2026-11-11T16:00:00.000Z/);
+    }
+    const bad = await run(['query', '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', '99999999999999999999']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^shandian: E_BAD_ARGS: .*--as-of.*\(.+\)\n$/);
+  });
+
+  for (const ext of ['csv', 'ndjson', 'arrow']) {
+    it(`gen --out .${ext} says how many orders, order lines and records the file holds`, async () => {
+      const dir = tmpDir();
+      const out = path.join(dir, `o.${ext}`);
+      const r = await run(['gen', '--out', out, '--orders', '500', '--seed', '9']);
+      expect(r.code, r.stderr).toBe(0);
+      const num = (re: RegExp) => Number(re.exec(r.stderr)?.[1]?.replace(/,/g, ''));
+      expect(num(/([\d,]+) orders/)).toBe(500);
+      if (ext === 'csv') {
+        const rows = lines(fs.readFileSync(out, 'utf8')).length - 1; // the header
+        expect(num(/([\d,]+) rows, one per order line/)).toBe(rows);
+      } else if (ext === 'ndjson') {
+        const recs = lines(fs.readFileSync(out, 'utf8')).map((l) => JSON.parse(l) as { type: string; lines?: unknown[] });
+        expect(num(/([\d,]+) records/)).toBe(recs.length);
+        expect(num(/\(([\d,]+) order lines\)/)).toBe(recs.reduce((s, x) => s + (x.lines?.length ?? 0), 0));
+        expect(num(/([\d,]+) customers/)).toBe(recs.filter((x) => x.type === 'customer').length);
+      } else {
+        expect(r.stderr).toMatch(/[\d,]+ rows, one per order line, of 500 orders/);
+        expect(r.stderr).not.toMatch(/\d records/);
+      }
+    });
+  }
+});

@@ -2,7 +2,7 @@ import { Engine } from '../../engine/engine.js';
 import { renderExplain } from '../../engine/explain-node.js';
 import { EXIT_OK } from '../cli-error.js';
 import { write, type CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { asOfOption, parseOptions, required } from '../parse-options.js';
 import { readQueryText } from '../read-query-text.js';
 
 export const EXPLAIN_HELP = `Usage: shandian explain --data DIR (--xml FILE | --expr XML | -) [--as-of TIME] [--tz ZONE] [--json]
@@ -11,10 +11,11 @@ Runs the query and prints its plan: one line per plan node with the planner's
 estimate (customers), the actual customers it produced and the time spent,
 summed over shards, and the query line:column it came from.
 
-  --json    print the plan as JSON instead of a text tree
+  --as-of TIME  a date-time with offset or epoch milliseconds (see query --help)
+  --json        print the plan as JSON instead of a text tree
 
-Example:
-  shandian explain --data ./demo-data --xml fixtures/queries/cross-sell.xml
+Example (the store npm run demo builds):
+  shandian explain --data ./demo-data/store --xml fixtures/queries/cross-sell.xml
 `;
 
 export async function explainCommand(argv: string[], io: CliIo): Promise<number> {
@@ -27,7 +28,7 @@ export async function explainCommand(argv: string[], io: CliIo): Promise<number>
   const xml = await readQueryText(values, positionals, io.stdin);
   const engine = await Engine.open({ dir, readOnly: true });
   try {
-    const result = await engine.explain(xml, { asOf: values['as-of'], tz: values.tz });
+    const result = await engine.explain(xml, { asOf: asOfOption(values), tz: values.tz });
     if (values.json) await write(io.stdout, JSON.stringify(result, null, 2) + '\n');
     else {
       await write(io.stdout, `count=${result.count} time=${result.timeMs}ms asOf=${result.asOf} tz=${result.tz}\n`);

@@ -1,4 +1,4 @@
-import { generate, formatForPath, writeRecords } from '../../gen/index.js';
+import { generate, formatForPath, writeRecords, type GenRecord } from '../../gen/index.js';
 import os from 'node:os';
 import { buildGeneratedStore } from '../../engine/build-generated-store.js';
 import { badArgs, EXIT_OK } from '../cli-error.js';
@@ -78,9 +78,48 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   const bar = new ProgressBar(io.stderr, 'gen');
   const expected = orders * 1.03 + (customers ?? Math.max(1, Math.round(orders / 8))) * 1.35;
   const started = performance.now();
-  const result = await writeRecords(out, records, (p) => bar.update(p.records, expected, 'records'));
+  const counts = { orders: 0, lines: 0, refunds: 0, customers: 0, tags: 0 };
+  const result = await writeRecords(out, counted(records, counts), (p) => bar.update(p.records, expected, 'records'));
   bar.done();
   const secs = (performance.now() - started) / 1000;
-  io.stderr.write(`wrote ${result.records.toLocaleString('en-US')} records (${(result.bytes / 1048576).toFixed(1)} MiB) to ${out} in ${secs.toFixed(1)}s\n`);
+  io.stderr.write(`wrote ${out} (${(result.bytes / 1048576).toFixed(1)} MiB in ${secs.toFixed(1)}s): ${genSummary(formatForPath(out)!, counts, result.records)}\n`);
   return EXIT_OK;
+}
+
+interface GenCounts { orders: number; lines: number; refunds: number; customers: number; tags: number }
+
+/** The generator's records as they are, counted by kind on the way to the writer. */
+function* counted(records: Iterable<GenRecord>, counts: GenCounts): Generator<GenRecord, void, undefined> {
+  for (const r of records) {
+    switch (r.type) {
+      case 'order':
+        counts.orders++;
+        counts.lines += r.lines.length;
+        break;
+      case 'refund':
+        counts.refunds++;
+        break;
+      case 'customer':
+        counts.customers++;
+        break;
+      default:
+        counts.tags++;
+    }
+    yield r;
+  }
+}
+
+/**
+ * What the file holds, in its own units: NDJSON has a record per customer,
+ * order, refund and tag (an order record has several lines); CSV and Arrow
+ * have one row per order line and nothing else.
+ */
+export function genSummary(format: 'ndjson' | 'csv' | 'arrow', c: GenCounts, records: number): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (format === 'ndjson') {
+    return `${n(records)} records: ${n(c.orders)} orders (${n(c.lines)} order lines), ${n(c.refunds)} refunds, ` +
+      `${n(c.customers)} customers, ${n(c.tags)} tag records`;
+  }
+  return `${n(c.lines)} rows, one per order line, of ${n(c.orders)} orders ` +
+    `(${format === 'csv' ? 'CSV' : 'Arrow'} holds order lines only: refunded orders as refunded, no customer or tag records)`;
 }

@@ -1,7 +1,7 @@
 import { Engine } from '../../engine/engine.js';
 import { badArgs, EXIT_OK } from '../cli-error.js';
 import { write, type CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { asOfOption, parseOptions, required } from '../parse-options.js';
 import { readQueryText } from '../read-query-text.js';
 
 export const QUERY_HELP = `Usage: shandian query --data DIR (--xml FILE | --expr XML | -) [options]
@@ -13,17 +13,18 @@ Options:
   --xml FILE       read the query from FILE
   --expr XML       the query inline
   -                read the query from standard input
-  --as-of TIME     evaluate as of TIME (date-time with offset, e.g. 2026-11-12T00:00:00+08:00);
-                   a <segment asOf="..."> attribute wins; default: now
+  --as-of TIME     evaluate as of TIME: a date-time with offset (2026-11-12T00:00:00+08:00)
+                   or epoch milliseconds (1794412800000, the same instant); a <segment asOf="...">
+                   attribute wins; default: now
   --tz ZONE        IANA zone for date-only bounds (default: the query's tz, the store's, UTC)
   --format F       count (default): the number alone on one line
                    ids: one customer_id per line
                    ndjson: one {"customer_id": ...} object per line
 
-Examples:
-  shandian query --data ./demo-data --expr '<segment><tag name="vip"/></segment>'
-  shandian query --data ./demo-data --xml fixtures/queries/cross-sell.xml --format ids
-  echo '<segment><bought sku="A" last="30d"/></segment>' | shandian query --data ./demo-data -
+Examples (the store npm run demo builds):
+  shandian query --data ./demo-data/store --expr '<segment><tag name="vip"/></segment>'
+  shandian query --data ./demo-data/store --xml fixtures/queries/cross-sell.xml --format ids
+  echo '<segment><bought sku="A" last="30d"/></segment>' | shandian query --data ./demo-data/store -
 
 Exit codes: 0 ok, 2 bad query or arguments, 1 other failure.
 `;
@@ -42,7 +43,7 @@ export async function queryCommand(argv: string[], io: CliIo): Promise<number> {
   const xml = await readQueryText(values, positionals, io.stdin);
   const engine = await Engine.open({ dir, readOnly: true });
   try {
-    const segment = await engine.query(xml, { asOf: values['as-of'], tz: values.tz });
+    const segment = await engine.query(xml, { asOf: asOfOption(values), tz: values.tz });
     if (format === 'count') {
       await write(io.stdout, `${segment.count}\n`);
     } else {

@@ -11,9 +11,9 @@ Saves a segment under NAME so that other queries can use it as
 A ref is evaluated with the referring query's asOf and time zone.
 
 Example:
-  shandian save --data ./demo-data --name vip-xiamen \\
+  shandian save --data ./demo-data/store --name vip-xiamen \\
     --expr '<segment><tag name="vip"/><attr name="city" eq="Xiamen"/></segment>'
-  shandian query --data ./demo-data --expr '<segment><ref segment="vip-xiamen"/></segment>'
+  shandian query --data ./demo-data/store --expr '<segment><ref segment="vip-xiamen"/></segment>'
 `;
 
 export async function saveCommand(argv: string[], io: CliIo): Promise<number> {
