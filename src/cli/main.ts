@@ -6,6 +6,8 @@ import { ingestCommand, INGEST_HELP } from './commands/ingest.js';
 import { queryCommand, QUERY_HELP } from './commands/query.js';
 import { repairCommand, REPAIR_HELP } from './commands/repair.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
+import { segmentsCommand, SEGMENTS_HELP } from './commands/segments.js';
+import { infoCommand, INFO_HELP } from './commands/info.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
 import { badArgs, EXIT_OK, reportError } from './cli-error.js';
 import { isClosedOutput, OutputClosed, watchOutput, type CliIo } from './io.js';
@@ -15,6 +17,8 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   query: { run: queryCommand, help: QUERY_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
+  segments: { run: segmentsCommand, help: SEGMENTS_HELP },
+  info: { run: infoCommand, help: INFO_HELP },
   gen: { run: genCommand, help: GEN_HELP },
   compact: { run: compactCommand, help: COMPACT_HELP },
   verify: { run: verifyCommand, help: VERIFY_HELP },
@@ -31,6 +35,8 @@ Commands:
   query    run an XML segment query; print a count, ids or NDJSON
   explain  run a query and print its plan with estimated and actual sizes and times
   save     save a segment under a name for <ref segment="..."/>
+  segments list saved segments, or delete one (--delete NAME)
+  info     a store's size: customers, orders, lines, bytes on disk, saved segments
   compact  write a snapshot and drop the log it covers (fast reopen)
   verify   check every store file's checksums without changing anything
   repair   cut the log at a damaged frame (dry run unless --yes)
