@@ -15,8 +15,8 @@ import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment } from '../plan/planner.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../query/parse-segment.js';
-import { readManifest, type Manifest } from '../snapshot/manifest.js';
-import { loadSnapshot } from '../snapshot/read-snapshot.js';
+import type { Manifest } from '../snapshot/manifest.js';
+import { checkNoDataWithoutMeta, loadLatest, loadReadOnly } from './load-store.js';
 import { writeSnapshot } from '../snapshot/write-snapshot.js';
 import { Store } from '../store/store.js';
 import { validateEngineOptions, validateQueryOptions, type EngineOptions, type QueryOptions } from './engine-options.js';
@@ -108,6 +108,7 @@ export class Engine {
           {}, 'leave the shard count out when opening an existing store');
       }
       if (!meta) {
+        checkNoDataWithoutMeta(dir); // data without meta.json is a damaged store, not a new one
         meta = { format: 1, shards: requestedShards, ...(options.tz ? { tz: options.tz } : {}) };
         new Store(meta.shards); // validates the count before anything is written
         writeMeta(dir, meta);
@@ -121,7 +122,7 @@ export class Engine {
     }
   }
 
-  private static openReadOnly(dir: string, options: EngineOptions): Engine {
+  private static async openReadOnly(dir: string, options: EngineOptions): Promise<Engine> {
     if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
       throw new ShandianError('E_BAD_ARGS', `${dir} is a file, not a store directory`, { file: dir }, 'pass the directory given to ingest --data');
     }
@@ -129,8 +130,8 @@ export class Engine {
     if (!meta) {
       throw new ShandianError('E_BAD_ARGS', `no shandian store at ${dir}`, { file: dir }, 'create one with shandian ingest --data DIR FILE...');
     }
-    const { store, nextLogSegment } = loadLatest(dir, meta.shards);
-    const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true, fromSegment: nextLogSegment });
+    // retried (bounded) when a writer's snapshot removes files under this open
+    const { store, report } = await loadReadOnly(dir, meta.shards);
     const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
     engine.readOnly = true;
     return engine;
@@ -441,7 +442,7 @@ export class Engine {
     if (!this.log || this.dir === undefined) return undefined;
     const next = this.log.startNewSegment();
     const manifest = writeSnapshot(this.dir, this.store, next);
-    this.log.dropSegmentsBefore(next);
+    this.log.dropSegmentsCoveredBy(manifest); // only what the durable manifest says it covers
     return manifest;
   }
 
@@ -470,17 +471,6 @@ export class Engine {
 const SNAPSHOT_ON_CLOSE_BYTES = 4 * 1024 * 1024;
 /** Snapshot while appending once the log after the last snapshot holds this much. */
 const AUTO_SNAPSHOT_BYTES = 256 * 1024 * 1024;
-
-/** The newest snapshot (if any) and the first log segment after it. */
-function loadLatest(dir: string, shards: number): { store: Store; nextLogSegment: number } {
-  const manifest = readManifest(dir);
-  if (!manifest) return { store: new Store(shards), nextLogSegment: 1 };
-  if (manifest.shards !== shards) {
-    throw new ShandianError('E_CORRUPT', `the snapshot has ${manifest.shards} shards, meta.json says ${shards}`, { file: dir },
-      'restore the store from a backup');
-  }
-  return { store: loadSnapshot(dir, manifest), nextLogSegment: manifest.nextLogSegment };
-}
 
 function relocate(e: unknown, index: number): unknown {
   if (e instanceof ShandianError && e.code === 'E_BAD_RECORD') {
