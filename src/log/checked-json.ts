@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ShandianError } from '../model/errors.js';
 import { crc32c } from './crc32c.js';
+import { writeAllSync } from './file-io.js';
 
 /**
  * Small store files (meta, saved segments, the snapshot manifest) as
@@ -36,7 +37,7 @@ export function writeCheckedJson(file: string, value: unknown): void {
   const tmp = `${file}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, text);
+    writeAllSync(fd, Buffer.from(text, 'utf8'), 0); // every byte: one write call may write fewer
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readWholeFile } from '../log/file-io.js';
 
 /**
  * Snapshot files as shared memory. With the native mapper (native/map-file.cc,
@@ -49,19 +50,10 @@ export function loadSharedFile(file: string, options: { map?: boolean } = {}): B
   return readShared(file);
 }
 
-/** The file read into a new SharedArrayBuffer. */
+/**
+ * The file read into a new SharedArrayBuffer, in chunks (file-io.ts: a
+ * column over 2 GiB is more than one read call takes; short reads go on).
+ */
 function readShared(file: string): Buffer {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const bytes = Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size);
-    for (let at = 0; at < size; ) {
-      const n = fs.readSync(fd, bytes, at, Math.min(size - at, 1 << 30), at);
-      if (n === 0) throw new Error(`file ended at byte ${at} of ${size}`);
-      at += n;
-    }
-    return bytes;
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readWholeFile(file, (size) => Buffer.from(new SharedArrayBuffer(Math.max(1, size)), 0, size));
 }

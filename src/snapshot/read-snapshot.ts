@@ -15,6 +15,7 @@ import { OrderDirectory } from '../store/order-directory.js';
 import { sharedUint32, type NarrowData } from '../columns/growable.js';
 import { Store } from '../store/store.js';
 import { corruptFile as corrupt } from '../log/checked-json.js';
+import { crc32Chunked, ioFailure } from '../log/file-io.js';
 import { loadSharedFile } from './map-file.js';
 import type { Manifest, SnapshotFile } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
@@ -41,7 +42,9 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     try {
       bytes = loadSharedFile(file);
     } catch (e) {
-      throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
+      // a missing file is damage; any other failure keeps its real cause (EACCES, EIO, a bug) and is not called damage
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
+      throw ioFailure(e, 'reading a snapshot file failed', { file }, 'nothing was changed');
     }
     if (bytes.length !== meta.bytes) throw corrupt(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
     return bytes;
@@ -247,6 +250,6 @@ function column(table: Table, name: string): ArrayLike<number> {
 
 /** CRC-32 (zlib, native) for format 4 and later; the CRC-32C earlier snapshots carry. */
 function checksumMatches(bytes: Uint8Array, meta: SnapshotFile): boolean {
-  if (meta.crc32 !== undefined) return zlib.crc32(bytes) === meta.crc32;
+  if (meta.crc32 !== undefined) return crc32Chunked(bytes) === meta.crc32;
   return meta.crc32c !== undefined && crc32c(bytes) === meta.crc32c;
 }
