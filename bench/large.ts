@@ -40,7 +40,8 @@ import {
   type StatsPhaseConfig, type StatsPhaseOutput,
 } from './large-protocol.js';
 import { largeResult, type LargeBuildRun, type LargeRun } from './large-result.js';
-import { spawnPhase, type PhaseRun } from './large-spawn.js';
+import { buildProgress, phaseFailed } from './large-phase.js';
+import { spawnPhase } from './large-spawn.js';
 import { cpuShare, cpuSnapshot, describeMachine, dirBytes, machineLine } from './machine.js';
 import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
 import { writeReport } from './report.js';
@@ -147,22 +148,6 @@ function describeDisk(dir: string): void {
   } catch {
     log(`work dir ${dir}`);
   }
-}
-
-function phaseFailed(name: string, run: PhaseRun): BenchFailure {
-  const how = run.signal ? `was killed by ${run.signal}` : `exited with code ${run.code}`;
-  const oom = run.signal === 'SIGKILL' ? ` (likely the kernel's OOM killer: its RSS reached at least ${gib(run.rssSampledMax)})` : '';
-  return new BenchFailure(`the ${name} phase ${how}${oom} after ${secs(run.wallMs)}; its messages are above`);
-}
-
-/** `gen --data`'s progress bar, e.g. `build [####----] 12.3% 1,234,567 orders eta 80s`, as a progress line. */
-function buildProgress(orders: number) {
-  return (segment: string): string | undefined => {
-    const m = /^build \[[#-]*\]\s+([\d.]+)%\s+([\d,]+) orders/.exec(segment);
-    if (!m) return undefined;
-    const done = Number(m[2]!.replaceAll(',', ''));
-    return `${m[1]}%: ${fmtInt(done)} of ${fmtInt(orders)} orders (~${fmtInt(done * LINES_PER_ORDER)} lines)`;
-  };
 }
 
 /** The CLI's summary: `built DIR: L order lines, O orders, C customers in ...`. */

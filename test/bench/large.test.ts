@@ -18,6 +18,8 @@ import { DataStats, ordersFor, recordBatches } from '../../bench/data.js';
 import { compareCounts } from '../../bench/large-compare.js';
 import { DistinctCustomers } from '../../bench/large-pass.js';
 import { EXIT_COUNT_MISMATCH } from '../../bench/large-protocol.js';
+import { buildProgress, phaseFailed } from '../../bench/large-phase.js';
+import { spawnPhase } from '../../bench/large-spawn.js';
 import { renderMarkdown, renderSvg } from '../../bench/report.js';
 import { isLarge, type LargeSizeResult, type SizeResult } from '../../bench/results.js';
 
@@ -45,6 +47,47 @@ describe('compareCounts', () => {
       'extra: counted by shandian but not a scenario',
     ]);
     expect(compareCounts(IDS, counts, {})).toHaveLength(IDS.length);
+  });
+});
+
+describe('a failing phase', () => {
+  it('shows the error a build printed right after its progress bar (no newline between them), not only "exited with code 1"', async () => {
+    // what gen --data does on a TTY: a bar redraw with no newline, then the error, then exit 1
+    const child = [
+      "process.stderr.write('\\rbuild [###############---------------] 50.0% 102,739,726 orders eta 300s \\x1b[K');",
+      "process.stderr.write('shandian: E_IO: /s/snapshots/x: writing a snapshot failed: ERR_OUT_OF_RANGE\\n');",
+      'process.exit(1);',
+    ].join('\n');
+    const forwarded: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (forwarded.push(String(chunk)), true)) as typeof process.stderr.write;
+    let run;
+    try {
+      run = await spawnPhase({ name: 'gen --data', args: ['-e', child], progress: buildProgress(205_479_452) });
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(run.code).toBe(1);
+    expect(forwarded.join('')).toContain('shandian: E_IO');
+    const failure = phaseFailed('gen --data', run);
+    expect(failure.message).toMatch(/^the gen --data phase exited with code 1 after [\d.]+s; the last line of its stderr:\n/);
+    expect(failure.message).toContain('shandian: E_IO: /s/snapshots/x: writing a snapshot failed: ERR_OUT_OF_RANGE');
+  });
+
+  it('keeps the tail of a long stderr and says so when there was none', () => {
+    const lines = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    const failure = phaseFailed('shandian query', { code: 1, signal: null, wallMs: 1234, rssSampledMax: 0, lines });
+    expect(failure.message).toContain('the last 20 lines of its stderr');
+    expect(failure.message).toContain('  | line 49');
+    expect(failure.message).not.toContain('line 29\n');
+    expect(phaseFailed('stats', { code: 1, signal: null, wallMs: 5, rssSampledMax: 0, lines: [] }).message).toContain('it wrote nothing to stderr');
+  });
+
+  it('takes only a whole bar for progress', () => {
+    const progress = buildProgress(1000);
+    expect(progress('build [###---] 50.0% 500 orders eta 3s')).toBe('50.0%: 500 of 1,000 orders (~730 lines)');
+    expect(progress('build [######] 100.0% 1,000 orders')).toBeDefined();
+    expect(progress('build [###---] 50.0% 500 orders eta 3sshandian: E_IO: boom')).toBeUndefined();
   });
 });
 
