@@ -103,3 +103,18 @@ describe('segments() and deleteSegment()', () => {
     await w.close();
   });
 });
+
+describe('docs agree with E_UNKNOWN_SEGMENT', () => {
+  it("docs/query-language.md's error table shows the message with its position, as the engine reports it", async () => {
+    const docs = fs.readFileSync(path.join(import.meta.dirname, '../../docs/query-language.md'), 'utf8');
+    const row = docs.split('\n').find((l) => l.startsWith('| `E_UNKNOWN_SEGMENT` |'))!;
+    const cells = [...row.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+    const [xml, documented] = cells.filter((c) => c !== 'E_UNKNOWN_SEGMENT' && c !== '<ref>');
+    const engine = await Engine.open({ threads: 0 });
+    const err = await engine.query(xml!).catch((e) => e);
+    await engine.close();
+    expect(err.where.line).toBe(1);
+    expect(err.message).toBe(documented);
+    expect(docs).not.toMatch(/E_UNKNOWN_SEGMENT`[^\n]*\n[^\n]*carries no line\/column/);
+  });
+});
