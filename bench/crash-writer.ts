@@ -14,8 +14,8 @@ const engine = await Engine.open({ dir: dir!, shards: 2, threads: 0 });
 for (let batch = engine.size.customers; ; batch++) {
   const size = 1 + Math.floor(rand() * 1000);
   const records = Array.from({ length: size }, (_, i) => ({
-    type: 'order', order_id: `B${batch}-${i}`, customer_id: `b${batch}`, ts: 1_700_000_000_000 + i * 1000,
-    shop: 'jd', status: 'paid', lines: [{ sku: `S${i % 7}`, category: 'c', quantity: 1, amount: '1.00' }],
+    type: 'order' as const, order_id: `B${batch}-${i}`, customer_id: `b${batch}`, ts: 1_700_000_000_000 + i * 1000,
+    shop: 'jd', status: 'paid' as const, lines: [{ sku: `S${i % 7}`, category: 'c', quantity: 1, amount: '1.00' }],
   }));
   process.stdout.write(`start ${batch} ${size}\n`);
   await engine.append(records);

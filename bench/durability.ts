@@ -22,7 +22,7 @@ const SECONDS = Number(values.seconds);
 let nextOrder = 0;
 const order = () => {
   const n = nextOrder++;
-  return { type: 'order', order_id: `D${n}`, customer_id: `d${n % 10000}`, ts: 1_780_000_000_000 + n * 1000, shop: 'jd', status: 'paid',
+  return { type: 'order' as const, order_id: `D${n}`, customer_id: `d${n % 10000}`, ts: 1_780_000_000_000 + n * 1000, shop: 'jd', status: 'paid' as const,
     lines: [{ sku: `S${n % 500}`, category: 'c', quantity: 1, amount: '9.90' }] };
 };
 

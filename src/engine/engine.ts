@@ -9,7 +9,7 @@ import { AppendLog, type ReplayReport } from '../log/append-log.js';
 import { StoreLock } from '../log/lock.js';
 import { readMeta, readSavedSegments, writeMeta, writeSavedSegments } from '../log/store-files.js';
 import { ShandianError } from '../model/errors.js';
-import type { EngineRecord } from '../model/records.js';
+import type { EngineRecord, InputRecord } from '../model/records.js';
 import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment } from '../plan/planner.js';
@@ -146,9 +146,10 @@ export class Engine {
    * Validates and applies records (the contract's NDJSON shape) all or
    * nothing: one bad record rejects the whole call with E_BAD_RECORD naming
    * its index, and nothing is applied. Resolves once durable and visible.
+   * Typed as the contract's records; still checked at run time (JS callers).
    */
-  async append(records: unknown[] | unknown): Promise<{ applied: number }> {
-    const list = Array.isArray(records) ? records : [records];
+  async append(records: InputRecord | readonly InputRecord[]): Promise<{ applied: number }> {
+    const list: readonly unknown[] = Array.isArray(records) ? records : [records];
     const valid = list.map((raw, i) => {
       try {
         return validateRecord(raw); // strict: a ts needs an offset (only file ingest with an explicit --tz reads local times)

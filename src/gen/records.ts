@@ -63,13 +63,14 @@ export interface GenRefundRecord {
   [REFUNDED_LATER]?: true;
 }
 
-export interface GenCustomerAttrs {
+/** A type literal, not an interface: it must fit `CustomerInput['attrs']` (an index signature). */
+export type GenCustomerAttrs = {
   city: string;
   level: 'bronze' | 'silver' | 'gold' | 'platinum';
   age: number;
   gender: 'F' | 'M';
   signup_date: string;
-}
+};
 
 export interface GenCustomerRecord {
   type: 'customer';
