@@ -151,6 +151,17 @@ describe('Engine.open options', () => {
   });
 });
 
+describe('docs', () => {
+  it("README's Engine.open paragraph names every option in the table, and every query option", () => {
+    const readme = fs.readFileSync(path.join(import.meta.dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('`Engine.open` options:');
+    const paragraph = readme.slice(start, readme.indexOf('\n\n', start));
+    for (const name of [...Object.keys(ENGINE_OPTION_SPECS), ...Object.keys(QUERY_OPTION_SPECS)]) {
+      expect(paragraph, name).toContain(`\`${name}\``);
+    }
+  });
+});
+
 describe('query options', () => {
   it('unknown keys and wrong types are E_BAD_ARGS', async () => {
     const engine = await Engine.open({ threads: 0 });
