@@ -185,3 +185,19 @@ describe('query options', () => {
     }
   });
 });
+
+describe('docs/query-language.md', () => {
+  it("E_BAD_ARGS examples for Engine.open options are the engine's real messages", async () => {
+    const docs = fs.readFileSync(path.join(import.meta.dirname, '../../docs/query-language.md'), 'utf8');
+    const rows = docs.split('\n').filter((l) => /^\|( `E_BAD_ARGS`)? \|.*`Engine\.open\(\{/.test(l));
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const row of rows) {
+      const cells = row.split(' | ');
+      const call = /`Engine\.open\((\{.*\})\)`/.exec(cells[cells.length - 2]!)![1]!;
+      const documented = /`(E_BAD_ARGS: .*)`/.exec(cells[cells.length - 1]!)![1]!;
+      const options = new Function(`return (${call});`)() as never;
+      const err = await Engine.open(options).catch((e) => e);
+      expect(err.message).toBe(documented);
+    }
+  });
+});
