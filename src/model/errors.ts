@@ -15,7 +15,7 @@ export const USER_ERROR_CODES = [
   'E_UNKNOWN_ATTRIBUTE',
   'E_MISSING_ATTRIBUTE',
   'E_CHILD_COUNT', // wrong number of children (empty and/or/segment, not with != 1 child)
-  'E_CONFLICT', // attribute and child elements of the same filter, last with from/to
+  'E_CONFLICT', // attribute and child elements of the same filter, last with from/to; deleting a saved segment others refer to
   'E_BAD_NUMBER', // malformed or out-of-range number, amount with 3+ decimals, minCount=0
   'E_BAD_DATE', // malformed date or date-time, from after to
   'E_BAD_DURATION', // malformed `last`

@@ -9,6 +9,8 @@ export const SAVE_HELP = `Usage: shandian save --data DIR --name NAME (--xml FIL
 Saves a segment under NAME so that other queries can use it as
 <ref segment="NAME"/>. The query is checked first (syntax, refs, cycles).
 A ref is evaluated with the referring query's asOf and time zone.
+Saving under an existing name replaces it. Any name works (even __proto__).
+"shandian segments --data DIR" lists saved segments; --delete NAME removes one.
 
 Example:
   shandian save --data ./demo-data/store --name vip-xiamen \\
