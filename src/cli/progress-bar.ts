@@ -19,7 +19,9 @@ export class ProgressBar {
     return this.stream.isTTY === true;
   }
 
-  update(done: number, total: number, unit: string, extra = ''): void {
+  /** `total` undefined: not known in advance (standard input), so no percentage and no eta. */
+  update(done: number, total: number | undefined, unit: string, extra = ''): void {
+    if (total === undefined) return this.updateUnknown(done, unit, extra);
     const now = performance.now();
     const frac = total > 0 ? Math.min(1, done / total) : 0;
     const secs = (now - this.started) / 1000;
@@ -35,6 +37,21 @@ export class ProgressBar {
     const width = 30;
     const filled = Math.round(frac * width);
     const line = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(1)}% ${formatAmount(done, unit)}${eta} ${extra}`;
+    this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
+  }
+
+  private updateUnknown(done: number, unit: string, extra: string): void {
+    const now = performance.now();
+    const secs = Math.round((now - this.started) / 1000);
+    if (!this.enabled) {
+      if (now - this.lastPlain < this.plainEveryMs) return;
+      this.lastPlain = now;
+      this.stream.write(`${this.label}: ${formatAmount(done, unit)} after ${secs}s ${extra}`.trimEnd() + '\n');
+      return;
+    }
+    if (now - this.lastDraw < 100) return;
+    this.lastDraw = now;
+    const line = `${this.label} ${formatAmount(done, unit)} after ${secs}s ${extra}`;
     this.stream.write(`\r${line.slice(0, (this.stream.columns ?? 120) - 1)}\x1b[K`);
   }
 

@@ -1,3 +1,4 @@
+import { readNdjson } from '../ingest/read-ndjson.js';
 import { readRecords } from '../ingest/read-records.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { ShandianError } from '../model/errors.js';
@@ -13,6 +14,8 @@ export interface IngestOptions {
   batchSize?: number;
   onProgress?: (p: { bytesRead: number; totalBytes: number; records: number }) => void;
   onSkip?: (error: ShandianError) => void;
+  /** NDJSON bytes to read instead of opening `file` (standard input); `file` names them in errors */
+  input?: NodeJS.ReadableStream;
 }
 
 export interface IngestReport {
@@ -58,9 +61,8 @@ export async function ingestFile(engine: Engine, file: string, options: IngestOp
     lines = [];
   };
 
-  for await (const item of readRecords(file, {
-    onProgress: (bytesRead, totalBytes) => options.onProgress?.({ bytesRead, totalBytes, records: records + batch.length }),
-  })) {
+  const onProgress = (bytesRead: number, totalBytes: number) => options.onProgress?.({ bytesRead, totalBytes, records: records + batch.length });
+  for await (const item of options.input ? readNdjson(file, { onProgress, input: options.input }) : readRecords(file, { onProgress })) {
     if (item.error) {
       await flush(); // apply what came before, so "records before it stay applied" holds exactly
       bad(item.error, item.line);

@@ -7,6 +7,8 @@ import { inputSize, ioError } from './source-file.js';
 export interface NdjsonOptions extends ReadOptions {
   /** a longer line is reported as bad (and skipped) instead of being buffered; default 64 MiB */
   maxLineBytes?: number;
+  /** read these bytes (standard input) instead of opening `file`, which then only names them in errors */
+  input?: NodeJS.ReadableStream;
 }
 
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
@@ -19,7 +21,7 @@ const LF = 10;
  * not one JSON object is an error item: `--skip-bad` goes on past it.
  */
 export async function* readNdjson(file: string, options: NdjsonOptions = {}): AsyncGenerator<RecordItem> {
-  const total = await inputSize(file);
+  const total = options.input ? 0 : await inputSize(file);
   const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE;
   // the start of the current line when it spans chunks
   let parts: Buffer[] = [];
@@ -27,7 +29,7 @@ export async function* readNdjson(file: string, options: NdjsonOptions = {}): As
   let overlong = false;
   let line = 0;
   let read = 0;
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = (options.input ?? fs.createReadStream(file, { highWaterMark: 1 << 20 })) as NodeJS.ReadableStream & { destroy(): void };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       read += chunk.length;

@@ -122,3 +122,151 @@ describe('help texts and summaries say what is true', () => {
     });
   }
 });
+
+const ORDER = (id: string, customer: string, ts = '2026-11-11T10:00:00') =>
+  ({ type: 'order', order_id: id, customer_id: customer, ts, shop: 's', status: 'paid', lines: [{ sku: 'A', category: 'c', quantity: 1, amount: '1.00' }] });
+
+describe('ingest --tz and new stores', () => {
+  it('a first ingest that fails at its first record leaves no store behind; the next one with --tz records its zone', async () => {
+    const dir = tmpDir();
+    const bad = path.join(dir, 'bad.ndjson');
+    fs.writeFileSync(bad, ndjson([{ type: 'order' }, ORDER('O1', 'a')]));
+    const store = path.join(dir, 'new', 'store');
+    const r = await run(['ingest', '--data', store, bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('E_BAD_RECORD');
+    expect(fs.existsSync(path.join(dir, 'new'))).toBe(false); // not even the parent it made
+    // an existing empty directory stays as it was (empty)
+    const empty = path.join(dir, 'empty');
+    fs.mkdirSync(empty);
+    fs.writeFileSync(path.join(empty, 'keep.txt'), 'mine');
+    expect((await run(['ingest', '--data', empty, bad])).code).toBe(2);
+    expect(fs.readdirSync(empty)).toEqual(['keep.txt']);
+
+    const good = path.join(dir, 'good.ndjson');
+    fs.writeFileSync(good, ndjson([ORDER('O1', 'a', '2026-11-11T00:30:00')])); // local time: needs --tz
+    const g = await run(['ingest', '--data', store, '--tz', 'Asia/Shanghai', good]);
+    expect(g.code, g.stderr).toBe(0);
+    const q = await run(['explain', '--data', store, '--expr', '<segment><bought from="2026-11-11" to="2026-11-11"/></segment>', '--as-of', '2026-12-01T00:00:00Z']);
+    expect(q.stdout).toMatch(/^count=1 .* tz=Asia\/Shanghai\n/);
+  });
+
+  it('--tz that differs from an existing store\'s zone is E_BAD_ARGS naming both; the same zone is fine', async () => {
+    const dir = tmpDir();
+    const good = path.join(dir, 'good.ndjson');
+    fs.writeFileSync(good, ndjson([ORDER('O1', 'a', '2026-11-11T10:00:00+08:00')]));
+    const utc = path.join(dir, 'utc');
+    expect((await run(['ingest', '--data', utc, good])).code).toBe(0);
+    const r = await run(['ingest', '--data', utc, '--tz', 'Asia/Shanghai', good]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^shandian: E_BAD_ARGS: .*UTC.*Asia\/Shanghai.*\(.+\)\n$/);
+    const sh = path.join(dir, 'sh');
+    expect((await run(['ingest', '--data', sh, '--tz', 'Asia/Shanghai', good])).code).toBe(0);
+    const p = await run(['ingest', '--data', sh, '--tz', 'Europe/Paris', good]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/E_BAD_ARGS: .*Asia\/Shanghai.*Europe\/Paris/);
+    const more = path.join(dir, 'more.ndjson');
+    fs.writeFileSync(more, ndjson([ORDER('O2', 'b', '2026-11-11T10:00:00+08:00')]));
+    const same = await run(['ingest', '--data', sh, '--tz', 'Asia/Shanghai', more]);
+    expect(same.code, same.stderr).toBe(0);
+    fs.writeFileSync(more, ndjson([ORDER('O3', 'c', '2026-11-11T10:00:00+08:00')]));
+    expect((await run(['ingest', '--data', sh, more])).code).toBe(0);
+  });
+});
+
+describe('--data and --out paths are checked before anything is created', () => {
+  const ok = (r: { code: number; stderr: string }, re: RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^shandian: E_BAD_ARGS: .+ \(.+\)\n$/);
+    expect(r.stderr).toMatch(re);
+  };
+
+  it('--data that is a file, under a file, or under /proc', async () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'f');
+    fs.writeFileSync(file, 'x');
+    const input = path.join(dir, 'o.ndjson');
+    fs.writeFileSync(input, ndjson([ORDER('O1', 'a', '2026-11-11T10:00:00+08:00')]));
+    ok(await run(['ingest', '--data', file, input]), /is a file, not a directory/);
+    ok(await run(['ingest', '--data', path.join(file, 'sub'), input]), /is a file, not a directory/);
+    ok(await run(['gen', '--data', file, '--orders', '10']), /is a file, not a directory/);
+    if (fs.existsSync('/proc/self')) {
+      ok(await within(10_000, run(['ingest', '--data', '/proc/nope', input])), /cannot create \/proc\/nope/);
+      ok(await within(10_000, run(['ingest', '--data', '/proc/nope/a/b', input])), /cannot create \/proc\/nope/);
+      ok(await within(10_000, run(['gen', '--data', '/proc/nope', '--orders', '10'])), /cannot create \/proc\/nope/);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('--data in a directory this process may not write to', async () => {
+    if (process.getuid?.() === 0) return; // root writes anywhere
+    const dir = tmpDir();
+    const ro = path.join(dir, 'ro');
+    fs.mkdirSync(ro, 0o500);
+    ok(await run(['gen', '--data', path.join(ro, 's'), '--orders', '10']), /not writable/);
+  });
+
+  it('gen --out that is a directory, or in a missing directory or under a file', async () => {
+    const dir = tmpDir();
+    const sub = path.join(dir, 'd.ndjson');
+    fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(dir, 'f'), 'x');
+    ok(await run(['gen', '--out', sub, '--orders', '10']), /is a directory/);
+    ok(await run(['gen', '--out', path.join(dir, 'nope', 'o.ndjson'), '--orders', '10']), /does not exist/);
+    ok(await run(['gen', '--out', path.join(dir, 'f', 'o.ndjson'), '--orders', '10']), /is a file, not a directory/);
+    ok(await run(['gen', '--out', '/proc/nope/o.csv', '--orders', '10']), /does not exist/);
+    expect(fs.existsSync(path.join(dir, 'nope'))).toBe(false);
+  });
+});
+
+describe('ingest - reads NDJSON from standard input', () => {
+  it('in-process: the same records, validation and messages as a file, named (stdin)', async () => {
+    const dir = tmpDir();
+    const store = path.join(dir, 's');
+    const r = await run(['ingest', '--data', store, '-'], ndjson([ORDER('O1', 'a', '2026-11-11T10:00:00+08:00'), ORDER('O2', 'b', '2026-11-11T10:00:00+08:00')]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\(stdin\): 2 records/);
+    const q = await run(['query', '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', '2030-01-01T00:00:00Z']);
+    expect(q.stdout).toBe('2\n');
+    const bad = await run(['ingest', '--data', store, '-'], ndjson([ORDER('O3', 'c', '2026-11-11T10:00:00+08:00'), { type: 'order' }]));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/E_BAD_RECORD: \(stdin\):2: /);
+    const twice = await run(['ingest', '--data', store, '-', '-'], '');
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain('E_BAD_ARGS');
+  });
+
+  it('the binary streams a pipe: a bad record stops it while the pipe is still open', async () => {
+    const dir = tmpDir();
+    const store = path.join(dir, 's');
+    const child = spawn(process.execPath, [BIN, 'ingest', '--data', store, '--tz', 'Asia/Shanghai', '-'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => undefined);
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.write(ndjson([ORDER('O1', 'a'), ORDER('O2', 'b'), { type: 'nonsense' }])); // and never end it
+    const code = await within(20_000, done, 'ingest - with an open pipe');
+    child.stdin.destroy();
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/E_BAD_RECORD: \(stdin\):3: /);
+    const q = await run(['query', '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', '2030-01-01T00:00:00Z']);
+    expect(q.stdout).toBe('2\n'); // the records before it stay applied
+  });
+
+  it('the binary reads a whole pipe', async () => {
+    const dir = tmpDir();
+    const store = path.join(dir, 's');
+    const recs = Array.from({ length: 10_000 }, (_, i) => ORDER(`O${i}`, `c${i % 700}`, '2026-11-11T10:00:00+08:00'));
+    const r = await within(60_000, new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'ingest', '--data', store, '-'], { cwd: ROOT, stdio: ['pipe', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('close', (code) => resolve({ code, stderr }));
+      child.stdin.end(ndjson(recs));
+    }));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/\(stdin\): 10,000 records/);
+    const q = await run(['query', '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', '2030-01-01T00:00:00Z']);
+    expect(q.stdout).toBe('700\n');
+  });
+});

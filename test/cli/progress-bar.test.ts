@@ -29,4 +29,15 @@ describe('ProgressBar', () => {
     expect(out.chunks).toHaveLength(1);
     expect(out.chunks[0]).toMatch(/^build: 50\.0% 1,500,000 orders after \d+s eta \d+s\n$/);
   });
+
+  it('without a known total (standard input) shows the amount so far, no percentage', () => {
+    const tty = stream(true);
+    new ProgressBar(tty, '(stdin)').update(3 << 20, undefined, 'bytes', '12 records');
+    expect(tty.chunks[0]).toMatch(/^\r\(stdin\) 3\.0 MiB after \d+s 12 records/);
+    expect(tty.chunks[0]).not.toContain('%');
+    const out = stream(false);
+    new ProgressBar(out, '(stdin)', 0).update(5 << 20, undefined, 'bytes');
+    expect(out.chunks).toHaveLength(1); // a plain line still comes, though done >= 0
+    expect(out.chunks[0]).toMatch(/^\(stdin\): 5\.0 MiB after \d+s\n$/);
+  });
 });

@@ -5,6 +5,7 @@ import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
+import { checkOutputFile, prepareDirectory } from '../store-path.js';
 
 export const GEN_HELP = `Usage: shandian gen (--out FILE | --data DIR) --orders N [--customers M] [--seed S] [--start DAY] [--end DAY]
 
@@ -51,6 +52,7 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   const seed = integerOption(values, 'seed', Number.MIN_SAFE_INTEGER) ?? 1;
   if (values.data !== undefined) {
     const shards = integerOption(values, 'shards', 1) ?? os.availableParallelism();
+    prepareDirectory(values.data, '--data');
     const bar = new ProgressBar(io.stderr, 'build');
     let report;
     try {
@@ -69,6 +71,7 @@ export async function genCommand(argv: string[], io: CliIo): Promise<number> {
   }
   const out = required(values, 'out');
   if (!formatForPath(out)) throw badArgs(`--out ${out}: the extension must be .ndjson, .jsonl, .csv or .arrow`);
+  checkOutputFile(out, '--out');
   let records;
   try {
     records = generate({ orders, customers, seed, start: values.start, end: values.end });

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { ingestFile } from '../../engine/ingest-file.js';
+import { readMeta } from '../../log/store-files.js';
 import { ShandianError } from '../../model/errors.js';
+import { isValidTimeZone } from '../../model/time.js';
 import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
+import { prepareDirectory, removeCreated } from '../store-path.js';
 
 export const INGEST_HELP = `Usage: shandian ingest --data DIR [--tz ZONE] [--shards N] [--skip-bad] [--no-fsync] FILE...
 
@@ -13,6 +18,9 @@ order. Formats by extension:
   .ndjson / .jsonl  {"type":"order"|"refund"|"customer"|"tag", ...} per line
   .csv              order lines: order_id,customer_id,ts,shop,status,sku,category,quantity,amount
   .arrow            Arrow IPC (file or stream) with the CSV columns
+  -                 standard input, read as NDJSON (streamed)
+
+A new store whose first file fails before any record is applied is not kept.
 
 A bad record stops the file with E_BAD_RECORD, its file:line and the reason;
 the records before it stay applied and durable. Exit code 2.
@@ -20,8 +28,9 @@ the records before it stay applied and durable. Exit code 2.
 Options:
   --data DIR     the store directory (required)
   --tz ZONE      the store's zone for date-only query bounds (recorded when the
-                 store is created), and the zone for timestamps written without
-                 an offset (without --tz such a timestamp is a bad record)
+                 store is created; an existing store refuses another zone), and
+                 the zone for timestamps written without an offset (without
+                 --tz such a timestamp is a bad record)
   --shards N     shard count of a NEW store (default: the number of cores)
   --skip-bad     report bad records on stderr and go on
   --no-fsync     do not fsync each batch: for bulk loads you can redo
@@ -30,7 +39,11 @@ Options:
 Example:
   shandian gen --out orders.ndjson --orders 100000
   shandian ingest --data ./store --tz Asia/Shanghai orders.ndjson
+  zcat orders.ndjson.gz | shandian ingest --data ./store -
 `;
+
+/** How a standard-input source is named in messages (`--data`'s FILE `-`). */
+const STDIN_NAME = '(stdin)';
 
 export async function ingestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
@@ -39,31 +52,91 @@ export async function ingestCommand(argv: string[], io: CliIo): Promise<number> 
   }, true);
   if (values.help) return void io.stdout.write(INGEST_HELP), EXIT_OK;
   const dir = required(values, 'data');
-  if (positionals.length === 0) throw badArgs('give at least one FILE to ingest');
+  if (positionals.length === 0) throw badArgs('give at least one FILE to ingest', 'or - to read NDJSON from standard input');
+  if (positionals.filter((p) => p === '-').length > 1) throw badArgs('- (standard input) can be given once', 'standard input can be read only once');
   const shards = integerOption(values, 'shards', 1, 256);
-  const engine = await Engine.open({ dir, tz: values.tz, shards, durability: values['no-fsync'] ? 'none' : 'fsync' });
+  const tz: string | undefined = values.tz;
+  if (tz !== undefined && !isValidTimeZone(tz)) {
+    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
+  }
+  const created = prepareDirectory(dir, '--data');
+  let meta;
+  try {
+    meta = readMeta(dir);
+    if (meta && tz !== undefined && canonicalZone(tz) !== canonicalZone(meta.tz ?? 'UTC')) {
+      throw new ShandianError('E_BAD_ARGS', `the store at ${dir} was created with time zone ${meta.tz ?? 'UTC'}${meta.tz ? '' : ' (the default)'}, not ${tz}`,
+        {}, `leave --tz out, or give --tz ${meta.tz ?? 'UTC'}, when ingesting into an existing store: its zone is fixed when it is created`);
+    }
+  } catch (e) {
+    removeCreated(created);
+    throw e;
+  }
+  // a new store that gets no record (the first file fails at once) is removed again, leaving the path as it was
+  const before = meta ? undefined : new Set(fs.readdirSync(dir));
+  let engine: Engine;
+  try {
+    engine = await Engine.open({ dir, tz, shards, durability: values['no-fsync'] ? 'none' : 'fsync' });
+  } catch (e) {
+    removeCreated(created);
+    throw e;
+  }
+  let failed = false;
   try {
     if (engine.recovery?.tornTail) {
       const t = engine.recovery.tornTail;
       io.stderr.write(`recovered: dropped a torn tail of ${t.bytes} bytes at ${t.file}:${t.offset} (an append that never completed)\n`);
     }
     for (const file of positionals) {
-      const bar = new ProgressBar(io.stderr, file.length > 24 ? '…' + file.slice(-23) : file);
-      const report = await ingestFile(engine, file, {
-        skipBad: values['skip-bad'] === true,
-        tz: values.tz,
-        onProgress: (p) => bar.update(p.bytesRead, p.totalBytes, 'bytes', `${p.records.toLocaleString('en-US')} records`),
-        onSkip: (e: ShandianError) => io.stderr.write(`skipped: ${e.message}\n`),
-      });
-      bar.done();
+      const stdin = file === '-';
+      const name = stdin ? STDIN_NAME : file;
+      const bar = new ProgressBar(io.stderr, name.length > 24 ? '…' + name.slice(-23) : name);
+      let report;
+      try {
+        report = await ingestFile(engine, name, {
+          skipBad: values['skip-bad'] === true,
+          tz,
+          input: stdin ? io.stdin : undefined,
+          onProgress: (p) => bar.update(p.bytesRead, stdin ? undefined : p.totalBytes, 'bytes', `${p.records.toLocaleString('en-US')} records`),
+          onSkip: (e: ShandianError) => io.stderr.write(`skipped: ${e.message}\n`),
+        });
+      } finally {
+        bar.done();
+      }
       const secs = report.elapsedMs / 1000;
-      io.stderr.write(`${file}: ${report.records.toLocaleString('en-US')} records in ${secs.toFixed(2)}s ` +
+      io.stderr.write(`${name}: ${report.records.toLocaleString('en-US')} records in ${secs.toFixed(2)}s ` +
         `(${Math.round(report.records / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s)${report.skipped ? `, ${report.skipped} skipped` : ''}\n`);
     }
     const size = engine.size;
     io.stderr.write(`store ${dir}: ${size.customers.toLocaleString('en-US')} customers, ${size.orders.toLocaleString('en-US')} orders, ${size.lines.toLocaleString('en-US')} lines, ${size.shards} shards\n`);
+  } catch (e) {
+    failed = true;
+    throw e;
   } finally {
+    const size = engine.size;
+    const empty = size.customers === 0 && size.orders === 0 && size.lines === 0;
     await engine.close();
+    if (failed && before && empty) removeNewStore(dir, before, created);
   }
   return EXIT_OK; // with --skip-bad, skipping is what was asked for; the skips are on stderr
+}
+
+/** The zone's canonical IANA name (aliases such as Asia/Calcutta and Asia/Kolkata compare equal). */
+function canonicalZone(tz: string): string {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+  } catch {
+    return tz;
+  }
+}
+
+/** Removes the files a store creation added to `dir` (those not in `before`) and the directories made for it. */
+function removeNewStore(dir: string, before: ReadonlySet<string>, created: readonly string[]): void {
+  try {
+    for (const name of fs.readdirSync(dir)) {
+      if (!before.has(name)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    }
+    removeCreated(created);
+  } catch {
+    // best effort: the failure being reported matters more than a leftover empty store
+  }
 }
