@@ -6,7 +6,9 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { BIN, cleanTmp, ensureBuilt, lines, ndjson, ROOT, run, tmpDir, within } from './helpers.js';
 
 afterAll(cleanTmp);
@@ -268,5 +270,81 @@ describe('ingest - reads NDJSON from standard input', () => {
     expect(r.stderr).toMatch(/\(stdin\): 10,000 records/);
     const q = await run(['query', '--data', store, '--expr', '<segment><bought/></segment>', '--as-of', '2030-01-01T00:00:00Z']);
     expect(q.stdout).toBe('700\n');
+  });
+});
+
+describe('query files that are not UTF-8 text, and --xml paths', () => {
+  let store: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = tmpDir();
+    const file = path.join(dir, 'o.ndjson');
+    fs.writeFileSync(file, ndjson([{ type: 'customer', customer_id: 'a', attrs: { city: '厦门' } }, { type: 'customer', customer_id: 'b', attrs: { city: 'X' } }]));
+    store = path.join(dir, 'store');
+    expect((await run(['ingest', '--data', store, file])).code).toBe(0);
+  });
+
+  const QUERY = '<segment>\n  <attr name="city" eq="厦门"/>\n</segment>\n';
+  const expectRefused = (r: { code: number; stdout: string; stderr: string }, file: string, offset: number, line: number, column: number) => {
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`E_XML_SYNTAX: ${file}:${line}:${column}: `);
+    expect(r.stderr).toContain(`byte offset ${offset}`);
+    expect(r.stderr).toMatch(/\(.*re-save the file as UTF-8.*\)\n$/);
+  };
+
+  it('UTF-8, with or without a byte order mark, answers', async () => {
+    for (const [name, bytes] of [['plain.xml', Buffer.from(QUERY)], ['bom.xml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(QUERY)])]] as const) {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      const r = await run(['query', '--data', store, '--xml', f, '--format', 'ids']);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('a\n');
+    }
+  });
+
+  it('GBK is refused at the first byte that is not UTF-8, with line and column', async () => {
+    const f = path.join(dir, 'gbk.xml');
+    // 厦门 in GBK: CF C3 C3 C5 (line 2, after `  <attr name="city" eq="`)
+    const bytes = Buffer.concat([Buffer.from('<segment>\n  <attr name="city" eq="'), Buffer.from([0xcf, 0xc3, 0xc3, 0xc5]), Buffer.from('"/>\n</segment>\n')]);
+    fs.writeFileSync(f, bytes);
+    expectRefused(await run(['query', '--data', store, '--xml', f]), f, 34, 2, 25);
+    // the same from standard input, and for explain
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    stdout.resume();
+    const code = await main(['explain', '--data', store, '-'], { stdin: Readable.from([bytes]), stdout, stderr });
+    expectRefused({ code, stdout: '', stderr: err }, '(stdin)', 34, 2, 25);
+  });
+
+  it('a stray 0xFF after multi-byte characters: the column counts characters', async () => {
+    const f = path.join(dir, 'ff.xml');
+    fs.writeFileSync(f, Buffer.concat([Buffer.from('<segment><attr name="city" eq="厦门'), Buffer.from([0xff]), Buffer.from('"/></segment>')]));
+    expectRefused(await run(['query', '--data', store, '--xml', f]), f, 37, 1, 34);
+  });
+
+  it('UTF-16 with a byte order mark (LE and BE) and without one', async () => {
+    const le = Buffer.from(QUERY, 'utf16le');
+    const cases: [string, Buffer, number][] = [
+      ['le-bom.xml', Buffer.concat([Buffer.from([0xff, 0xfe]), le]), 0],
+      ['be-bom.xml', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(le).swap16()]), 0],
+      ['le.xml', le, 1],
+    ];
+    for (const [name, bytes, offset] of cases) {
+      const f = path.join(dir, name);
+      fs.writeFileSync(f, bytes);
+      const r = await run(['query', '--data', store, '--xml', f]);
+      expectRefused(r, f, offset, 1, offset + 1);
+      expect(r.stderr).toContain('UTF-16');
+    }
+  });
+
+  it('--xml of a directory is E_BAD_ARGS with a hint, not a system message', async () => {
+    const r = await run(['query', '--data', store, '--xml', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^shandian: E_BAD_ARGS: --xml .*: is a directory, not a file \(give the path of a query file.*\)\n$/);
+    expect(r.stderr).not.toMatch(/EISDIR|illegal operation/);
   });
 });
