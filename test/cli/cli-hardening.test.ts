@@ -348,3 +348,18 @@ describe('query files that are not UTF-8 text, and --xml paths', () => {
     expect(r.stderr).not.toMatch(/EISDIR|illegal operation/);
   });
 });
+
+describe('verify --help names the checksums the files really carry', () => {
+  it('snapshot files: CRC-32 (CRC-32C before format 4); log frames and checked JSON: CRC-32C', async () => {
+    const src = (f: string) => fs.readFileSync(path.join(ROOT, f), 'utf8');
+    // the facts the text states, checked against the code
+    expect(src('src/snapshot/write-snapshot.ts')).toMatch(/crc32: crc32Chunked\(/);
+    expect(src('src/log/frame.ts')).toMatch(/crc32c\(payload\)/);
+    expect(src('src/log/checked-json.ts')).toMatch(/crc32c\(Buffer\.from\(body/);
+    const help = (await run(['verify', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toMatch(/snapshot file against its recorded length and CRC-32 \(/);
+    expect(help).toMatch(/before format 4 recorded a CRC-32C/);
+    expect(help).toMatch(/log frame \(a CRC-32C of its length and one of its payload\)/);
+    expect(help).toMatch(/MANIFEST, meta\.json and segments\.json \(each carries a CRC-32C/);
+  });
+});

@@ -5,8 +5,11 @@ import { parseOptions, required } from '../parse-options.js';
 
 export const VERIFY_HELP = `Usage: shandian verify --data DIR
 
-Reads every file of the store without changing anything: the manifest, every
-snapshot file against its recorded length and CRC-32C, and every log frame.
+Reads every file of the store without changing anything: MANIFEST, meta.json
+and segments.json (each carries a CRC-32C of its body), every snapshot file
+against its recorded length and CRC-32 (zlib's; snapshots written before
+format 4 recorded a CRC-32C, still checked as such), and every log frame
+(a CRC-32C of its length and one of its payload).
 Prints what it checked; a damaged file is E_CORRUPT with the file and offset
 (exit 1). A torn tail (an append cut short by a crash) is reported; the next
 writer drops it on open.
