@@ -41,10 +41,10 @@ describe('readNdjson', () => {
     expect(items.map((i) => ('raw' in i ? i.raw : i.error.replace(/: not valid JSON: .*/, ': not valid JSON')))).toEqual([
       { ok: 1 },
       'E_BAD_RECORD 2: not valid JSON',
-      'E_BAD_RECORD 3: a line must hold one JSON object, got an array',
-      'E_BAD_RECORD 4: a line must hold one JSON object, got "just a string"',
-      'E_BAD_RECORD 5: a line must hold one JSON object, got null',
-      'E_BAD_RECORD 6: a line must hold one JSON object, got 42',
+      'E_BAD_RECORD 3: each line must be a JSON object, got an array',
+      'E_BAD_RECORD 4: each line must be a JSON object, got "just a string"',
+      'E_BAD_RECORD 5: each line must be a JSON object, got null',
+      'E_BAD_RECORD 6: each line must be a JSON object, got 42',
       { ok: 2 },
       'E_BAD_RECORD 8: not valid JSON',
       'E_BAD_RECORD 9: not valid JSON',
@@ -52,6 +52,49 @@ describe('readNdjson', () => {
       { ok: 3 },
     ]);
     expect(items.map((i) => i.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  });
+
+  it('a line that is JSON but not an object says so, with a hint', async () => {
+    const file = writeFile(dir, 'ndjson', 'null\n[]\n42\n"x"\n');
+    const { items } = await collect(readNdjson(file));
+    expect(items.map((i) => 'error' in i && i.error)).toEqual([
+      'E_BAD_RECORD 1: each line must be a JSON object, got null',
+      'E_BAD_RECORD 2: each line must be a JSON object, got an array',
+      'E_BAD_RECORD 3: each line must be a JSON object, got 42',
+      'E_BAD_RECORD 4: each line must be a JSON object, got "x"',
+    ]);
+    for await (const item of readNdjson(file)) {
+      expect(item.error?.hint).toMatch(/one JSON object/);
+      expect(item.error?.message).toContain(`${file}:${item.line}`);
+    }
+  });
+
+  it('a key written twice in one object is a bad line naming the key (JSON.parse would keep the last)', async () => {
+    const order = (extra: string, line = '{"sku":"A","category":"c","quantity":1,"amount":"1.00"}', attrs = '') =>
+      `{"type":"order","order_id":"T1",${extra}"customer_id":"c","ts":0,"shop":"s","status":"paid","lines":[${line}]${attrs}}`;
+    const text = [
+      order('"order_id":"T2",'),
+      '{"type":"refund","type":"order","order_id":"T1"}',
+      order('', '{"sku":"A","category":"c","quantity":1,"amount":"1.00"},{"sku":"A","category":"c","quantity":1,"amount":"1.00","amount":"0"}'),
+      '{"type":"customer","customer_id":"c","attrs":{"city":"Xiamen","level":"gold","city":"Fuzhou"}}',
+      '{"type" : "tag", "type"\t:\r"tag","customer_id":"c","tag":"t","op":"add"}',
+      '{"a":{"b":[{"x":1},{"x":2,"y":{"z":1,"z":2}}]}}',
+      '{"\u0061":1,"a":2}',
+      String.raw`{"type":"tag","customer_id":"c","tag":"\":","op":"add","x":{"\":":1}}`, // colons after quotes in strings: no duplicate
+      '{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":1}]}', // equal keys in different objects are fine
+    ].join('\n');
+    const { items } = await collect(readNdjson(writeFile(dir, 'ndjson', text)));
+    expect(items.map((i) => ('error' in i ? i.error : 'ok'))).toEqual([
+      'E_BAD_RECORD 1: duplicate key "order_id"',
+      'E_BAD_RECORD 2: duplicate key "type"',
+      'E_BAD_RECORD 3: duplicate key "amount" in lines[1]',
+      'E_BAD_RECORD 4: duplicate key "city" in attrs',
+      'E_BAD_RECORD 5: duplicate key "type"',
+      'E_BAD_RECORD 6: duplicate key "z" in a.b[1].y',
+      'E_BAD_RECORD 7: duplicate key "a"',
+      'ok',
+      'ok',
+    ]);
   });
 
   it('invalid UTF-8 is a bad line, not silently replaced', async () => {
