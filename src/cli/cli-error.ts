@@ -1,4 +1,4 @@
-import { ShandianError } from '../model/errors.js';
+import { ShandianError, type ErrorCode } from '../model/errors.js';
 
 /** Exit codes of the contract: 0 success, 2 bad query/arguments/records, 1 anything else. */
 export const EXIT_OK = 0;
@@ -26,10 +26,28 @@ const IO_HINTS: Record<string, string> = {
   EPIPE: 'the reader of the output went away',
 };
 
+const QUERY_HINT = 'fix the query; docs/query-language.md describes every element and attribute';
+
+/** What to do, for an error raised without a hint of its own (every message the CLI prints has one). */
+const CODE_HINTS: Partial<Record<ErrorCode, string>> = {
+  E_BAD_ARGS: 'see shandian <command> --help',
+  E_BAD_RECORD: 'fix or remove the record; --skip-bad skips such records and reports them',
+  E_IO: 'check the path, its permissions and the disk',
+  E_CORRUPT: 'run shandian verify --data DIR to see every damaged file; restore the store from a backup, or shandian repair for a damaged log',
+  E_LOCKED: 'another process is writing to the store: wait for it to finish',
+  E_CLOSED: 'run the command again',
+  E_TIMEOUT: 'narrow the query, or run it again when the machine is less busy',
+  E_OVERLOADED: 'run it again when fewer queries are running',
+  E_INTERNAL: 'this is a bug in shandian: please report it with the command you ran',
+  E_UNKNOWN_SEGMENT: 'save it first with shandian save --name NAME, or fix the name',
+  E_BAD_TZ: 'use an IANA name such as Asia/Shanghai',
+};
+
 /** Prints an error to stderr the way every command does, and returns its exit code. */
 export function reportError(e: unknown, stderr: NodeJS.WritableStream): number {
   if (e instanceof ShandianError) {
-    stderr.write(`shandian: ${e.message}\n`);
+    const hint = e.hint ?? CODE_HINTS[e.code] ?? (e.isUserError ? QUERY_HINT : 'see the message; run the command again');
+    stderr.write(`shandian: ${e.hint ? e.message : `${e.message} (${hint})`}\n`);
     return e.isUserError ? EXIT_BAD_INPUT : EXIT_FAILURE;
   }
   if (e instanceof Error && e.name === 'AbortError') {

@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportError } from '../../src/cli/cli-error.js';
 import { main } from '../../src/cli/main.js';
+import { ShandianError } from '../../src/model/errors.js';
 import { BIN, cleanTmp, ensureBuilt, lines, ndjson, ROOT, run, tmpDir, within } from './helpers.js';
 
 afterAll(cleanTmp);
@@ -361,5 +363,56 @@ describe('verify --help names the checksums the files really carry', () => {
     expect(help).toMatch(/before format 4 recorded a CRC-32C/);
     expect(help).toMatch(/log frame \(a CRC-32C of its length and one of its payload\)/);
     expect(help).toMatch(/MANIFEST, meta\.json and segments\.json \(each carries a CRC-32C/);
+  });
+});
+
+describe('the top-level error handler', () => {
+  const sink = () => {
+    const s = new PassThrough();
+    let text = '';
+    s.on('data', (d: Buffer) => (text += d.toString()));
+    return { s, text: () => text };
+  };
+
+  it('an unexpected error is E_INTERNAL asking for a report (exit 1)', () => {
+    const out = sink();
+    expect(reportError(new TypeError('x is not a function'), out.s)).toBe(1);
+    expect(out.text()).toMatch(/^shandian: E_INTERNAL: x is not a function \(this is a bug in shandian: please report it[^)]*\)\n/);
+  });
+
+  it('a system call failure is E_IO with the path and a hint, no stack (exit 1)', () => {
+    let err: unknown;
+    try {
+      fs.readFileSync(path.join(tmpDir(), 'missing'));
+    } catch (e) {
+      err = e;
+    }
+    const out = sink();
+    expect(reportError(err, out.s)).toBe(1);
+    expect(out.text()).toMatch(/^shandian: E_IO: \/.*missing: ENOENT: no such file or directory \(check that the path exists\)\n$/);
+  });
+
+  it('a coded error raised without a hint still gets one', async () => {
+    const dir = tmpDir();
+    const r = await run(['ingest', '--data', path.join(dir, 's'), path.join(dir, 'missing.ndjson')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^shandian: E_BAD_ARGS: .*missing\.ndjson: no such file \(.+\)\n$/);
+    const out = sink();
+    expect(reportError(new ShandianError('E_CORRUPT', 'bad frame', { file: 'f', offset: 8 }), out.s)).toBe(1);
+    expect(out.text()).toMatch(/^shandian: E_CORRUPT: f offset 8: bad frame \(run shandian verify.*\)\n$/);
+  });
+
+  it('every error the CLI tests provoke carries a code and a hint, and no stack', async () => {
+    const dir = tmpDir();
+    const cases = [
+      ['query'], ['query', '--data', dir], ['query', '--data', dir, '--expr', '<segment/>'], ['nope'],
+      ['ingest', '--data', dir, path.join(dir, 'x.txt')], ['gen', '--out', 'a.ndjson'], ['query', '--data', dir, '--expr', '<x', '--as-of', 'yesterday'],
+    ];
+    for (const argv of cases) {
+      const r = await run(argv);
+      expect(r.code, argv.join(' ')).not.toBe(0);
+      expect(r.stderr, argv.join(' ')).toMatch(/^shandian: E_[A-Z_]+: .+ \(.+\)\n$/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
