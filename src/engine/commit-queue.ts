@@ -8,6 +8,8 @@ export interface CommitResult {
   applied: number;
   /** the first record the store refused, if any */
   refused?: { index: number; error: ShandianError };
+  /** with skipRefused: every record the store refused (the others were applied) */
+  skipped?: { index: number; error: ShandianError }[];
 }
 
 const YIELD_STEP_MS = 2;
@@ -18,6 +20,8 @@ interface AppendRequest {
   records: readonly EngineRecord[];
   /** apply the accepted prefix (file ingest) instead of all or nothing */
   keepPrefix: boolean;
+  /** drop the records the store refuses and apply the others (ingest --skip-bad) */
+  skipRefused: boolean;
   resolve(result: CommitResult): void;
   reject(error: unknown): void;
 }
@@ -51,9 +55,9 @@ export class CommitQueue {
     private readonly gate: TotalsGate = new TotalsGate(),
   ) {}
 
-  append(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
+  append(records: readonly EngineRecord[], keepPrefix: boolean, skipRefused = false): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ kind: 'append', records, keepPrefix, resolve, reject });
+      this.pending.push({ kind: 'append', records, keepPrefix, skipRefused, resolve, reject });
       this.kick();
     });
   }
@@ -106,6 +110,13 @@ export class CommitQueue {
     const accepted: { request: AppendRequest; good: readonly EngineRecord[]; result: CommitResult }[] = [];
     const newOrders = new Set<string>();
     for (const request of group) {
+      if (request.skipRefused) {
+        const { good, skipped } = this.checkSkipping(request.records, newOrders);
+        const result: CommitResult = { applied: good.length, skipped };
+        if (good.length === 0) request.resolve(result);
+        else accepted.push({ request, good, result });
+        continue;
+      }
       const refused = this.store.check(request.records, newOrders);
       const good = !refused ? request.records : request.keepPrefix ? request.records.slice(0, refused.index) : [];
       for (const r of good) if (r.type === 'order') newOrders.add(r.orderId);
@@ -126,5 +137,30 @@ export class CommitQueue {
         a.request.resolve(a.result);
       }
     });
+  }
+
+  /**
+   * The records the store accepts, in order, and the ones it refuses; the
+   * accepted orders join `newOrders` (a later record sees them).
+   */
+  private checkSkipping(records: readonly EngineRecord[], newOrders: Set<string>) {
+    const skipped: { index: number; error: ShandianError }[] = [];
+    let good: EngineRecord[] | readonly EngineRecord[] = records;
+    const kept: EngineRecord[] = [];
+    for (let from = 0; from < records.length; ) {
+      const rest = from === 0 ? records : records.slice(from);
+      const refused = this.store.check(rest, newOrders);
+      const end = refused ? refused.index : rest.length;
+      for (let k = 0; k < end; k++) {
+        const r = rest[k]!;
+        if (r.type === 'order') newOrders.add(r.orderId);
+        if (skipped.length > 0 || refused) kept.push(r);
+      }
+      if (!refused) break;
+      skipped.push({ index: from + refused.index, error: refused.error });
+      from += refused.index + 1;
+    }
+    if (skipped.length > 0) good = kept;
+    return { good, skipped };
   }
 }

@@ -177,10 +177,20 @@ export class Engine {
     return this.appendChecked(records, true);
   }
 
-  private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean): Promise<CommitResult> {
+  /**
+   * Appends the records the store accepts as one batch and returns the ones
+   * it refused (duplicate order_id, refund of an unknown order) with their
+   * index: file ingest with --skip-bad, where a bad record must not split
+   * the batch around it.
+   */
+  appendSkippingRefused(records: readonly EngineRecord[]): Promise<{ applied: number; skipped?: { index: number; error: ShandianError }[] }> {
+    return this.appendChecked(records, true, true);
+  }
+
+  private async appendChecked(records: readonly EngineRecord[], keepPrefix: boolean, skipRefused = false): Promise<CommitResult> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to append');
-    const result = await this.commits.append(records, keepPrefix);
+    const result = await this.commits.append(records, keepPrefix, skipRefused);
     // size policy: a long-running writer snapshots by itself, so reopening never replays much
     if (this.log && this.log.bytesSinceSnapshot >= AUTO_SNAPSHOT_BYTES && !this.snapshotQueued) {
       this.snapshotQueued = true;

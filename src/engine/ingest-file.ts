@@ -30,24 +30,52 @@ export interface IngestReport {
  * order; each batch goes through the same validate-log-apply path as
  * `append`. A bad record stops the file (records before it stay applied and
  * durable) with E_BAD_RECORD naming the file and line, or with `skipBad` is
- * reported and skipped.
+ * reported and skipped: then it does not break its batch, the good records
+ * around it are committed in the same batch (one log frame) as if it were
+ * not there, and skips are reported in line order as each batch commits.
  */
 export async function ingestFile(engine: Engine, file: string, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 4096;
+  const skipBad = options.skipBad === true;
   let records = 0;
   let skipped = 0;
   let batch: EngineRecord[] = [];
   let lines: number[] = [];
+  // with skipBad: bad records of the batch in progress, reported when it commits
+  let skips: { error: ShandianError; line: number }[] = [];
+
+  const located = (error: ShandianError, line: number) =>
+    error.where.file === undefined ? error.at({ file, line }) : error;
 
   const bad = (error: ShandianError, line: number) => {
-    const located = error.where.file === undefined ? error.at({ file, line }) : error;
-    if (!options.skipBad) throw located;
-    skipped++;
-    options.onSkip?.(located);
+    if (!skipBad) throw located(error, line);
+    skips.push({ error, line });
+  };
+
+  const report = () => {
+    if (skips.length === 0) return;
+    // reader and validation errors come first, the store's refusals at commit: line order again
+    if (skips.length > 1) skips.sort((a, b) => a.line - b.line);
+    for (const s of skips) {
+      skipped++;
+      options.onSkip?.(located(s.error, s.line));
+    }
+    skips = [];
   };
 
   const flush = async () => {
+    if (skipBad) {
+      if (batch.length > 0) {
+        const result = await engine.appendSkippingRefused(batch);
+        records += result.applied;
+        for (const r of result.skipped ?? []) skips.push({ error: r.error, line: lines[r.index]! });
+      }
+      batch = [];
+      lines = [];
+      report();
+      return;
+    }
     while (batch.length > 0) {
       const { applied, refused } = await engine.appendValidPrefix(batch);
       records += applied;
@@ -62,10 +90,14 @@ export async function ingestFile(engine: Engine, file: string, options: IngestOp
   };
 
   const onProgress = (bytesRead: number, totalBytes: number) => options.onProgress?.({ bytesRead, totalBytes, records: records + batch.length });
+  // options.input: standard input, NDJSON (ingest -)
   for await (const item of options.input ? readNdjson(file, { onProgress, input: options.input }) : readRecords(file, { onProgress })) {
     if (item.error) {
-      await flush(); // apply what came before, so "records before it stay applied" holds exactly
+      // stopping (or a fatal item: reading ends here): apply what came before
+      // first, so "records before it stay applied" holds exactly
+      if (!skipBad || item.fatal) await flush();
       bad(item.error, item.line);
+      if (item.fatal) report();
       continue;
     }
     try {
@@ -73,7 +105,7 @@ export async function ingestFile(engine: Engine, file: string, options: IngestOp
       lines.push(item.line);
     } catch (e) {
       if (!(e instanceof ShandianError)) throw e;
-      await flush();
+      if (!skipBad) await flush();
       bad(e, item.line);
       continue;
     }

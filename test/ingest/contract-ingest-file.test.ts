@@ -122,6 +122,46 @@ describe('ingestFile (contract)', () => {
     await engine.close();
   });
 
+  it('skipBad keeps batching: bad records (every kind) do not split the batch, the good ones around them commit together', async () => {
+    const rows: unknown[] = [];
+    const bads: number[] = [];
+    for (let i = 1; i <= 200; i++) {
+      if (i % 10 !== 0) {
+        rows.push(i % 7 === 0 && (i - 1) % 10 !== 0 ? { type: 'refund', order_id: `G${i - 1}` } : order(`G${i}`, `c${i % 13}`, i * 1000, 'A'));
+        continue;
+      }
+      bads.push(i);
+      const kinds = [
+        'not json {',
+        order(`B${i}`, 'cb', 0, 'A', '1.005'), // validation
+        order('G1', 'cb', 0, 'A'), // duplicate of an order earlier in the same batch (store refusal)
+        { type: 'refund', order_id: `never${i}` }, // unknown order (store refusal)
+        { type: 'tag', customer_id: 'cb', tag: 'vip', op: 'flip' },
+        'null',
+      ];
+      rows.push(kinds[(i / 10) % kinds.length]);
+    }
+    const { dir, file } = setup('mixed.ndjson', ndjson(rows));
+    const engine = await Engine.open({ dir, shards: 2 });
+    let appends = 0;
+    for (const m of ['append', 'appendValid', 'appendValidPrefix', 'appendSkippingRefused'] as const) {
+      const f = (engine as unknown as Record<string, ((...a: unknown[]) => unknown) | undefined>)[m];
+      if (f) (engine as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => (appends++, f.apply(engine, a));
+    }
+    const lines: number[] = [];
+    const report = await ingestFile(engine, file, { skipBad: true, onSkip: (e) => lines.push(e.where.line!) });
+    expect(lines).toEqual(bads); // every bad record, in line order, located
+    expect(report).toMatchObject({ records: 180, skipped: 20 });
+    expect(appends).toBe(1); // one batch, one log frame
+    expect(await ids(engine)).not.toContain('cb');
+    const orders = engine.size.orders;
+    expect(orders).toBe(180 - rows.filter((r) => (r as { type?: string }).type === 'refund' && !String((r as { order_id: string }).order_id).startsWith('never')).length);
+    await engine.close();
+    const again = await Engine.open({ dir });
+    expect(again.size.orders).toBe(orders);
+    await again.close();
+  });
+
   it('calls onProgress with the file size and a growing record count', async () => {
     const { dir, file } = setup('p.ndjson', ndjson(Array.from({ length: 3000 }, (_, i) => order(`P${i}`, `c${i % 50}`, i * 1000, 'A', `${i}.25`))));
     const engine = await Engine.open({ dir, shards: 2 });
