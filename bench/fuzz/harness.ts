@@ -1,0 +1,410 @@
+/**
+ * Fuzz harness (issue 13): mutated queries against a small in-memory engine,
+ * mutated record files through the three readers into an engine. Every case
+ * must end in an answer or a ShandianError with a listed code other than
+ * E_INTERNAL, within 1 s, and must leave the engine answering a known query
+ * with the same count. Used by test/fuzz/fuzz.test.ts (bounded, fixed seed)
+ * and bench/fuzz/run.ts (`npm run fuzz -- --cases N`).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import { ingestFile } from '../../src/engine/ingest-file.js';
+import { generate } from '../../src/gen/generate.js';
+import { writeRecords } from '../../src/gen/write-records.js';
+import { ShandianError, SYSTEM_ERROR_CODES, USER_ERROR_CODES } from '../../src/model/errors.js';
+import type { InputRecord } from '../../src/model/records.js';
+import { caseSeed, mutateBytes, mutateXml, Rng, tokensOf, type XmlTokens } from './mutate.js';
+
+export type Kind = 'query' | 'records';
+export type RecordFormat = 'ndjson' | 'csv' | 'arrow';
+const FORMATS: readonly RecordFormat[] = ['ndjson', 'csv', 'arrow'];
+const CODES = new Set<string>([...USER_ERROR_CODES, ...SYSTEM_ERROR_CODES].filter((c) => c !== 'E_INTERNAL'));
+export const CASE_LIMIT_MS = 1000;
+/** a case that has not settled by then is reported as hung, so the run goes on */
+const HANG_MS = 3_000;
+
+/** The repository root: the nearest folder up from here with shandian's package.json. */
+export function repoRoot(): string {
+  let dir = path.dirname(new URL(import.meta.url).pathname);
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'shandian') return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('fuzz: cannot find the shandian repository root');
+    dir = up;
+  }
+}
+
+/** Every query example: fixtures/queries/*.xml, test/query/golden/*.xml and the ```xml blocks of docs/*.md. */
+export function queryCorpus(root = repoRoot()): string[] {
+  const out: string[] = [];
+  for (const dir of ['fixtures/queries', 'test/query/golden']) {
+    for (const f of fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.xml')).sort()) {
+      out.push(fs.readFileSync(path.join(root, dir, f), 'utf8'));
+    }
+  }
+  for (const f of fs.readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).sort()) {
+    const md = fs.readFileSync(path.join(root, 'docs', f), 'utf8');
+    for (const m of md.matchAll(/^```xml\r?\n([\s\S]*?)^```/gm)) out.push(m[1]!);
+  }
+  return out;
+}
+
+export interface Failure {
+  kind: Kind;
+  index: number;
+  format?: RecordFormat;
+  reason: string;
+  ms: number;
+  /** the record file's bytes, or the query text as UTF-8 */
+  input: Uint8Array;
+  /** the query text itself (lone surrogates survive only here) */
+  text?: string;
+}
+
+export interface Summary {
+  cases: number;
+  failures: Failure[];
+  failureCount: number;
+  slowest: { kind: Kind; index: number; ms: number } | undefined;
+  elapsedMs: number;
+  errorsByCode: Record<string, number>;
+  accepted: number;
+}
+
+export interface FuzzOptions {
+  cases: number;
+  seed: number;
+  only?: Kind;
+  /** called every `progressEvery` cases and at the end */
+  onProgress?: (done: number, total: number, s: Summary) => void;
+  progressEvery?: number;
+  /** keep at most this many failures in memory (all are counted) */
+  keepFailures?: number;
+  onFailure?: (f: Failure) => void;
+}
+
+const KNOWN_TAG = 'fuzz-known';
+const KNOWN_QUERY = `<segment><tag name="${KNOWN_TAG}"/></segment>`;
+
+/** What a thrown value says is wrong with it, or undefined when it is a proper error. */
+export function badError(e: unknown): string | undefined {
+  if (!(e instanceof ShandianError)) {
+    const err = e as { name?: string; message?: string; stack?: string };
+    return `threw ${err?.name ?? typeof e}: ${err?.message ?? String(e)}${err?.stack ? `\n${err.stack.split('\n').slice(1, 6).join('\n')}` : ''}`;
+  }
+  if (!CODES.has(e.code)) return `ShandianError with code ${e.code}: ${e.message}`;
+  return undefined;
+}
+
+async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`fuzz: case did not settle in ${HANG_MS} ms`)), HANG_MS);
+  });
+  try {
+    return { ok: true, value: await Promise.race([p, hang]) };
+  } catch (error) {
+    return { ok: false, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The small data set both engines start from: generated orders plus the known tag. */
+function seedRecords(): object[] {
+  return [...generate({ orders: 300, customers: 40, seed: 13, start: '2026-01-01', end: '2026-11-30' }), ...knownRecords()];
+}
+
+function knownRecords(): object[] {
+  const records: object[] = [];
+  for (const c of ['known-1', 'known-2', 'known-3']) {
+    records.push({ type: 'customer', customer_id: c, attrs: { city: 'Xiamen', age: 30 } });
+    records.push({ type: 'tag', customer_id: c, tag: KNOWN_TAG, op: 'add' });
+  }
+  return records;
+}
+
+async function openEngine(records: readonly object[], savedNames: readonly string[]): Promise<Engine> {
+  const engine = await Engine.open({ threads: 0, shards: 2, dayBucketMinRows: 0, dayBucketBytes: 16 << 20, tz: 'Asia/Shanghai' });
+  await engine.append([...records] as InputRecord[]); // generated to the contract; append checks them anyway
+  for (const name of savedNames) await engine.save(name, '<segment><tag name="vip"/></segment>');
+  return engine;
+}
+
+export class QueryFuzzer {
+  private constructor(
+    private readonly engine: Engine,
+    readonly corpus: string[],
+    private readonly tokens: XmlTokens,
+    readonly knownCount: number,
+    readonly knownBought: { xml: string; count: number },
+  ) {}
+
+  static async create(): Promise<QueryFuzzer> {
+    const corpus = queryCorpus();
+    const saved = new Set<string>();
+    for (const text of corpus) for (const m of text.matchAll(/segment\s*=\s*"([^"]*)"/g)) saved.add(m[1]!);
+    const engine = await openEngine(seedRecords(), [...saved].sort());
+    const knownCount = (await engine.query(KNOWN_QUERY)).count;
+    const boughtXml = '<segment asOf="2026-12-01T00:00:00+08:00"><bought from="2026-03-01" to="2026-09-30" minCount="2"/></segment>';
+    const bought = (await engine.query(boughtXml)).count;
+    return new QueryFuzzer(engine, corpus, tokensOf(corpus), knownCount, { xml: boughtXml, count: bought });
+  }
+
+  input(seed: number, index: number): string {
+    const rng = new Rng(caseSeed(seed, index));
+    return mutateXml(rng.pick(this.corpus), rng, this.tokens);
+  }
+
+  /** Runs one query; returns undefined when it passed, else what went wrong. */
+  async check(xml: string, explain: boolean): Promise<{ problem?: string; code?: string }> {
+    const outcome = await settle(explain ? this.engine.explain(xml).then((r) => r.count) : this.engine.query(xml).then((s) => s.count));
+    let code: string | undefined;
+    if (!outcome.ok) {
+      const bad = badError(outcome.error);
+      if (bad) return { problem: bad };
+      code = (outcome.error as ShandianError).code;
+    }
+    const known = (await this.engine.query(KNOWN_QUERY)).count;
+    if (known !== this.knownCount) return { problem: `known query count changed: ${this.knownCount} -> ${known}`, code };
+    return { code };
+  }
+
+  /** The heavier consistency check (a <bought> window), run now and then. */
+  async checkBought(): Promise<string | undefined> {
+    const n = (await this.engine.query(this.knownBought.xml)).count;
+    return n === this.knownBought.count ? undefined : `known <bought> count changed: ${this.knownBought.count} -> ${n}`;
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+  }
+}
+
+export class RecordFuzzer {
+  private engine!: Engine;
+  private sinceReset = 0;
+
+  private constructor(
+    private readonly dir: string,
+    readonly seeds: Record<RecordFormat, Uint8Array[]>,
+    private readonly base: object[],
+    readonly knownCount: number,
+  ) {}
+
+  /** Valid files of each format written by the generator (deterministic), read back as bytes. */
+  static async makeSeeds(dir: string): Promise<Record<RecordFormat, Uint8Array[]>> {
+    const seeds: Record<RecordFormat, Uint8Array[]> = { ndjson: [], csv: [], arrow: [] };
+    for (let s = 1; s <= 4; s++) {
+      const records = [...generate({ orders: 6 + 3 * s, customers: 3 + s, seed: 100 + s, start: '2026-10-01', end: '2026-11-30' })];
+      for (const format of FORMATS) {
+        const file = path.join(dir, `seed-${s}.${format}`);
+        await writeRecords(file, records);
+        seeds[format].push(new Uint8Array(fs.readFileSync(file)));
+      }
+    }
+    RecordFuzzer.seedCache = seeds;
+    return seeds;
+  }
+
+  static async create(): Promise<RecordFuzzer> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-fuzz-'));
+    const seeds = await RecordFuzzer.makeSeeds(dir);
+    const base = knownRecords();
+    const f = new RecordFuzzer(dir, seeds, base, 3);
+    await f.reset();
+    return f;
+  }
+
+  private async reset(): Promise<void> {
+    await this.engine?.close();
+    this.engine = await openEngine(this.base, []);
+    this.sinceReset = 0;
+  }
+
+  private static seedCache: Record<RecordFormat, Uint8Array[]> | undefined;
+
+  /** The input of case `index` without an engine (for a supervisor reporting a hung case). */
+  static inputWithoutEngine(seed: number, index: number): { format: RecordFormat; bytes: Uint8Array } {
+    const seeds = RecordFuzzer.seedCache;
+    if (!seeds) return { format: FORMATS[index % 3]!, bytes: new Uint8Array(0) };
+    const rng = new Rng(caseSeed(seed, index));
+    const format = FORMATS[index % 3]!;
+    return { format, bytes: mutateBytes(rng.pick(seeds[format]), rng, seeds[format]) };
+  }
+
+  input(seed: number, index: number): { format: RecordFormat; bytes: Uint8Array } {
+    const rng = new Rng(caseSeed(seed, index));
+    const format = FORMATS[index % 3]!;
+    const pool = this.seeds[format];
+    return { format, bytes: mutateBytes(rng.pick(pool), rng, pool) };
+  }
+
+  /** Reads and ingests one file (alternately stopping at and skipping bad records). */
+  async check(format: RecordFormat, bytes: Uint8Array, skipBad: boolean): Promise<{ problem?: string; code?: string }> {
+    if (++this.sinceReset > 500) await this.reset();
+    const file = path.join(this.dir, `case.${format}`);
+    fs.writeFileSync(file, bytes);
+    let code: string | undefined;
+    const skipped: string[] = [];
+    // no timeout here: the supervisor (superviseRecords) ends a worker stuck on a case
+    const outcome = await ingestFile(this.engine, file, { skipBad, batchSize: 64, onSkip: (e) => skipped.push(badError(e) ?? '') }).then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    if (!outcome.ok) {
+      const bad = badError(outcome.error);
+      if (bad) return { problem: `ingest: ${bad}` };
+      code = (outcome.error as ShandianError).code;
+    }
+    const skippedBad = skipped.find((s) => s !== '');
+    if (skippedBad) return { problem: `skipped record: ${skippedBad}` };
+    const known = (await this.engine.query(KNOWN_QUERY)).count;
+    if (known !== this.knownCount) return { problem: `known query count changed: ${this.knownCount} -> ${known}`, code };
+    return { code };
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs `cases` cases: half queries, half record files unless `only`. Queries
+ * run in-process; record files in a worker thread (see record-worker.ts), so
+ * a reader that never returns is reported as hung and the run goes on.
+ */
+export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
+  const nQuery = opts.only === 'records' ? 0 : opts.only === 'query' ? opts.cases : Math.ceil(opts.cases / 2);
+  const nRecords = opts.cases - nQuery;
+  const summary: Summary = { cases: 0, failures: [], failureCount: 0, slowest: undefined, elapsedMs: 0, errorsByCode: {}, accepted: 0 };
+  const keep = opts.keepFailures ?? 1000;
+  const every = opts.progressEvery ?? 10_000;
+  const started = performance.now();
+  const record = (kind: Kind, index: number, ms: number, r: { problem?: string; code?: string }, input: Uint8Array | undefined, format?: RecordFormat, text?: string) => {
+    if (!summary.slowest || ms > summary.slowest.ms) summary.slowest = { kind, index, ms };
+    if (r.code) summary.errorsByCode[r.code] = (summary.errorsByCode[r.code] ?? 0) + 1;
+    else if (!r.problem) summary.accepted++;
+    const reason = r.problem ?? (ms > CASE_LIMIT_MS ? `took ${ms.toFixed(0)} ms (limit ${CASE_LIMIT_MS})` : undefined);
+    if (reason !== undefined) {
+      const f: Failure = { kind, index, reason, ms, input: input ?? new Uint8Array(0), ...(format ? { format } : {}), ...(text !== undefined ? { text } : {}) };
+      summary.failureCount++;
+      if (summary.failures.length < keep) summary.failures.push(f);
+      opts.onFailure?.(f);
+    }
+    summary.cases++;
+    summary.elapsedMs = performance.now() - started;
+    if (opts.onProgress && (summary.cases % every === 0 || summary.cases === opts.cases)) opts.onProgress(summary.cases, opts.cases, summary);
+  };
+
+  if (nQuery > 0) {
+    const query = await QueryFuzzer.create();
+    try {
+      for (let index = 0; index < nQuery; index++) {
+        const xml = query.input(opts.seed, index);
+        const t0 = performance.now();
+        const r = await query.check(xml, index % 16 === 0);
+        if (!r.problem && index % 64 === 0) {
+          const bad = await query.checkBought();
+          if (bad) r.problem = bad;
+        }
+        const ms = performance.now() - t0;
+        record('query', index, ms, r, r.problem || ms > CASE_LIMIT_MS ? new TextEncoder().encode(xml) : undefined, undefined, xml);
+      }
+    } finally {
+      await query.close();
+    }
+  }
+  if (nRecords > 0) await superviseRecords(opts.seed, nRecords, (r) => record('records', r.index, r.ms, r, r.input, r.format as RecordFormat));
+  summary.elapsedMs = performance.now() - started;
+  return summary;
+}
+
+interface WorkerResult {
+  index: number;
+  ms: number;
+  format: string;
+  problem?: string;
+  code?: string;
+  input?: Uint8Array;
+}
+
+/** Record cases [0, count) in workers; a case silent for HANG_MS is a failure and the next worker starts after it. */
+async function superviseRecords(seed: number, count: number, onResult: (r: WorkerResult) => void): Promise<void> {
+  const script = path.join(repoRoot(), 'dist', 'bench', 'fuzz', 'record-worker.js');
+  if (!fs.existsSync(script)) throw new Error(`fuzz: ${script} is missing: run npm run build first`);
+  const { Worker } = await import('node:worker_threads');
+  const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-fuzz-seeds-'));
+  await RecordFuzzer.makeSeeds(seedDir);
+  fs.rmSync(seedDir, { recursive: true, force: true });
+  let next = 0;
+  while (next < count) {
+    next = await new Promise<number>((resolve, reject) => {
+      const worker = new Worker(script, { workerData: { seed, from: next, to: count }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+      let current = next;
+      let timer: NodeJS.Timeout | undefined;
+      let finished = false;
+      const finish = (resumeAt: number) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        void worker.terminate();
+        resolve(resumeAt);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          const input = RecordFuzzer.inputWithoutEngine(seed, current);
+          onResult({ index: current, ms: HANG_MS, format: input.format, problem: `hung: no answer in ${HANG_MS} ms`, input: input.bytes });
+          finish(current + 1);
+        }, HANG_MS);
+      };
+      arm();
+      worker.on('message', (m: WorkerResult | { started: number } | { done: true }) => {
+        if (finished) return;
+        if ('done' in m) return finish(count);
+        if ('started' in m) {
+          current = m.started;
+          return arm();
+        }
+        onResult(m);
+        current = m.index + 1;
+      });
+      worker.on('error', (e) => {
+        if (finished) return;
+        const input = RecordFuzzer.inputWithoutEngine(seed, current);
+        onResult({ index: current, ms: 0, format: input.format, problem: `worker died: ${badError(e) ?? e}`, input: input.bytes });
+        finish(current + 1);
+      });
+      worker.on('exit', () => {
+        if (!finished) reject(new Error(`fuzz: record worker exited early at case ${current}`));
+      });
+    });
+  }
+}
+
+/** Replays one saved input (the extension tells the kind): what went wrong, or undefined. */
+export async function replay(file: string): Promise<string | undefined> {
+  const ext = path.extname(file).slice(1) as RecordFormat | 'xml' | 'json';
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  if (ext === 'xml' || ext === 'json') {
+    const q = await QueryFuzzer.create();
+    try {
+      // a saved query is JSON ({ "xml": "..." }) so that lone surrogates survive
+      const text = ext === 'json' ? (JSON.parse(new TextDecoder().decode(bytes)) as { xml: string }).xml : new TextDecoder().decode(bytes);
+      return (await q.check(text, false)).problem ?? (await q.check(text, true)).problem;
+    } finally {
+      await q.close();
+    }
+  }
+  const r = await RecordFuzzer.create();
+  try {
+    return (await r.check(ext, bytes, false)).problem ?? (await r.check(ext, bytes, true)).problem;
+  } finally {
+    await r.close();
+  }
+}
