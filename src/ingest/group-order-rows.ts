@@ -16,6 +16,13 @@ const SHARED = ['customer_id', 'ts', 'shop', 'status'] as const;
 /** More lines than this in one order is refused rather than buffered. */
 export const MAX_ORDER_LINES = 1_000_000;
 
+/**
+ * Order ids remembered (first row's line) to tell rows of one order split
+ * by other rows from a new order: the last 64Ki to 128Ki orders of the file.
+ * Further back, the second part is refused by the store as a duplicate.
+ */
+const RECENT_ORDERS = 65_536;
+
 interface Group {
   first: OrderRow;
   line: number;
@@ -27,8 +34,9 @@ interface Group {
 /**
  * Turns rows into order records. Consecutive rows with the same order_id form
  * one order, which must agree on customer_id, ts (the same instant), shop and
- * status. Rows of one id that are not consecutive make a second order with
- * that id, which the store refuses as a duplicate.
+ * status. The rows of one order must be adjacent: rows of an id that
+ * appeared before, with other orders' rows between, are refused (naming both
+ * lines) rather than taken as a second order with that id.
  *
  * A bad row spoils its whole order (contract: an order is applied whole or
  * not at all): the order's remaining rows are absorbed and one error item,
@@ -36,6 +44,9 @@ interface Group {
  */
 export class OrderRowGrouper {
   private current: Group | undefined;
+  /** first line of the recent orders, by id (two generations) */
+  private recent = new Map<unknown, number>();
+  private older = new Map<unknown, number>();
 
   constructor(private readonly file: string) {}
 
@@ -52,7 +63,13 @@ export class OrderRowGrouper {
       return undefined;
     }
     const done = this.flush();
-    this.current = { first: row, line, lines: [lineOf(row)], error: this.lineProblem(row, line) };
+    const before = this.earlierLine(row.order_id);
+    const error = before === undefined
+      ? this.lineProblem(row, line)
+      : this.bad(`rows of order ${show(row.order_id)} are not adjacent: it starts at line ${before} and appears again at line ${line}, after other orders' rows`,
+        line, 'the rows of one order must be next to each other (group or sort the file by order_id); order ids are unique, so this cannot be a second order');
+    this.current = { first: row, line, lines: [lineOf(row)], error };
+    this.remember(row.order_id, line);
     return done;
   }
 
@@ -72,10 +89,24 @@ export class OrderRowGrouper {
     if (done) out.push(done);
     if (orderId !== undefined) {
       this.current = { first: { order_id: orderId } as OrderRow, line, lines: [], error };
+      this.remember(orderId, line);
     } else {
       out.push({ error, line });
     }
     return out;
+  }
+
+  private earlierLine(id: unknown): number | undefined {
+    return this.recent.get(id) ?? this.older.get(id);
+  }
+
+  private remember(id: unknown, line: number): void {
+    if (typeof id !== 'string' || this.earlierLine(id) !== undefined) return;
+    if (this.recent.size >= RECENT_ORDERS) {
+      this.older = this.recent;
+      this.recent = new Map();
+    }
+    this.recent.set(id, line);
   }
 
   /** Line of the first row of the order in progress, if any. */

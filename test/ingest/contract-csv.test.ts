@@ -121,13 +121,19 @@ describe('CSV reader (contract)', () => {
     }
   });
 
-  it('rows of one id that are not consecutive make two orders with that id', async () => {
+  it('rows of one id that are not adjacent: the later ones are refused, naming both lines', async () => {
     const { items } = await collect(writeFile('i.csv', csv([
       `T1,c1,${TS},tmall,paid,A,shoes,1,1.00`,
       `T2,c2,${TS},tmall,paid,A,shoes,1,1.00`,
       `T1,c1,${TS},tmall,paid,B,shoes,1,1.00`,
+      `T1,c1,${TS},tmall,paid,C,shoes,1,1.00`,
+      `T3,c3,${TS},tmall,paid,A,shoes,1,1.00`,
     ])));
-    expect(items.map((i) => [i.line, i.raw?.order_id])).toEqual([[2, 'T1'], [3, 'T2'], [4, 'T1']]);
+    expect(items.map((i) => [i.line, i.raw?.order_id ?? i.error?.code])).toEqual([[2, 'T1'], [3, 'T2'], [4, 'E_BAD_RECORD'], [6, 'T3']]);
+    const e = items[2]!.error!;
+    expect(e.reason).toBe('rows of order "T1" are not adjacent: it starts at line 2 and appears again at line 4, after other orders\' rows');
+    expect(e.hint).toMatch(/next to each other/);
+    expect(e.message).not.toMatch(/duplicate|refund/);
   });
 
   it('a row with too few fields is an error at its line; reading goes on', async () => {

@@ -86,10 +86,21 @@ describe('readCsv', () => {
     expect(items).toEqual([{ raw: rawOrder('T1', [['A', 's', 1, '1'], ['B', 's', 1, '1'], ['C', 's', 1, '1']]), line: 2 }]);
   });
 
-  it('rows of one order_id that are not consecutive make two orders with that id (the store refuses the second)', async () => {
+  it('rows of one order_id that are not adjacent are refused at the later row, naming both lines', async () => {
     const file = csv(`T1,c1,${T},jd,paid,A,s,1,1`, `T2,c1,${T},jd,paid,A,s,1,1`, `T1,c1,${T},jd,paid,B,s,1,1`);
     const { items } = await collect(readCsv(file));
-    expect(items.map((i) => ['raw' in i ? i.raw.order_id : i.error, i.line])).toEqual([['T1', 2], ['T2', 3], ['T1', 4]]);
+    expect(items.map((i) => ['raw' in i ? i.raw.order_id : i.error, i.line])).toEqual([
+      ['T1', 2], ['T2', 3],
+      ['E_BAD_RECORD 4: rows of order "T1" are not adjacent: it starts at line 2 and appears again at line 4, after other orders\' rows', 4],
+    ]);
+  });
+
+  it('a bad row of an order and later rows of that order split by another order: nothing of it is applied', async () => {
+    const file = csv(`T1,c1,${T},jd,paid,A,s,0,1`, `T2,c1,${T},jd,paid,A,s,1,1`, `T1,c1,${T},jd,paid,B,s,1,1`);
+    const { items } = await collect(readCsv(file));
+    expect(items.map((i) => ('raw' in i ? i.raw.order_id : i.error.replace(/^(E_BAD_RECORD \d+: [^:]*:[^:]*).*$/, '$1')))).toEqual([
+      'E_BAD_RECORD 2: order "T1": quantity', 'T2', 'E_BAD_RECORD 4: rows of order "T1" are not adjacent: it starts at line 2 and appears again at line 4, after other orders\' rows',
+    ]);
   });
 
   it('a bad line field spoils its order, pointing at the row', async () => {
