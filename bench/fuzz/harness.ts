@@ -14,6 +14,7 @@ import { ingestFile } from '../../src/engine/ingest-file.js';
 import { generate } from '../../src/gen/generate.js';
 import { writeRecords } from '../../src/gen/write-records.js';
 import { ShandianError, SYSTEM_ERROR_CODES, USER_ERROR_CODES } from '../../src/model/errors.js';
+import { parseSegment } from '../../src/query/parse-segment.js';
 import type { InputRecord } from '../../src/model/records.js';
 import { caseSeed, mutateBytes, mutateXml, Rng, tokensOf, type XmlTokens } from './mutate.js';
 
@@ -134,7 +135,28 @@ async function openEngine(records: readonly object[], savedNames: readonly strin
   return engine;
 }
 
+/** What may never follow the root element (issue 13): one is tried after each accepted query. */
+const TRAILING_JUNK = ['&lt;', '&#65;', 'junk', '<segment><tag name="a"/></segment>', '\u00A0', '\uFEFF', ']]>', '<![CDATA[x]]>', '</segment>', '>'];
+
+/**
+ * Metamorphic check for the class of issue 13: a query that was accepted must
+ * be refused with E_XML_SYNTAX once anything but white space, comments or
+ * PIs follows its root.
+ */
+function trailingJunkAccepted(xml: string, n: number): string | undefined {
+  const junk = TRAILING_JUNK[n % TRAILING_JUNK.length]!;
+  try {
+    parseSegment(xml + junk);
+  } catch (e) {
+    if (e instanceof ShandianError && e.code === 'E_XML_SYNTAX') return undefined;
+    return `accepted query + ${JSON.stringify(junk)} gave ${badError(e) ?? (e as ShandianError).code}, not E_XML_SYNTAX`;
+  }
+  return `accepted query + ${JSON.stringify(junk)} after the root was accepted too`;
+}
+
 export class QueryFuzzer {
+  private checks = 0;
+
   private constructor(
     private readonly engine: Engine,
     readonly corpus: string[],
@@ -167,6 +189,10 @@ export class QueryFuzzer {
       const bad = badError(outcome.error);
       if (bad) return { problem: bad };
       code = (outcome.error as ShandianError).code;
+    }
+    if (outcome.ok) {
+      const bad = trailingJunkAccepted(xml, this.checks++);
+      if (bad) return { problem: bad };
     }
     const known = (await this.engine.query(KNOWN_QUERY)).count;
     if (known !== this.knownCount) return { problem: `known query count changed: ${this.knownCount} -> ${known}`, code };
