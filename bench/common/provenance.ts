@@ -1,4 +1,4 @@
-/** What a result file records about the code and the store it measured (bench/run.ts, bench/large.ts). */
+/** What a result file records about the code and the store it measured (bench/standard/run.ts, bench/large/large.ts). */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

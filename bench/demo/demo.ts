@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../src/engine/engine.js';
-import { ingestFile } from '../src/engine/ingest-file.js';
-import { generate, writeRecords } from '../src/gen/index.js';
-import { ProgressBar } from '../src/cli/progress-bar.js';
+import { Engine } from '../../src/engine/engine.js';
+import { ingestFile } from '../../src/engine/ingest-file.js';
+import { generate, writeRecords } from '../../src/gen/index.js';
+import { ProgressBar } from '../../src/cli/progress-bar.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DATA_DIR = path.resolve(process.env.SHANDIAN_DEMO_DIR ?? 'demo-data');
 const ORDERS = Number(process.env.SHANDIAN_DEMO_ORDERS ?? 700_000); // about 1.0M order lines
 const SEED = 42;

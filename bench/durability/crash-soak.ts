@@ -1,5 +1,5 @@
 /**
- * `node dist/bench/crash-soak.js [--trials 20] [--max-delay-ms 500]`: SIGKILL a
+ * `node dist/bench/durability/crash-soak.js [--trials 20] [--max-delay-ms 500]`: SIGKILL a
  * writer (batches of 1 to 1,000 orders, fsync) at random moments, many times
  * in a row on one store, checking after each kill that no acknowledged order
  * is lost, none is invented, batches are whole and the store reopens unaided.

@@ -3,18 +3,18 @@
  * SIGKILL it at a chosen moment after its first batch started, reopen the
  * store, and check that every acknowledged batch is there, none is invented,
  * each present batch is whole, and the store opened without help.
- * Used by test/log/crash.test.ts (a few trials) and bench/crash-soak.ts (many).
+ * Used by test/log/crash.test.ts (a few trials) and bench/durability/crash-soak.ts (many).
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../src/engine/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 
 /** The compiled writer (tests run from TypeScript sources, the writer always from dist). */
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const CRASH_WRITER = here.endsWith(path.join('dist', 'bench'))
+export const CRASH_WRITER = here.endsWith(path.join('dist', 'bench', 'durability'))
   ? path.join(here, 'crash-writer.js')
-  : path.resolve(here, '../dist/bench/crash-writer.js');
+  : path.resolve(here, '../../dist/bench/durability/crash-writer.js');
 
 export interface TrialOutcome {
   acked: number;

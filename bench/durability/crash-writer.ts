@@ -1,10 +1,10 @@
 /**
  * Child process for kill -9 trials (test/log/crash.test.ts and
- * bench/crash-soak.ts): appends batches of 1..1000 orders as fast as it can,
+ * bench/durability/crash-soak.ts): appends batches of 1..1000 orders as fast as it can,
  * one customer per batch, and reports each batch before ("start") and after
- * ("ack") its append resolved. Usage: node dist/bench/crash-writer.js DIR SEED
+ * ("ack") its append resolved. Usage: node dist/bench/durability/crash-writer.js DIR SEED
  */
-import { Engine } from '../src/engine/engine.js';
+import { Engine } from '../../src/engine/engine.js';
 
 const [dir, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0 || 1;

@@ -1,6 +1,6 @@
 /**
  * A stand-alone generator of "foreign-looking" contract records and segment
- * queries for `bench/foreign.ts`, deliberately unlike src/gen: its own
+ * queries for `bench/foreign/foreign.ts`, deliberately unlike src/gen: its own
  * random numbers, id styles (UUID-like order ids; customer ids like C123456,
  * phone numbers and e-mail addresses), timestamps in random order and mixed
  * forms (+08:00, +0800, Z with milliseconds, epoch ms), three years of data,
@@ -8,7 +8,7 @@
  * events, customer attribute records (string and numeric values, later
  * updates and deletions) and tag add/remove events.
  *
- *   node dist/bench/foreign-data.js --lines 2900000 --out /tmp/foreign.ndjson [--queries-out DIR]
+ *   node dist/bench/foreign/foreign-data.js --lines 2900000 --out /tmp/foreign.ndjson [--queries-out DIR]
  *     [--customers 200000] [--seed 7] [--end 2026-11-30] [--years 3] [--bad 0]
  *
  * `--out X.csv` or `--out X.arrow` writes the order lines in that form and
@@ -618,7 +618,7 @@ function main(): void {
     strict: true,
   });
   if (values.help || (!values.out && !values['queries-out'])) {
-    process.stdout.write(`usage: node dist/bench/foreign-data.js --lines N --out FILE.ndjson|.csv|.arrow [--customers M] [--seed S]
+    process.stdout.write(`usage: node dist/bench/foreign/foreign-data.js --lines N --out FILE.ndjson|.csv|.arrow [--customers M] [--seed S]
          [--end YYYY-MM-DD] [--years Y] [--bad B] [--queries-out DIR]
 `);
     process.exit(values.help ? 0 : 2);

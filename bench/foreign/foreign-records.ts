@@ -1,5 +1,5 @@
 /**
- * The DuckDB side's own reading of input files for `bench/foreign.ts`:
+ * The DuckDB side's own reading of input files for `bench/foreign/foreign.ts`:
  * NDJSON with JSON.parse per line, CSV with a small RFC 4180 parser of its
  * own, Arrow IPC through apache-arrow; every record checked against the
  * contract (section 1 and 2) here, without the engine's ingest code, and
@@ -14,8 +14,8 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DataType, RecordBatchReader, type Data, type Decimal, type Vector } from 'apache-arrow';
-import type { GenRecord } from '../src/gen/index.js';
-import { localToUtcMs, offsetMs, parseIsoDateTime } from './xml-to-sql.js';
+import type { GenRecord } from '../../src/gen/index.js';
+import { localToUtcMs, offsetMs, parseIsoDateTime } from '../../test/oracle/xml-query.js';
 
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ts', 'shop', 'status', 'sku', 'category', 'quantity', 'amount'] as const;
 type Col = (typeof ORDER_COLUMNS)[number];

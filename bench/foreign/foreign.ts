@@ -4,10 +4,10 @@
  * The outside reviewer's check, run on any data and queries: loads record
  * files (NDJSON, CSV, Arrow IPC, as the contract defines them) into a
  * shandian Engine (temp dir, durability 'none', skipping bad records) and,
- * through an independent reader (bench/foreign-records.ts), into an
- * in-memory DuckDB with the tables of bench/duckdb-peer.ts. Every `*.xml` in
+ * through an independent reader (bench/foreign/foreign-records.ts), into an
+ * in-memory DuckDB with the tables of test/oracle/duckdb.ts. Every `*.xml` in
  * DIR is one segment: it runs on shandian as written and on DuckDB as SQL
- * from the independent translator bench/xml-to-sql.ts. Counts must be
+ * from the independent translator test/oracle/xml-query.ts. Counts must be
  * identical; both sides are timed with tinybench; the verdict is three
  * PASS/FAIL lines: identical counts, geometric-mean speedup (DuckDB p50 /
  * shandian p50) >= 20x, every shandian p99 <= 50 ms. Exit 1 on any FAIL.
@@ -30,11 +30,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench, type Task } from 'tinybench';
-import { Engine } from '../src/index.js';
-import { ingestFile } from '../src/engine/ingest-file.js';
-import { DuckPeer } from './duckdb-peer.js';
+import { Engine } from '../../src/index.js';
+import { ingestFile } from '../../src/engine/ingest-file.js';
+import { DuckPeer } from '../../test/oracle/duckdb.js';
 import { emptyStats, formatOf, independentBatches, type ReadStats } from './foreign-records.js';
-import { parseInstant, parseQuery, refsOf, translateSegment, type QSegment, type Translation } from './xml-to-sql.js';
+import { parseInstant, parseQuery, refsOf, translateSegment, type QSegment, type Translation } from '../../test/oracle/xml-query.js';
 
 const GEOMEAN_MIN = 20;
 const P99_MAX_MS = 50;

@@ -1,7 +1,7 @@
 /**
- * Preloaded into phase 2 of bench/large.ts, the unchanged CLI:
+ * Preloaded into phase 2 of bench/large/large.ts, the unchanged CLI:
  *
- *   node --import dist/bench/large-build-hook.js dist/src/cli/main.js gen --data STORE --orders N
+ *   node --import dist/bench/large/large-build-hook.js dist/src/cli/main.js gen --data STORE --orders N
  *
  * It makes stderr look like a terminal so `gen --data` draws its progress bar
  * (large.ts parses it into progress lines; the bar is drawn only on a TTY),

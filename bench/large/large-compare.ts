@@ -1,4 +1,4 @@
-/** The cross-process count check of bench/large.ts: DuckDB's counts against shandian's, scenario by scenario. */
+/** The cross-process count check of bench/large/large.ts: DuckDB's counts against shandian's, scenario by scenario. */
 
 /** One line per problem (a scenario missing on a side, or counts that differ); empty when all agree. */
 export function compareCounts(

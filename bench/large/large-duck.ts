@@ -1,21 +1,21 @@
 /**
- * Phase 1 of bench/large.ts, in its own process: generates the records once,
+ * Phase 1 of bench/large/large.ts, in its own process: generates the records once,
  * loads them into a file-backed DuckDB under a memory limit (the DuckPeer
- * load path bench/run.ts uses), and on the way computes the Fingerprint and
+ * load path bench/standard/run.ts uses), and on the way computes the Fingerprint and
  * the DataStats the scenarios are picked from (saved, so the other phases do
  * not regenerate the data; large-pass.ts, shared with large-stats.ts). Then
  * counts and times the eight scenarios.
  *
- *   node dist/bench/large-duck.js CONFIG.json     (a DuckPhaseConfig)
+ *   node dist/bench/large/large-duck.js CONFIG.json     (a DuckPhaseConfig)
  */
 import fs from 'node:fs';
-import { recordBatches } from './data.js';
-import { DuckPeer } from './duckdb-peer.js';
+import { recordBatches } from '../standard/data.js';
+import { DuckPeer } from '../../test/oracle/duckdb.js';
 import { DataPass } from './large-pass.js';
 import { BenchFailure, fmtInt, log, peakRssBytes, runPhase, secs, writeJson, type DuckPhaseConfig, type DuckPhaseOutput } from './large-protocol.js';
 import { timeScenarios } from './large-timing.js';
-import { cpuShare, cpuSnapshot } from './machine.js';
-import { buildScenarios } from './scenarios.js';
+import { cpuShare, cpuSnapshot } from '../common/machine.js';
+import { buildScenarios } from '../standard/scenarios.js';
 
 const fileSize = (f: string): number => (fs.existsSync(f) ? fs.statSync(f).size : 0);
 

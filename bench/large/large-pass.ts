@@ -1,12 +1,12 @@
 /**
- * Phase 1 of bench/large.ts, the part both kinds share (large-duck.ts, and
+ * Phase 1 of bench/large/large.ts, the part both kinds share (large-duck.ts, and
  * large-stats.ts with --engine-only): one pass over the generated records
  * computing the Fingerprint, the DataStats the scenarios are picked from and
  * the number of distinct customers, with a progress line now and then.
  */
 import fs from 'node:fs';
-import type { GenRecord } from '../src/gen/index.js';
-import { DataStats, Fingerprint } from './data.js';
+import type { GenRecord } from '../../src/gen/index.js';
+import { DataStats, Fingerprint } from '../standard/data.js';
 import { fmtInt, log, secs, type DataPassOutput } from './large-protocol.js';
 
 /** how often the pass reports progress */

@@ -1,9 +1,9 @@
 /**
- * How bench/large.ts reads its phases' stderr: the build's progress bar
+ * How bench/large/large.ts reads its phases' stderr: the build's progress bar
  * (turned into progress lines) and, when a phase fails, the tail of what it
  * said, repeated in the failure itself.
  */
-import { LINES_PER_ORDER } from './data.js';
+import { LINES_PER_ORDER } from '../standard/data.js';
 import { BenchFailure, fmtInt, gib, secs } from './large-protocol.js';
 import type { PhaseRun } from './large-spawn.js';
 

@@ -1,12 +1,12 @@
 /**
- * What bench/large.ts and its phase processes (large-duck.ts or large-stats.ts,
+ * What bench/large/large.ts and its phase processes (large-duck.ts or large-stats.ts,
  * large-query.ts, large-build-hook.ts) hand each other: JSON files in the work directory, the
  * per-process measurements every phase takes, and the shared log format.
  */
 import fs from 'node:fs';
-import type { FingerprintSummary, DataStatsJson } from './data.js';
-import type { CpuShare, MemSample } from './machine.js';
-import type { LatencyStats } from './results.js';
+import type { FingerprintSummary, DataStatsJson } from '../standard/data.js';
+import type { CpuShare, MemSample } from '../common/machine.js';
+import type { LatencyStats } from '../standard/results.js';
 
 export class BenchFailure extends Error {}
 
@@ -154,7 +154,7 @@ export function peakRssBytes(): number {
 export function runPhase<C>(name: string, body: (config: C) => Promise<void>): void {
   const configPath = process.argv[2];
   if (!configPath) {
-    process.stderr.write(`usage: node ${name}.js CONFIG.json (started by bench/large.ts)\n`);
+    process.stderr.write(`usage: node ${name}.js CONFIG.json (started by bench/large/large.ts)\n`);
     process.exit(2);
   }
   body(readJson<C>(configPath)).catch((e: unknown) => {

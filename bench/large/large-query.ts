@@ -1,7 +1,7 @@
 /**
- * Phase 3 of bench/large.ts, in a fresh process: Engine.open of the store
+ * Phase 3 of bench/large/large.ts, in a fresh process: Engine.open of the store
  * `gen --data` built (or the one given with --store) (time, and RSS before
- * and after, both after full GCs, as bench/open-probe.ts measures it), the
+ * and after, both after full GCs, as bench/standard/open-probe.ts measures it), the
  * scenarios from phase 1's saved DataStats, every count, then the same
  * tinybench timings.
  *
@@ -10,17 +10,17 @@
  * without timing: large.ts reports the mismatches. With --engine-only there
  * are no DuckDB counts (expectedCounts null) and nothing is compared.
  *
- *   node dist/bench/large-query.js CONFIG.json     (a QueryPhaseConfig)
+ *   node dist/bench/large/large-query.js CONFIG.json     (a QueryPhaseConfig)
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Engine } from '../src/index.js';
-import { DataStats, type DataStatsJson } from './data.js';
+import { Engine } from '../../src/index.js';
+import { DataStats, type DataStatsJson } from '../standard/data.js';
 import { compareCounts } from './large-compare.js';
 import { BenchFailure, EXIT_COUNT_MISMATCH, fmtInt, gib, log, peakRssBytes, readJson, runPhase, secs, writeJson, type QueryPhaseConfig, type QueryPhaseOutput } from './large-protocol.js';
 import { timeScenarios } from './large-timing.js';
-import { cpuShare, cpuSnapshot, getGc, sampleMemory } from './machine.js';
-import { AS_OF, buildScenarios, TZ } from './scenarios.js';
+import { cpuShare, cpuSnapshot, getGc, sampleMemory } from '../common/machine.js';
+import { AS_OF, buildScenarios, TZ } from '../standard/scenarios.js';
 
 runPhase<QueryPhaseConfig>('large-query', async (c) => {
   const { gc, how: gcMethod } = getGc();

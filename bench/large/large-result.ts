@@ -1,10 +1,10 @@
-/** Assembles bench/large.ts's phase outputs into the result file report.ts renders (a LargeSizeResult). */
-import { SEED } from './data.js';
+/** Assembles bench/large/large.ts's phase outputs into the result file report.ts renders (a LargeSizeResult). */
+import { SEED } from '../standard/data.js';
 import type { BenchOptions, DuckPhaseOutput, QueryPhaseOutput, StatsPhaseOutput } from './large-protocol.js';
-import { memDelta, type CpuShare, type Machine } from './machine.js';
+import { memDelta, type CpuShare, type Machine } from '../common/machine.js';
 import { BenchFailure } from './large-protocol.js';
-import { RESULTS_FORMAT, type LargeBuild, type LargeSizeResult } from './results.js';
-import { AS_OF, TZ, type Scenario } from './scenarios.js';
+import { RESULTS_FORMAT, type LargeBuild, type LargeSizeResult } from '../standard/results.js';
+import { AS_OF, TZ, type Scenario } from '../standard/scenarios.js';
 
 /** What phase 2 measured, or what stands in for it when --store gave an existing store. */
 export type LargeBuildRun =

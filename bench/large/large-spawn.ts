@@ -1,5 +1,5 @@
 /**
- * Runs one phase of bench/large.ts as a child Node process: forwards its
+ * Runs one phase of bench/large/large.ts as a child Node process: forwards its
  * stderr line by line, turns a progress bar on it into occasional progress
  * lines, and prints a heartbeat (elapsed, the child's RSS) whenever the child
  * has been quiet for a while, since at 300M lines one step (Engine.open,

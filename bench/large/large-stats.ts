@@ -1,5 +1,5 @@
 /**
- * Phase 1 of bench/large.ts with --engine-only, in its own process: the
+ * Phase 1 of bench/large/large.ts with --engine-only, in its own process: the
  * DuckDB phase without DuckDB. Generates the records once and computes what
  * the other phases need from them (large-pass.ts, the same code the DuckDB
  * phase runs): the Fingerprint and distinct customers the store is checked
@@ -7,13 +7,13 @@
  * counts: at the sizes this is for there is nothing to check shandian's
  * counts against.
  *
- *   node dist/bench/large-stats.js CONFIG.json     (a StatsPhaseConfig)
+ *   node dist/bench/large/large-stats.js CONFIG.json     (a StatsPhaseConfig)
  */
-import { recordBatches } from './data.js';
+import { recordBatches } from '../standard/data.js';
 import { DataPass } from './large-pass.js';
 import { fmtInt, log, peakRssBytes, runPhase, secs, writeJson, type StatsPhaseConfig, type StatsPhaseOutput } from './large-protocol.js';
-import { cpuShare, cpuSnapshot } from './machine.js';
-import { buildScenarios } from './scenarios.js';
+import { cpuShare, cpuSnapshot } from '../common/machine.js';
+import { buildScenarios } from '../standard/scenarios.js';
 
 runPhase<StatsPhaseConfig>('large-stats', async (c) => {
   const started = performance.now();

@@ -1,14 +1,14 @@
 /**
  * Times the scenarios on one engine with tinybench, with the options
- * bench/run.ts uses (minimum runs, minimum time, warm-up runs), checking
+ * bench/standard/run.ts uses (minimum runs, minimum time, warm-up runs), checking
  * every timed run still returns the expected count.
  */
 import { Bench, type Task } from 'tinybench';
 import { BenchFailure, log, type BenchOptions } from './large-protocol.js';
-import type { LatencyStats } from './results.js';
-import type { Scenario } from './scenarios.js';
+import type { LatencyStats } from '../standard/results.js';
+import type { Scenario } from '../standard/scenarios.js';
 
-/** A finished tinybench task's latency figures (bench/run.ts too). */
+/** A finished tinybench task's latency figures (bench/standard/run.ts too). */
 export function latency(task: Task): LatencyStats {
   const r = task.result;
   if (r.state === 'errored') throw r.error;

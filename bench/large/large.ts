@@ -3,7 +3,7 @@
  *                        [--engine-only] [--store DIR [--build-seconds X --build-peak-gib Y]]
  *                        [--results bench/results] [--out docs/benchmarks.md] [--no-docs]`
  *
- * The benchmark of bench/run.ts at sizes where the two engines cannot both
+ * The benchmark of bench/standard/run.ts at sizes where the two engines cannot both
  * hold the data in RAM (300M lines on 24 GiB): every phase runs in its own
  * Node process, one after the other, each with a clean heap and its own peak
  * RSS (VmHWM):
@@ -32,7 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DataStats, LINES_PER_ORDER, ordersFor, SEED, type DataStatsJson } from './data.js';
+import { DataStats, LINES_PER_ORDER, ordersFor, SEED, type DataStatsJson } from '../standard/data.js';
 import { compareCounts } from './large-compare.js';
 import {
   BenchFailure, BUILD_PEAK_ENV, EXIT_COUNT_MISMATCH, fmtInt, gib, log, readJson, secs, writeJson,
@@ -42,12 +42,12 @@ import {
 import { largeResult, type LargeBuildRun, type LargeRun } from './large-result.js';
 import { buildProgress, phaseFailed } from './large-phase.js';
 import { spawnPhase } from './large-spawn.js';
-import { cpuShare, cpuSnapshot, describeMachine, dirBytes, machineLine } from './machine.js';
-import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
-import { writeReport } from './report.js';
-import { writeResult } from './results.js';
-import { buildScenarios } from './scenarios.js';
-import { readManifest } from '../src/snapshot/manifest.js';
+import { cpuShare, cpuSnapshot, describeMachine, dirBytes, machineLine } from '../common/machine.js';
+import { describeFiles, packageVersion, sourceFingerprint } from '../common/provenance.js';
+import { writeReport } from '../standard/report.js';
+import { writeResult } from '../standard/results.js';
+import { buildScenarios } from '../standard/scenarios.js';
+import { readManifest } from '../../src/snapshot/manifest.js';
 
 /** SET threads for DuckDB: the machine this mode is for has 2 cores, and shandian's defaults use them all too. */
 const DUCK_THREADS = 2;
@@ -71,7 +71,7 @@ const HELP = `usage: npm run bench:large -- --lines N [options]
   --build-peak-gib Y with --store: that build's peak RSS in GiB, measured separately (give both or neither)
   --stats-from DIR   with --engine-only: reuse the phase-1 output (stats.json, stats-pass.json) of an earlier
                      run for the same --lines, e.g. one made while the store was building by
-                     node dist/bench/large-stats.js CONFIG.json  (a StatsPhaseConfig)
+                     node dist/bench/large/large-stats.js CONFIG.json  (a StatsPhaseConfig)
   --keep DIR         put the work dir (DuckDB file, store, phase outputs) in DIR, empty or new, and keep it
   --results DIR      where <N>.json is written (default bench/results)
   --out FILE         the report regenerated from every result there (default docs/benchmarks.md)
@@ -263,7 +263,7 @@ async function run(opts: ReturnType<typeof parseCli>, dir: string, signal: Abort
     const cpuBuild0 = cpuSnapshot();
     const buildRun = await spawnPhase({
       name: 'gen --data', signal, heartbeatMs: 15_000, progress: buildProgress(orders), env: { ...process.env, [BUILD_PEAK_ENV]: peakFile },
-      args: ['--import', pathToFileURL(here('./large-build-hook.js')).href, here('../src/cli/main.js'), ...genArgs],
+      args: ['--import', pathToFileURL(here('./large-build-hook.js')).href, here('../../src/cli/main.js'), ...genArgs],
     });
     const cpuBuild1 = cpuSnapshot();
     if (buildRun.code !== 0) throw phaseFailed('gen --data', buildRun);

@@ -7,10 +7,10 @@
  * external memory (and its roaring bitmaps are native memory), so only the
  * RSS difference sees them.
  *
- *   node --expose-gc dist/bench/open-probe.js STORE_DIR
+ *   node --expose-gc dist/bench/standard/open-probe.js STORE_DIR
  */
-import { Engine } from '../src/index.js';
-import { getGc, memDelta, sampleMemory } from './machine.js';
+import { Engine } from '../../src/index.js';
+import { getGc, memDelta, sampleMemory } from '../common/machine.js';
 
 const dir = process.argv[2];
 if (!dir) {

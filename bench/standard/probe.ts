@@ -1,12 +1,12 @@
 /**
- * `node dist/bench/probe.js DIR [--runs N] [--only ID]`: the eight scenarios
+ * `node dist/bench/standard/probe.js DIR [--runs N] [--only ID]`: the eight scenarios
  * on an existing store built by `shandian gen --data DIR --orders N` (default
  * customers and seed), engine only, p50/p99 per scenario. A quick loop for
- * profiling (`node --cpu-prof dist/bench/probe.js ...`); the benchmark of
- * record, with DuckDB beside it, is bench/run.ts.
+ * profiling (`node --cpu-prof dist/bench/standard/probe.js ...`); the benchmark of
+ * record, with DuckDB beside it, is bench/standard/run.ts.
  */
 import { parseArgs } from 'node:util';
-import { Engine } from '../src/index.js';
+import { Engine } from '../../src/index.js';
 import { DataStats, recordBatches } from './data.js';
 import { AS_OF, buildScenarios, TZ } from './scenarios.js';
 
@@ -16,7 +16,7 @@ const { values, positionals } = parseArgs({
 });
 const dir = positionals[0];
 if (!dir) {
-  process.stderr.write('usage: node dist/bench/probe.js DIR [--runs N] [--only SCENARIO] [--threads T]\n');
+  process.stderr.write('usage: node dist/bench/standard/probe.js DIR [--runs N] [--only SCENARIO] [--threads T]\n');
   process.exit(2);
 }
 let started = performance.now();

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { machineLine, type MemSample } from './machine.js';
+import { machineLine, type MemSample } from '../common/machine.js';
 import { BATCH_RECORDS } from './data.js';
 import { isLarge, readResults, type AppendSizeResult, type LargeBuild, type LargeSizeResult, type LatencyStats, type ScenarioResult, type SizeResult } from './results.js';
 
@@ -307,7 +307,7 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
   const gcMethods = [...new Set((appendResults.length ? appendResults : results).map((r) => r.gcMethod))].join('; ');
 
   return [
-    '<!-- GENERATED FILE: written by `npm run bench` (bench/report.ts) from bench/results/*.json. Do not edit by hand; re-run the benchmark instead. -->',
+    '<!-- GENERATED FILE: written by `npm run bench` (bench/standard/report.ts) from bench/results/*.json. Do not edit by hand; re-run the benchmark instead. -->',
     '',
     '# Benchmarks: shandian side by side with DuckDB',
     '',
@@ -381,7 +381,7 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
     '- **Ingest** counts only the time inside `engine.append` (shandian) or inside the appenders plus the final-state SQL',
     '  (DuckDB, including converting timestamps and decimal amounts); generating the records is not counted for either.',
     `- **Memory**: the resident size of the store is measured by opening the closed store in a fresh Node process`,
-    '  (`bench/open-probe.ts`): RSS after `Engine.open({ dir })` minus RSS before it, both after full GCs, per order line.',
+    '  (`bench/standard/open-probe.ts`): RSS after `Engine.open({ dir })` minus RSS before it, both after full GCs, per order line.',
     '  RSS is the figure that counts here: shandian keeps its columns in SharedArrayBuffers, which `process.memoryUsage()`',
     '  reports in neither `heapUsed` nor `external`, and its bitmaps are native (roaring) memory. The V8 heap part is shown',
     `  too. In the benchmark process itself the heap growth over the append load is also shown (${gcMethods}), with the RSS`,
@@ -392,11 +392,11 @@ export function renderMarkdown(results: SizeResult[], svgFile: string | undefine
     '  before `close()` with its `LOCK` removed, which is what a restart after kill -9 finds: the log, replayed. Both reopened',
     '  stores are checked to give the same counts as the store that was built by appending.',
     ...(anyLarge ? [
-      '- **Large mode** (`npm run bench:large`, bench/large.ts): one child process per phase, each with a clean heap. (1) DuckDB',
+      '- **Large mode** (`npm run bench:large`, bench/large/large.ts): one child process per phase, each with a clean heap. (1) DuckDB',
       '  in a database file with `SET memory_limit`, `SET threads` and a temp directory for spills, loaded through the same',
       '  appenders and final-state SQL plus a `CHECKPOINT`, counted and timed; (2) `shandian gen --data` builds the store from',
       '  the same generator and seed (checked to hold the same orders, lines and customers); (3) `Engine.open({ dir })` in a',
-      '  fresh process (RSS before and after, after full GCs, as `bench/open-probe.ts`), counted and timed with the same',
+      '  fresh process (RSS before and after, after full GCs, as `bench/standard/open-probe.ts`), counted and timed with the same',
       '  tinybench options. The counts of the two processes are compared scenario by scenario (exit 1 on any difference).',
     ] : []),
     ...(anyEngineOnly ? [

@@ -1,7 +1,7 @@
 /** The per-size result file (bench/results/<lines>.json) that report.ts reads. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CpuShare, Machine, MemSample } from './machine.js';
+import type { CpuShare, Machine, MemSample } from '../common/machine.js';
 
 export const RESULTS_FORMAT = 3;
 
@@ -51,7 +51,7 @@ interface SizeResultBase {
   scenarios: ScenarioResult[];
 }
 
-/** `npm run bench` (bench/run.ts): both engines in one process, the store built through `append`. */
+/** `npm run bench` (bench/standard/run.ts): both engines in one process, the store built through `append`. */
 export interface AppendSizeResult extends SizeResultBase {
   /** absent in files written before there were two modes */
   mode?: 'append';
@@ -65,7 +65,7 @@ export interface AppendSizeResult extends SizeResultBase {
     linesPerSec: number;
     /** after the append path built the store, minus the baseline before it */
     memoryAfterLoad: MemSample;
-    /** Engine.open({dir}) of the closed store in a fresh process (bench/open-probe.ts) */
+    /** Engine.open({dir}) of the closed store in a fresh process (bench/standard/open-probe.ts) */
     freshOpen: FreshOpen;
     closeMs: number;
     reopenMs: number;
@@ -102,7 +102,7 @@ export interface DuckLoad {
 }
 
 /**
- * `npm run bench:large` (bench/large.ts): each phase in its own process, so
+ * `npm run bench:large` (bench/large/large.ts): each phase in its own process, so
  * sizes beyond what both engines can hold in RAM at once can be measured.
  * The store is built by `shandian gen --data` (not `append`: no ingest rate,
  * log replay or reopen-after-close figures), DuckDB is file-backed under a

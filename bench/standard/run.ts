@@ -17,13 +17,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Bench, type Task } from 'tinybench';
-import { Engine } from '../src/index.js';
+import { Engine } from '../../src/index.js';
 import { DataStats, Fingerprint, ordersFor, recordBatches, BATCH_RECORDS, SEED } from './data.js';
-import { DuckPeer } from './duckdb-peer.js';
-import { BenchFailure } from './large-protocol.js';
-import { latency } from './large-timing.js';
-import { describeFiles, packageVersion, sourceFingerprint } from './provenance.js';
-import { cpuShare, cpuSnapshot, describeMachine, dirBytes, getGc, machineLine, memDelta, sampleMemory } from './machine.js';
+import { DuckPeer } from '../../test/oracle/duckdb.js';
+import { BenchFailure } from '../large/large-protocol.js';
+import { latency } from '../large/large-timing.js';
+import { describeFiles, packageVersion, sourceFingerprint } from '../common/provenance.js';
+import { cpuShare, cpuSnapshot, describeMachine, dirBytes, getGc, machineLine, memDelta, sampleMemory } from '../common/machine.js';
 import { writeReport } from './report.js';
 import { RESULTS_FORMAT, writeResult, type FreshOpen, type LatencyStats, type ScenarioResult, type SizeResult } from './results.js';
 import { AS_OF, buildScenarios, TZ, type Scenario } from './scenarios.js';
@@ -82,11 +82,11 @@ function parseCli() {
 
 function commandLine(): string {
   const args = process.argv.slice(2).join(' ');
-  const gcFlag = process.execArgv.includes('--expose-gc') ? 'node --expose-gc dist/bench/run.js' : null;
+  const gcFlag = process.execArgv.includes('--expose-gc') ? 'node --expose-gc dist/bench/standard/run.js' : null;
   return gcFlag ? `npm run build && ${gcFlag} ${args}` : `npm run bench -- ${args}`;
 }
 
-/** Engine.open of the closed store in a fresh Node process (bench/open-probe.ts): time and resident memory. */
+/** Engine.open of the closed store in a fresh Node process (bench/standard/open-probe.ts): time and resident memory. */
 function freshOpen(storeDir: string): FreshOpen {
   const probe = fileURLToPath(new URL('./open-probe.js', import.meta.url));
   const out = execFileSync(process.execPath, ['--expose-gc', probe, storeDir], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -9,7 +9,7 @@
  * the data set, so SKU names differ between sizes; the ranks do not).
  */
 import type { DataStats } from './data.js';
-import { lastDayOfMonth, Windows, type Bounds } from './time-bounds.js';
+import { lastDayOfMonth, Windows, type Bounds } from '../../test/oracle/window.js';
 
 export const AS_OF = '2026-11-30T23:59:59+08:00';
 export const TZ = 'Asia/Shanghai';

@@ -17,9 +17,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
-import { buildGeneratedStore } from '../src/engine/build-generated-store.js';
-import { Engine } from '../src/engine/engine.js';
-import { describeMachine } from './machine.js';
+import { buildGeneratedStore } from '../../src/engine/build-generated-store.js';
+import { Engine } from '../../src/engine/engine.js';
+import { describeMachine } from '../common/machine.js';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '2000000' }, seconds: { type: 'string', default: '15' } } });
 const ORDERS = Number(values.orders);

@@ -1,5 +1,5 @@
 /**
- * bench/large.ts (`npm run bench:large`): the count comparison across the
+ * bench/large/large.ts (`npm run bench:large`): the count comparison across the
  * phase processes, the DataStats hand-over, and the whole pipeline at a tiny
  * size, writing to a temp results dir (never bench/results or docs/): with
  * DuckDB, --engine-only, and --store (a store built beforehand).
@@ -14,14 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataStats, ordersFor, recordBatches } from '../../bench/data.js';
-import { compareCounts } from '../../bench/large-compare.js';
-import { DistinctCustomers } from '../../bench/large-pass.js';
-import { EXIT_COUNT_MISMATCH } from '../../bench/large-protocol.js';
-import { buildProgress, phaseFailed } from '../../bench/large-phase.js';
-import { spawnPhase } from '../../bench/large-spawn.js';
-import { renderMarkdown, renderSvg } from '../../bench/report.js';
-import { isLarge, type LargeSizeResult, type SizeResult } from '../../bench/results.js';
+import { DataStats, ordersFor, recordBatches } from '../../bench/standard/data.js';
+import { compareCounts } from '../../bench/large/large-compare.js';
+import { DistinctCustomers } from '../../bench/large/large-pass.js';
+import { EXIT_COUNT_MISMATCH } from '../../bench/large/large-protocol.js';
+import { buildProgress, phaseFailed } from '../../bench/large/large-phase.js';
+import { spawnPhase } from '../../bench/large/large-spawn.js';
+import { renderMarkdown, renderSvg } from '../../bench/standard/report.js';
+import { isLarge, type LargeSizeResult, type SizeResult } from '../../bench/standard/results.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** the compiled bench and engine the pipeline tests run */
@@ -127,7 +127,7 @@ function ensureBuilt(): void {
     execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', ROOT, ...(custom ? ['--outDir', DIST] : [])], { stdio: 'pipe' });
   } catch (e) {
     // type errors still emit; only a missing output is fatal here
-    if (!fs.existsSync(path.join(DIST, 'bench/large.js'))) throw e;
+    if (!fs.existsSync(path.join(DIST, 'bench/large/large.js'))) throw e;
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
@@ -144,7 +144,7 @@ function tryMkdir(dir: string): boolean {
 
 function runLarge(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(DIST, 'bench/large.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(DIST, 'bench/large/large.js'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
@@ -202,7 +202,7 @@ describe('npm run bench:large at 20,000 lines', () => {
     config.outPath = path.join(phases, 'query-tampered.json');
     fs.writeFileSync(path.join(phases, 'query-tampered-config.json'), JSON.stringify(config));
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [path.join(DIST, 'bench/large-query.js'), path.join(phases, 'query-tampered-config.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [path.join(DIST, 'bench/large/large-query.js'), path.join(phases, 'query-tampered-config.json')], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
       child.on('error', reject);

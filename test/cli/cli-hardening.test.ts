@@ -71,7 +71,7 @@ describe('a closed stdout pipe (| head -1)', () => {
 
 describe('help texts and summaries say what is true', () => {
   it('query, explain and save examples use the store the demo builds (demo-data/store)', async () => {
-    const demo = fs.readFileSync(path.join(ROOT, 'bench/demo.ts'), 'utf8');
+    const demo = fs.readFileSync(path.join(ROOT, 'bench/demo/demo.ts'), 'utf8');
     expect(demo).toContain("'demo-data'");
     expect(demo).toContain("path.join(DATA_DIR, 'store')");
     for (const cmd of ['query', 'explain', 'save']) {

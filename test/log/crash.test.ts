@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CRASH_WRITER, crashTrial, type KnownBatches } from '../../bench/crash-trial.js';
+import { CRASH_WRITER, crashTrial, type KnownBatches } from '../../bench/durability/crash-trial.js';
 
 // The writer runs from the build (npm test builds first).
 const built = fs.existsSync(CRASH_WRITER);

@@ -12,7 +12,7 @@
  *   customers(customer_id VARCHAR)
  */
 import { DuckDBInstance, version as duckdbVersion, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import type { GenRecord } from '../src/gen/index.js';
+import type { GenRecord } from '../../src/gen/index.js';
 
 const SCHEMA = `
 CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ts BIGINT, shop VARCHAR, alive BOOLEAN);
@@ -36,7 +36,7 @@ CREATE TABLE customers AS
 DROP TABLE refund_events; DROP TABLE attr_events; DROP TABLE tag_events;
 `;
 
-/** Where DuckDB keeps the data; all absent: in memory with DuckDB's defaults (bench/run.ts). */
+/** Where DuckDB keeps the data; all absent: in memory with DuckDB's defaults (bench/standard/run.ts). */
 export interface DuckPeerOptions {
   /** database file; it must not exist yet */
   path?: string;

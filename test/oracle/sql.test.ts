@@ -1,12 +1,12 @@
 /**
- * The independent XML -> DuckDB SQL translator of bench/foreign.ts, checked
+ * The independent XML -> DuckDB SQL translator of bench/foreign/foreign.ts, checked
  * against member sets computed by hand on a tiny data set (no engine
  * involved: if these pass, a count mismatch in bench:foreign points at the
  * engine, or at a contract reading worth discussing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenRecord } from '../../src/gen/index.js';
-import { DuckPeer } from '../../bench/duckdb-peer.js';
+import { DuckPeer } from './duckdb.js';
 import {
   localDayStartSec,
   localToUtcMs,
@@ -16,7 +16,7 @@ import {
   TranslateError,
   windowSec,
   type QBought,
-} from '../../bench/xml-to-sql.js';
+} from './xml-query.js';
 
 const AS_OF = '2026-11-12T00:00:00+08:00';
 const AS_OF_MS = Date.parse(AS_OF);

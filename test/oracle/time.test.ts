@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart } from '../../bench/time-bounds.js';
+import { dayStart } from './window.js';
 
 const iso = (sec: number) => new Date(sec * 1000).toISOString();
 

@@ -1,6 +1,6 @@
 /**
  * An independent translation of segment XML (contract: ../shared/spec/segment-query.md,
- * section 3) into DuckDB SQL over the tables of bench/duckdb-peer.ts:
+ * section 3) into DuckDB SQL over the tables of test/oracle/duckdb.ts:
  *
  *   orders(order_id, customer_id, ts BIGINT epoch seconds, shop, alive)
  *   lines(order_id, sku, category, amount_cents)

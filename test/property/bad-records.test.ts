@@ -3,9 +3,9 @@
 // no partial order, no new customer in the universe. A batch of valid records
 // ending in a bad one is rejected as a whole (append is all-or-nothing).
 import { describe, expect, it } from 'vitest';
-import { RefBadRecord, RefModel } from '../reference/model.js';
-import type { SegmentTree } from '../reference/query-tree.js';
-import { Rng, genDataset } from '../reference/random-data.js';
+import { RefBadRecord, RefModel } from '../oracle/model.js';
+import type { SegmentTree } from '../oracle/query-tree.js';
+import { Rng, genDataset } from '../oracle/random-data.js';
 import { baseSeed, compare, describeCtx, genCases, loadEngine, runEngine } from './harness.js';
 
 const Engine = await loadEngine();

@@ -6,10 +6,10 @@
 // before the engine exists.
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RefModel, amountToCents } from '../reference/model.js';
-import { genDataset, type Dataset } from '../reference/random-data.js';
-import { toSql } from '../reference/random-query.js';
-import { rawTsToSeconds } from '../reference/time.js';
+import { RefModel, amountToCents } from '../oracle/model.js';
+import { genDataset, type Dataset } from '../oracle/random-data.js';
+import { toSql } from '../oracle/random-query.js';
+import { rawTsToSeconds } from '../oracle/time.js';
 import { type QueryCase, baseSeed, compare, describeCtx, genCases, loadEngine, runEngine } from './harness.js';
 
 const Engine = await loadEngine();

@@ -5,8 +5,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { usesRef } from '../reference/query-tree.js';
-import type { Dataset } from '../reference/random-data.js';
+import { usesRef } from '../oracle/query-tree.js';
+import type { Dataset } from '../oracle/random-data.js';
 import {
   type EngineCtor,
   type EngineLike,

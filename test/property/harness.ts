@@ -3,11 +3,11 @@
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { RefModel } from '../reference/model.js';
-import type { SegmentTree } from '../reference/query-tree.js';
-import { usesRef } from '../reference/query-tree.js';
-import { type Dataset, Rng, genDataset } from '../reference/random-data.js';
-import { type QueryCtx, genCtx, genQuery, toXml } from '../reference/random-query.js';
+import { RefModel } from '../oracle/model.js';
+import type { SegmentTree } from '../oracle/query-tree.js';
+import { usesRef } from '../oracle/query-tree.js';
+import { type Dataset, Rng, genDataset } from '../oracle/random-data.js';
+import { type QueryCtx, genCtx, genQuery, toXml } from '../oracle/random-query.js';
 
 // The engine is written in parallel; load it lazily so these files can exist before it does.
 export interface EngineLike {
