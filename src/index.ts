@@ -17,3 +17,13 @@ export type {
 } from './model/records.js';
 export { parseSegment, DEFAULT_LIMITS, type ParseLimits } from './query/parse-segment.js';
 export type * from './query/ast/index.js';
+/** The synthetic data generator behind `shandian gen`, the demo and the benchmarks: the same records for the same options and seed, and writers for NDJSON, CSV and Arrow files. */
+export { generate, writeRecords, formatForPath, type GenerateOptions, type GenRecord, type OutputFormat, type WriteProgress } from './gen/index.js';
+/** Loads one NDJSON, CSV or Arrow file (or a stream) into an open engine, as `shandian ingest` does, with a report of records and rejections. */
+export { ingestFile, type IngestOptions, type IngestReport } from './engine/ingest-file.js';
+/** Builds a store straight from the generator, as `shandian gen --data` does: one snapshot, no log, one shard in memory at a time. */
+export { buildGeneratedStore, type BuildReport } from './engine/build-generated-store.js';
+/** A store's snapshot MANIFEST (record counts, shards, when it was written), or undefined when the store has no snapshot yet. Reads only. */
+export { readManifest, type Manifest } from './snapshot/manifest.js';
+/** The progress bar `shandian` draws on a terminal (redrawn in place; plain lines when not a TTY). */
+export { ProgressBar } from './cli/progress-bar.js';

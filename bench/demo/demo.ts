@@ -8,10 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../../src/engine/engine.js';
-import { ingestFile } from '../../src/engine/ingest-file.js';
-import { generate, writeRecords } from '../../src/gen/index.js';
-import { ProgressBar } from '../../src/cli/progress-bar.js';
+import { Engine, generate, ingestFile, ProgressBar, writeRecords } from '../../src/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DATA_DIR = path.resolve(process.env.SHANDIAN_DEMO_DIR ?? 'demo-data');

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/index.js';
 
 /** The compiled writer (tests run from TypeScript sources, the writer always from dist). */
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -4,7 +4,7 @@
  * one customer per batch, and reports each batch before ("start") and after
  * ("ack") its append resolved. Usage: node dist/bench/durability/crash-writer.js DIR SEED
  */
-import { Engine } from '../../src/engine/engine.js';
+import { Engine } from '../../src/index.js';
 
 const [dir, seedText] = process.argv.slice(2);
 let seed = Number(seedText) >>> 0 || 1;

@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildGeneratedStore } from '../../src/engine/build-generated-store.js';
-import { Engine } from '../../src/engine/engine.js';
+import { buildGeneratedStore, Engine } from '../../src/index.js';
 import { describeMachine } from '../common/machine.js';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '2000000' }, seconds: { type: 'string', default: '3' } } });

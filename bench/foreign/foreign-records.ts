@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DataType, RecordBatchReader, type Data, type Decimal, type Vector } from 'apache-arrow';
-import type { GenRecord } from '../../src/gen/index.js';
+import type { GenRecord } from '../../src/index.js';
 import { localToUtcMs, offsetMs, parseIsoDateTime } from '../../test/oracle/xml-query.js';
 
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ts', 'shop', 'status', 'sku', 'category', 'quantity', 'amount'] as const;

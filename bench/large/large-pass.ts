@@ -5,7 +5,7 @@
  * the number of distinct customers, with a progress line now and then.
  */
 import fs from 'node:fs';
-import type { GenRecord } from '../../src/gen/index.js';
+import type { GenRecord } from '../../src/index.js';
 import { DataStats, Fingerprint } from '../standard/data.js';
 import { fmtInt, log, secs, type DataPassOutput } from './large-protocol.js';
 

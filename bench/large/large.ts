@@ -47,7 +47,7 @@ import { describeFiles, packageVersion, sourceFingerprint } from '../common/prov
 import { writeReport } from '../standard/report.js';
 import { writeResult } from '../standard/results.js';
 import { buildScenarios } from '../standard/scenarios.js';
-import { readManifest } from '../../src/snapshot/manifest.js';
+import { readManifest } from '../../src/index.js';
 
 /** SET threads for DuckDB: the machine this mode is for has 2 cores, and shandian's defaults use them all too. */
 const DUCK_THREADS = 2;
