@@ -369,7 +369,7 @@ async function superviseRecords(seed: number, count: number, onResult: (r: Worke
   fs.rmSync(seedDir, { recursive: true, force: true });
   let next = 0;
   while (next < count) {
-    next = await new Promise<number>((resolve, reject) => {
+    next = await new Promise<number>((resolve) => {
       const worker = new Worker(script, { workerData: { seed, from: next, to: count }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
       let current = next;
       let timer: NodeJS.Timeout | undefined;
@@ -406,8 +406,12 @@ async function superviseRecords(seed: number, count: number, onResult: (r: Worke
         onResult({ index: current, ms: 0, format: input.format, problem: `worker died: ${badError(e) ?? e}`, input: input.bytes });
         finish(current + 1);
       });
-      worker.on('exit', () => {
-        if (!finished) reject(new Error(`fuzz: record worker exited early at case ${current}`));
+      worker.on('exit', (exitCode) => {
+        if (finished) return;
+        // e.g. the worker's heap limit (resourceLimits) reached by one case
+        const input = RecordFuzzer.inputWithoutEngine(seed, current);
+        onResult({ index: current, ms: 0, format: input.format, problem: `worker exited with code ${exitCode} during the case`, input: input.bytes });
+        finish(current + 1);
       });
     });
   }
