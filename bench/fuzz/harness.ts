@@ -338,7 +338,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
           const bad = await query.checkBought();
           if (bad) r.problem = bad;
         }
-        const ms = performance.now() - t0;
+        let ms = performance.now() - t0;
+        if (!r.problem && ms > CASE_LIMIT_MS) {
+          // over the limit once may be a busy machine: it counts when it is slow twice
+          const t1 = performance.now();
+          await query.check(xml, index % 16 === 0);
+          ms = Math.min(ms, performance.now() - t1);
+        }
         record('query', index, ms, r, r.problem || ms > CASE_LIMIT_MS ? new TextEncoder().encode(xml) : undefined, undefined, xml);
       }
     } finally {

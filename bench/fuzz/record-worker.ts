@@ -23,7 +23,13 @@ try {
     parentPort!.postMessage({ started: index });
     const t0 = performance.now();
     const r = await fuzzer.check(format, bytes, index % 2 === 0);
-    const ms = performance.now() - t0;
+    let ms = performance.now() - t0;
+    if (!r.problem && ms > 1000) {
+      // over the limit once may be a busy machine: it counts when it is slow twice
+      const t1 = performance.now();
+      await fuzzer.check(format, bytes, index % 2 === 0);
+      ms = Math.min(ms, performance.now() - t1);
+    }
     const result: RecordCaseResult = { index, ms, format, ...r, ...(r.problem || ms > 1000 ? { input: bytes } : {}) };
     parentPort!.postMessage(result);
   }
