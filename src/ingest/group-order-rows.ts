@@ -56,7 +56,8 @@ export class OrderRowGrouper {
     if (cur && row.order_id === cur.first.order_id) {
       if (!cur.error) cur.error = this.disagreement(cur, row, line) ?? this.lineProblem(row, line);
       if (!cur.error && cur.lines.length >= MAX_ORDER_LINES) {
-        cur.error = this.bad(`order ${show(row.order_id)} has more than ${MAX_ORDER_LINES} lines`, line);
+        cur.error = this.bad(`order ${show(row.order_id)} has more than ${MAX_ORDER_LINES} lines`, line,
+          'is the order_id column right? one order holds at most a million lines');
       }
       if (cur.error) cur.lines = []; // nothing of it will be used
       else cur.lines.push(lineOf(row));

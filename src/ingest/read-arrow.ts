@@ -39,7 +39,7 @@ export async function* readArrow(file: string, options: ReadOptions = {}): Async
       throw malformed(file, 1, e);
     }
     const schema = reader.schema as Schema | undefined;
-    if (!schema) throw new ShandianError('E_BAD_RECORD', 'the Arrow data has no schema', { file, line: 1 });
+    if (!schema) throw new ShandianError('E_BAD_RECORD', 'the Arrow data has no schema', { file, line: 1 }, WRITE_ARROW);
     const columns = checkSchema(schema, file);
     const batches = reader[Symbol.asyncIterator]();
     for (;;) {
@@ -84,7 +84,7 @@ async function openReader(handle: fs.promises.FileHandle) {
 async function sniff(handle: fs.promises.FileHandle, file: string, size: number): Promise<void> {
   const head = Buffer.alloc(8);
   const { bytesRead } = await handle.read(head, 0, 8, 0);
-  if (bytesRead === 0) throw new ShandianError('E_BAD_RECORD', 'the file is empty: not Arrow IPC', { file, line: 1 });
+  if (bytesRead === 0) throw new ShandianError('E_BAD_RECORD', 'the file is empty: not Arrow IPC', { file, line: 1 }, WRITE_ARROW);
   if (head.toString('latin1', 0, 6) === FILE_MAGIC) return;
   // stream format: messages start with the 0xFFFFFFFF continuation marker
   // (or, before Arrow 0.15, directly with a positive metadata length)
@@ -92,8 +92,7 @@ async function sniff(handle: fs.promises.FileHandle, file: string, size: number)
     const first = head.readUInt32LE(0);
     if (first === CONTINUATION || (first > 0 && first < size)) return;
   }
-  throw new ShandianError('E_BAD_RECORD', 'not an Arrow IPC file or stream', { file, line: 1 },
-    'write Arrow IPC (file or stream format), e.g. with tableToIPC or pyarrow.ipc');
+  throw new ShandianError('E_BAD_RECORD', 'not an Arrow IPC file or stream', { file, line: 1 }, WRITE_ARROW);
 }
 
 interface Column {
@@ -139,8 +138,15 @@ function countingHandle(handle: fs.promises.FileHandle, onBytes: (n: number) => 
   });
 }
 
+const WRITE_ARROW = 'write Arrow IPC (file or stream format), e.g. with tableToIPC or pyarrow.ipc';
+
+/**
+ * The Arrow library's failure on damaged data, in our words: its own
+ * messages are internals (a TypeError reading a footer that is not there,
+ * "Expected to read 1330795073 metadata bytes") and say nothing useful.
+ */
 function malformed(file: string, line: number, e: unknown, note = ''): ShandianError {
   if (e instanceof ShandianError) return e;
-  const message = e instanceof Error ? e.message : String(e);
-  return new ShandianError('E_BAD_RECORD', `malformed Arrow IPC data: ${message}${note}`, { file, line }, 'is the file truncated or corrupt?');
+  return new ShandianError('E_BAD_RECORD', `the Arrow file is truncated or not an Arrow IPC file${note}`, { file, line },
+    'write the whole file again, e.g. with tableToIPC or pyarrow.ipc: a copy or a write that was cut short cannot be read');
 }

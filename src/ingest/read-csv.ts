@@ -4,7 +4,7 @@ import { ShandianError } from '../model/errors.js';
 import { CsvParser, CsvRowTooLong } from './csv-parser.js';
 import { ORDER_ROW_COLUMNS, OrderRowGrouper, quantityFromText, tsFromText, type OrderRow } from './group-order-rows.js';
 import type { RecordItem, ReadOptions } from './record-item.js';
-import { inputSize, ioError } from './source-file.js';
+import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
 
 export interface CsvOptions extends ReadOptions {
   /** a longer row is a fatal error (it means an unclosed quote); default 64 MiB */
@@ -29,7 +29,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   const total = await inputSize(file);
   const maxRow = options.maxRowBytes ?? DEFAULT_MAX_ROW;
   const grouper = new OrderRowGrouper(file);
-  let header: { width: number; index: number[] } | undefined;
+  let header: { width: number; index: number[]; names: string[]; line: number } | undefined;
   let pending: RecordItem[] = [];
 
   // set while the row holding invalid UTF-8 goes through the parser
@@ -49,10 +49,13 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       return;
     }
     if (error !== undefined || fields.length !== header.width) {
-      const reason = error !== undefined
-        ? `malformed CSV: ${error}`
-        : `the row has ${fields.length} field${fields.length === 1 ? '' : 's'}, the header ${header.width}`;
-      pending.push(...grouper.addBad(orderId, new ShandianError('E_BAD_RECORD', reason, { file, line }), line));
+      const problem = error !== undefined
+        ? new ShandianError('E_BAD_RECORD', `malformed CSV: ${error}`, { file, line },
+          'RFC 4180: quote a field that holds a comma, a quote or a line break, and double each quote inside it')
+        : new ShandianError('E_BAD_RECORD',
+          `expected ${header.width} columns as in the header at line ${header.line} (${headerText(header.names)}), got ${fields.length}`,
+          { file, line }, 'write one value per header column; quote a value that holds a comma, like "a,b"');
+      pending.push(...grouper.addBad(orderId, problem, line));
       return;
     }
     const ix = header.index;
@@ -69,7 +72,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   /** Decodes and parses whole lines; a fatal item when they cannot be. */
   const feed = (bytes: Buffer): RecordItem | undefined => {
     try {
-      if (isUtf8(bytes)) {
+      if (isUtf8(bytes) && bytes.indexOf(0) === -1) {
         parser.push(bytes.toString('utf8'));
         return undefined;
       }
@@ -77,9 +80,12 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       // settle which order it spoils, then stop
       const bad = startOfInvalidUtf8Line(bytes);
       parser.push(bytes.toString('utf8', 0, bad));
-      const error = new ShandianError('E_BAD_RECORD', 'the line is not valid UTF-8', { file, line: parser.currentLine }, 'input files must be UTF-8');
-      poison = error;
       const lf = bytes.indexOf(LF, bad);
+      const badLine = bytes.subarray(bad, lf === -1 ? bytes.length : lf);
+      const error = isUtf8(badLine)
+        ? new ShandianError('E_BAD_RECORD', 'the line holds a NUL byte: this is binary data or UTF-16 text, not UTF-8 text', { file, line: parser.currentLine }, TO_UTF8)
+        : new ShandianError('E_BAD_RECORD', 'the line is not valid UTF-8', { file, line: parser.currentLine }, TO_UTF8);
+      poison = error;
       parser.push(bytes.toString('utf8', bad, lf === -1 ? bytes.length : lf + 1));
       parser.end();
       pending = pending.filter((item) => item.error !== error);
@@ -115,6 +121,11 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       if (atStart && chunk.length > 0) {
         atStart = false;
         if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3); // BOM
+        const wide = wideEncoding(chunk, file);
+        if (wide) {
+          yield fatal(wide);
+          throw wide;
+        }
       }
       const lastLf = chunk.lastIndexOf(LF);
       if (lastLf === -1) {
@@ -168,8 +179,14 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   yield* pending;
 }
 
+/** The header as written, shortened when it is very wide. */
+function headerText(names: string[]): string {
+  const text = names.join(',');
+  return text.length > 200 ? text.slice(0, 197) + '...' : text;
+}
+
 /** Column positions of ORDER_ROW_COLUMNS in the header row. */
-function readHeader(fields: string[], file: string, line: number): { width: number; index: number[] } {
+function readHeader(fields: string[], file: string, line: number): { width: number; index: number[]; names: string[]; line: number } {
   const missing = ORDER_ROW_COLUMNS.filter((c) => !fields.includes(c));
   const hint = `the first row must name the columns ${ORDER_ROW_COLUMNS.join(',')} (any order)`;
   if (missing.length) {
@@ -179,15 +196,17 @@ function readHeader(fields: string[], file: string, line: number): { width: numb
   if (twice.length) {
     throw new ShandianError('E_BAD_RECORD', `the header names ${twice.join(', ')} more than once`, { file, line }, hint);
   }
-  return { width: fields.length, index: ORDER_ROW_COLUMNS.map((c) => fields.indexOf(c)) };
+  return { width: fields.length, index: ORDER_ROW_COLUMNS.map((c) => fields.indexOf(c)), names: fields, line };
 }
 
-/** Byte offset of the start of the first line of `bytes` that is not valid UTF-8. */
+/** Byte offset of the start of the first line of `bytes` that is not valid UTF-8 or holds a NUL byte. */
 function startOfInvalidUtf8Line(bytes: Buffer): number {
   let start = 0;
   for (;;) {
     const lf = bytes.indexOf(LF, start);
-    if (lf === -1 || !isUtf8(bytes.subarray(start, lf))) return start;
+    if (lf === -1) return start;
+    const line = bytes.subarray(start, lf);
+    if (!isUtf8(line) || line.indexOf(0) !== -1) return start;
     start = lf + 1;
   }
 }

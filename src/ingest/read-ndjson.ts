@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { ShandianError } from '../model/errors.js';
 import type { RecordItem, ReadOptions } from './record-item.js';
-import { inputSize, ioError } from './source-file.js';
+import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
 import { show } from './validate-record.js';
 
 export interface NdjsonOptions extends ReadOptions {
@@ -33,6 +33,13 @@ export async function* readNdjson(file: string, options: NdjsonOptions = {}): As
   const stream = (options.input ?? fs.createReadStream(file, { highWaterMark: 1 << 20 })) as NodeJS.ReadableStream & { destroy(): void };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (read === 0) {
+        const wide = wideEncoding(chunk, file);
+        if (wide) {
+          yield { error: wide, line: 1, fatal: true };
+          throw wide;
+        }
+      }
       read += chunk.length;
       let start = 0;
       for (let nl = chunk.indexOf(LF, start); nl !== -1; nl = chunk.indexOf(LF, start)) {
@@ -80,12 +87,13 @@ function parseLine(bytes: Buffer, file: string, line: number): RecordItem | unde
   // a byte order mark is allowed at the start of the file only
   if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
   if (isBlank(bytes)) return undefined;
-  if (!isUtf8(bytes)) return bad(file, line, 'the line is not valid UTF-8', 'input files must be UTF-8');
+  if (!isUtf8(bytes)) return bad(file, line, 'the line is not valid UTF-8', TO_UTF8);
   const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
+    if (bytes.indexOf(0) !== -1) return bad(file, line, 'the line holds a NUL byte: this is binary data or UTF-16 text, not UTF-8 JSON', TO_UTF8);
     return bad(file, line, `not valid JSON: ${(e as Error).message}`, ONE_OBJECT);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -24,3 +24,23 @@ export function ioError(file: string, e: unknown): ShandianError {
   if (err?.code === 'EISDIR') return new ShandianError('E_BAD_ARGS', 'is a directory, not a file', { file });
   return new ShandianError('E_IO', `cannot read: ${err?.message ?? String(e)}`, { file });
 }
+
+/** Hint for text that is not UTF-8 (GBK is the usual suspect for Chinese text). */
+export const TO_UTF8 = 'input files must be UTF-8: convert the file first, e.g. iconv -f GBK -t UTF-8 IN > OUT';
+const FROM_WIDE = (name: string) => `input files must be UTF-8: convert the file first, e.g. iconv -f ${name} -t UTF-8 IN > OUT`;
+
+/**
+ * A file that starts with a UTF-16 or UTF-32 byte order mark, or whose
+ * first bytes alternate with NUL (UTF-16 text without a mark): a fatal,
+ * located error, so that the reader does not report every line as broken.
+ */
+export function wideEncoding(head: Buffer, file: string): ShandianError | undefined {
+  let name: string | undefined;
+  if (head[0] === 0xff && head[1] === 0xfe) name = head[2] === 0 && head[3] === 0 ? 'UTF-32' : 'UTF-16';
+  else if (head[0] === 0xfe && head[1] === 0xff) name = 'UTF-16';
+  else if (head[0] === 0 && head[1] === 0 && head[2] === 0xfe && head[3] === 0xff) name = 'UTF-32';
+  else if (head.length >= 4 && ((head[0] !== 0 && head[1] === 0 && head[2] !== 0 && head[3] === 0) ||
+    (head[0] === 0 && head[1] !== 0 && head[2] === 0 && head[3] !== 0))) name = 'UTF-16';
+  if (!name) return undefined;
+  return new ShandianError('E_BAD_RECORD', `the file is ${name} text, not UTF-8`, { file, line: 1 }, FROM_WIDE(name));
+}

@@ -23,6 +23,7 @@ import { describe, expect, it } from 'vitest';
 import { decimalText } from '../../src/ingest/arrow-cells.js';
 import { readArrow } from '../../src/ingest/read-arrow.js';
 import { validateRecord } from '../../src/ingest/validate-record.js';
+import { ShandianError } from '../../src/model/errors.js';
 import { collect, rawOrder, tmpDir, writeFile } from './helpers.js';
 
 const dir = tmpDir();
@@ -230,7 +231,7 @@ describe('readArrow', () => {
     const bytes = tableToIPC(new Table(batches), 'stream');
     const cut = bytes.subarray(0, bytes.length - 100);
     const { items, thrown } = await collect(readArrow(writeFile(dir, 'arrow', cut)));
-    expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', reason: expect.stringMatching(/^malformed Arrow IPC data: .* \(rows 4-4 are one order that may go on past the damage: not applied\)$/) });
+    expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', reason: 'the Arrow file is truncated or not an Arrow IPC file (rows 4-4 are one order that may go on past the damage: not applied)', hint: expect.stringMatching(/write the whole file again/) });
     // T3 (row 4) was open when the damaged batch came: it might have gone on there
     expect(items.map((i) => ('raw' in i ? i.raw.order_id : i.line))).toEqual(['T1', 'T2', 4]);
     expect(items.at(-1)).toMatchObject({ fatal: true });
@@ -242,6 +243,26 @@ describe('readArrow', () => {
     damaged.fill(0xab, damaged.length - 40, damaged.length - 10);
     const { thrown } = await collect(readArrow(writeFile(dir, 'arrow', damaged)));
     expect(thrown).toMatchObject({ code: 'E_BAD_RECORD' });
+  });
+
+  it('a truncated file-format file: a plain reason and a hint, not the library\'s TypeError', async () => {
+    const bytes = tableToIPC(orders([row('T1'), row('T2')]), 'file');
+    for (const cut of [bytes.length - 40, Math.floor(bytes.length / 2), 12]) {
+      const file = writeFile(dir, 'arrow', bytes.subarray(0, cut));
+      const { thrown } = await collect(readArrow(file));
+      expect(thrown).toBeInstanceOf(ShandianError);
+      expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', reason: 'the Arrow file is truncated or not an Arrow IPC file', where: { file, line: 1 } });
+      expect(thrown!.message).not.toMatch(/Cannot read|null|undefined/);
+      expect(thrown!.hint).toMatch(/write the whole file again/);
+    }
+  });
+
+  it('an empty file and a file of only the magic bytes have a hint', async () => {
+    for (const content of ['', 'ARROW1\0\0']) {
+      const { thrown } = await collect(readArrow(writeFile(dir, 'arrow', content)));
+      expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', where: { line: 1 }, hint: expect.stringMatching(/tableToIPC/) });
+      expect(thrown!.message).not.toMatch(/Expected to read/);
+    }
   });
 
   it('reports progress up to the file size', async () => {

@@ -124,10 +124,10 @@ describe('readCsv', () => {
     const file = csv(`T1,c1,${T},jd,paid,A,s,1,1`, `T1,c1,${T},jd,paid,B,s,1`, `T2,c1,${T},jd,paid,A,s,1,1,extra`, `T3,c1,${T},jd,paid,A,s,1,1`, `oops`);
     const { items } = await collect(readCsv(file));
     expect(items).toEqual([
-      { error: 'E_BAD_RECORD 3: the row has 8 fields, the header 9', line: 3 },
-      { error: 'E_BAD_RECORD 4: the row has 10 fields, the header 9', line: 4 },
+      { error: 'E_BAD_RECORD 3: expected 9 columns as in the header at line 1 (order_id,customer_id,ts,shop,status,sku,category,quantity,amount), got 8', line: 3 },
+      { error: 'E_BAD_RECORD 4: expected 9 columns as in the header at line 1 (order_id,customer_id,ts,shop,status,sku,category,quantity,amount), got 10', line: 4 },
       { raw: rawOrder('T3', [['A', 's', 1, '1']]), line: 5 },
-      { error: 'E_BAD_RECORD 6: the row has 1 field, the header 9', line: 6 },
+      { error: 'E_BAD_RECORD 6: expected 9 columns as in the header at line 1 (order_id,customer_id,ts,shop,status,sku,category,quantity,amount), got 1', line: 6 },
     ]);
   });
 
@@ -232,8 +232,53 @@ describe('readCsv: limits and encodings', () => {
   it('a UTF-16 file is refused at line 1', async () => {
     const file = writeFile(dir, 'csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n`, 'utf16le')]));
     const { items, thrown } = await collect(readCsv(file));
-    expect(items).toEqual([{ error: 'E_BAD_RECORD 1: the line is not valid UTF-8', line: 1, fatal: true }]);
-    expect(thrown).toMatchObject({ code: 'E_BAD_RECORD' });
+    expect(items).toEqual([{ error: 'E_BAD_RECORD 1: the file is UTF-16 text, not UTF-8', line: 1, fatal: true }]);
+    expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', hint: expect.stringContaining('iconv -f UTF-16 -t UTF-8') });
+  });
+
+  it('UTF-16 without a byte order mark, big-endian UTF-16, and UTF-32 are refused at line 1 too', async () => {
+    for (const [bytes, name] of [
+      [Buffer.from(`${HEADER}\n`, 'utf16le'), 'UTF-16'],
+      [Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(`${HEADER}\n`, 'utf16le').swap16()]), 'UTF-16'],
+      [Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from('o\0\0\0', 'latin1')]), 'UTF-32'],
+    ] as const) {
+      const { items } = await collect(readCsv(writeFile(dir, 'csv', bytes)));
+      expect(items).toEqual([{ error: `E_BAD_RECORD 1: the file is ${name} text, not UTF-8`, line: 1, fatal: true }]);
+    }
+  });
+
+  it('a NUL byte in a row is refused as binary or UTF-16 data (fatal), the orders before it stay', async () => {
+    const file = csv(`T1,c1,${T},jd,paid,A,s,1,1`, `T2,c1,${T},jd,paid,A,s,1,1\0`, `T3,c1,${T},jd,paid,A,s,1,1`);
+    const { items, thrown } = await collect(readCsv(file));
+    expect(items).toEqual([
+      { raw: rawOrder('T1', [['A', 's', 1, '1']]), line: 2 },
+      { error: 'E_BAD_RECORD 3: the line holds a NUL byte: this is binary data or UTF-16 text, not UTF-8 text', line: 3, fatal: true },
+    ]);
+    expect(thrown?.hint).toMatch(/UTF-8/);
+  });
+
+  it('every error has a hint and a file:line: short and long rows, bad quoting, bad UTF-8, empty file, runaway quote', async () => {
+    const cases = [
+      csv(`T1,c1,${T},jd,paid,A,s,1`),
+      csv(`T1,c1,${T},jd,paid,A,s,1,1,x`),
+      csv(`T1,c1,${T},jd,paid,A"x,s,1,1`),
+      writeFile(dir, 'csv', Buffer.concat([Buffer.from(`${HEADER}\nT1,c1,${T},jd,paid,`), Buffer.from([0xc4, 0xe3]), Buffer.from(',s,1,1\n')])),
+      writeFile(dir, 'csv', ''),
+      writeFile(dir, 'csv', `${HEADER}\nT1,"c1\n`),
+    ];
+    for (const file of cases) {
+      const errors: Array<{ hint?: string; message: string }> = [];
+      try {
+        for await (const item of readCsv(file)) if (item.error) errors.push(item.error);
+      } catch (e) {
+        errors.push(e as { hint?: string; message: string });
+      }
+      expect(errors.length, file).toBeGreaterThan(0);
+      for (const e of errors) {
+        expect(e, e.message).toMatchObject({ code: 'E_BAD_RECORD', hint: expect.any(String) });
+        expect(e.message).toMatch(new RegExp(`^E_BAD_RECORD: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+: `));
+      }
+    }
   });
 
   it('multi-byte characters and quoted newlines across 1 MiB chunk boundaries', async () => {

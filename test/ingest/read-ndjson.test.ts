@@ -97,6 +97,23 @@ describe('readNdjson', () => {
     ]);
   });
 
+  it('a UTF-16 file is refused once at line 1 (fatal), not line by line', async () => {
+    const text = '{"type":"refund","order_id":"A"}\n{"type":"refund","order_id":"B"}\n';
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]), Buffer.from(text, 'utf16le')]) {
+      const { items, thrown } = await collect(readNdjson(writeFile(dir, 'ndjson', bytes)));
+      expect(items).toEqual([{ error: 'E_BAD_RECORD 1: the file is UTF-16 text, not UTF-8', line: 1, fatal: true }]);
+      expect(thrown).toMatchObject({ code: 'E_BAD_RECORD', hint: expect.stringContaining('iconv -f UTF-16 -t UTF-8') });
+    }
+  });
+
+  it('a line with a NUL byte says so, with a hint about the encoding', async () => {
+    const { items } = await collect(readNdjson(writeFile(dir, 'ndjson', '\0{"a":1}\n{"b":2}\n')));
+    expect(items).toEqual([
+      { error: 'E_BAD_RECORD 1: the line holds a NUL byte: this is binary data or UTF-16 text, not UTF-8 JSON', line: 1 },
+      { raw: { b: 2 }, line: 2 },
+    ]);
+  });
+
   it('invalid UTF-8 is a bad line, not silently replaced', async () => {
     const bytes = Buffer.concat([Buffer.from('{"a":"x'), Buffer.from([0xff]), Buffer.from('"}\n{"a":"\u00e9"}\n')]);
     const { items } = await collect(readNdjson(writeFile(dir, 'ndjson', bytes)));
