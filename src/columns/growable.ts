@@ -34,7 +34,8 @@ abstract class GrowableColumn<T extends Uint32Array | Float64Array | Uint8Array 
   /** Make room for at least `capacity` values. */
   grow(capacity: number): void {
     if (capacity <= this.data.length) return;
-    let next = this.data.length * 2;
+    // a wrapped empty view has no capacity to double (an empty shard's posting)
+    let next = Math.max(16, this.data.length * 2);
     while (next < capacity) next *= 2;
     this.moveTo(next);
   }

@@ -97,3 +97,14 @@ describe('GrowableColumn.take', () => {
     expect(Array.from(d.view())).toEqual([1, 2]);
   });
 });
+
+describe('GrowableColumn.push after wrapping an empty view', () => {
+  // an empty shard's bulk-built or loaded posting wraps a zero-length view: growth doubled 0 forever (an append hung)
+  it('grows from zero capacity', () => {
+    const c = new U32Column();
+    c.wrap(new Uint32Array(new SharedArrayBuffer(4)).subarray(0, 0));
+    c.push(7);
+    c.push(8);
+    expect(Array.from(c.view())).toEqual([7, 8]);
+  });
+});
