@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { DataType, RecordBatchReader, type Data, type Decimal, type Vector } from 'apache-arrow';
 import type { GenRecord } from '../../src/index.js';
-import { localToUtcMs, offsetMs, parseIsoDateTime } from '../../test/oracle/xml-query.js';
+import { localToUtcMs, offsetMs, parseIsoDateTime } from '../../test/oracle/time.js';
 
 export const ORDER_COLUMNS = ['order_id', 'customer_id', 'ts', 'shop', 'status', 'sku', 'category', 'quantity', 'amount'] as const;
 type Col = (typeof ORDER_COLUMNS)[number];

@@ -7,7 +7,7 @@
  * through an independent reader (bench/foreign/foreign-records.ts), into an
  * in-memory DuckDB with the tables of test/oracle/duckdb.ts. Every `*.xml` in
  * DIR is one segment: it runs on shandian as written and on DuckDB as SQL
- * from the independent translator test/oracle/xml-query.ts. Counts must be
+ * from the test oracle (test/oracle/xml-query.ts reads it, sql.ts translates it). Counts must be
  * identical; both sides are timed with tinybench; the verdict is three
  * PASS/FAIL lines: identical counts, geometric-mean speedup (DuckDB p50 /
  * shandian p50) >= 20x, every shandian p99 <= 50 ms. Exit 1 on any FAIL.
@@ -33,7 +33,10 @@ import { Bench, type Task } from 'tinybench';
 import { Engine, ingestFile } from '../../src/index.js';
 import { DuckPeer } from '../../test/oracle/duckdb.js';
 import { emptyStats, formatOf, independentBatches, type ReadStats } from './foreign-records.js';
-import { parseInstant, parseQuery, refsOf, translateSegment, type QSegment, type Translation } from '../../test/oracle/xml-query.js';
+import type { ParsedSegment } from '../../test/oracle/query-tree.js';
+import { translateSegment, type Translation } from '../../test/oracle/sql.js';
+import { parseInstant } from '../../test/oracle/time.js';
+import { parseQuery, refsOf } from '../../test/oracle/xml-query.js';
 
 const GEOMEAN_MIN = 20;
 const P99_MAX_MS = 50;
@@ -113,7 +116,7 @@ interface Query {
   id: string;
   file: string;
   xml: string;
-  seg?: QSegment;
+  seg?: ParsedSegment;
   sql?: Translation;
   error?: string;
   shandianCount?: number;
@@ -246,7 +249,7 @@ async function main(): Promise<number> {
     }
     for (const q of queries) if (q.seg?.name !== undefined) byName.set(q.seg.name, q);
     const saved = new Set<string>();
-    const saveRefs = async (seg: QSegment, stack: string[]): Promise<void> => {
+    const saveRefs = async (seg: ParsedSegment, stack: string[]): Promise<void> => {
       for (const name of refsOf(seg)) {
         if (saved.has(name)) continue;
         const target = byName.get(name);

@@ -1,15 +1,18 @@
 /**
  * The eight CRM scenarios, each as a shandian XML segment and an equivalent
- * DuckDB SQL query over the peer's tables (see duckdb-peer.ts). Both sides
+ * DuckDB SQL query over the peer's tables (see test/oracle/duckdb.ts). Both sides
  * are built from the same parameters; the SQL gets its window bounds from
- * time-bounds.ts (inclusive epoch seconds, computed without engine code),
+ * the oracle's window calculator, test/oracle/window.ts (inclusive epoch
+ * seconds, computed without engine code),
  * the XML keeps the dates and `last` durations as a user would write them.
  *
  * SKUs are picked by rank in the data being measured (the catalog grows with
  * the data set, so SKU names differ between sizes; the ranks do not).
  */
 import type { DataStats } from './data.js';
-import { lastDayOfMonth, Windows, type Bounds } from '../../test/oracle/window.js';
+import { lastDayOfMonth } from '../../test/oracle/time.js';
+import type { BoughtNode } from '../../test/oracle/query-tree.js';
+import { windowSec } from '../../test/oracle/window.js';
 
 export const AS_OF = '2026-11-30T23:59:59+08:00';
 export const TZ = 'Asia/Shanghai';
@@ -34,6 +37,30 @@ export interface Scenario {
 }
 
 // ---------------------------------------------------------------- SQL pieces
+
+/** Inclusive epoch-second bounds on an order's ts; lo is Number.MIN_SAFE_INTEGER when unbounded. */
+interface Bounds {
+  lo: number;
+  hi: number;
+}
+
+/** The windows the scenarios use, from the oracle's window calculator at asOf in tz. */
+function windows(asOf: string, tz: string): { range(from: string, to?: string): Bounds; lastDays(n: number): Bounds; all(): Bounds } {
+  const ctx = { asOfMs: Date.parse(asOf), tz };
+  const bounds = (n: BoughtNode): Bounds => {
+    const w = windowSec(n, ctx);
+    if (w === undefined) throw new Error(`empty window ${JSON.stringify(n)} at ${asOf}`);
+    return { lo: w.lo ?? Number.MIN_SAFE_INTEGER, hi: w.hi };
+  };
+  return {
+    /** date-only `from`..`to`, both inclusive, capped at asOf */
+    range: (from, to) => bounds({ k: 'bought', from: { kind: 'date', date: from }, ...(to !== undefined ? { to: { kind: 'date' as const, date: to } } : {}) }),
+    /** `last="N d"` */
+    lastDays: (n) => bounds({ k: 'bought', last: { n, unit: 'd' } }),
+    /** no window attribute: all history up to asOf */
+    all: () => bounds({ k: 'bought' }),
+  };
+}
 
 const q = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 const inList = (col: string, values: readonly string[]): string =>
@@ -95,7 +122,7 @@ function scenario(id: string, title: string, xmlBody: string, members: string): 
 // ---------------------------------------------------------------- scenarios
 
 export function buildScenarios(stats: DataStats): Scenario[] {
-  const w = new Windows(AS_OF, TZ);
+  const w = windows(AS_OF, TZ);
   const out: Scenario[] = [];
 
   // 1. cross-sell: the best-selling sneaker during Double-11, but not the best-selling socks

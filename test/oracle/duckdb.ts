@@ -1,5 +1,6 @@
 /**
- * The DuckDB side: a database (in memory unless a file is given) loaded from the same raw records
+ * The oracle's one DuckDB schema (the benchmarks' peer and the property
+ * tests' third opinion): a database (in memory unless a file is given) loaded from the same raw records
  * through appenders, then turned into the final state the contract defines
  * (refunded orders stop counting, tags and attributes as their last event
  * left them, the universe of every customer id seen anywhere).
@@ -12,7 +13,13 @@
  *   customers(customer_id VARCHAR)
  */
 import { DuckDBInstance, version as duckdbVersion, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import type { GenRecord } from '../../src/gen/index.js';
+
+/** A contract record as the loader reads it (src/gen's GenRecord and hand-written records fit it). */
+export type OracleRecord =
+  | { type: 'order'; order_id: string; customer_id: string; ts: string | number; shop: string; status: string; lines: readonly { sku: string; category: string; amount: string | number }[] }
+  | { type: 'refund'; order_id: string }
+  | { type: 'customer'; customer_id: string; attrs: object }
+  | { type: 'tag'; customer_id: string; tag: string; op: string };
 
 const SCHEMA = `
 CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ts BIGINT, shop VARCHAR, alive BOOLEAN);
@@ -87,7 +94,7 @@ export class DuckPeer {
   }
 
   /** Loads record batches; only the time spent in DuckDB calls (and value conversion) is counted. */
-  async load(batches: Iterable<GenRecord[]>, onBatch?: (batch: GenRecord[]) => void): Promise<DuckLoadReport> {
+  async load<R extends OracleRecord>(batches: Iterable<R[]>, onBatch?: (batch: R[]) => void): Promise<DuckLoadReport> {
     const app = {
       orders: await this.conn.createAppender('orders'),
       lines: await this.conn.createAppender('lines'),
@@ -100,7 +107,7 @@ export class DuckPeer {
     for (const batch of batches) {
       onBatch?.(batch);
       const t0 = performance.now();
-      for (const r of batch) {
+      for (const r of batch as OracleRecord[]) {
         switch (r.type) {
           case 'order': {
             const o = app.orders;

@@ -2,8 +2,11 @@
 // (/work/shared/spec/segment-query.md). Written from the contract alone:
 // plain JS maps and sets, every query evaluated by scanning everything.
 
-import type { AttrNode, Bound, BoughtNode, QNode, SegmentTree } from './query-tree.js';
-import { endOfDay, parseIsoWithOffset, rawTsToSeconds, startOfDay } from './time.js';
+import type { AttrNode, BoughtNode, QNode, SegmentTree } from './query-tree.js';
+import { parseIsoWithOffset, rawTsToSeconds } from './time.js';
+import { boundMs, windowMs, type EvalCtx } from './window.js';
+
+export { boundMs, type EvalCtx } from './window.js';
 
 export class RefBadRecord extends Error {
   constructor(message: string) {
@@ -29,10 +32,6 @@ export interface RefOrder {
   lines: RefLine[];
 }
 
-export interface EvalCtx {
-  asOfMs: number;
-  tz: string;
-}
 
 const AMOUNT_RE = /^\d+(?:\.\d{1,2})?$/;
 
@@ -54,11 +53,15 @@ export function amountToCents(a: unknown): number {
   return cents;
 }
 
-/** "a value that parses as a number": plain decimal number syntax. */
+/**
+ * "a value that parses as a number" (query values: eq, gt, gte, lt, lte): a
+ * finite decimal as written in a query, optional minus, digits, optional
+ * fraction and exponent (`31`, `-2.5`, `1e3`); no plus sign, no bare `.5` or `5.`.
+ */
 export function parseNumeric(s: string): number | undefined {
-  if (!/^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/.test(s)) return undefined;
+  if (!/^-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$/.test(s)) return undefined;
   const n = Number(s);
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? n + 0 : undefined;
 }
 
 function nonEmptyString(v: unknown, what: string): string {
@@ -237,20 +240,10 @@ export class RefModel {
 
   /** Resolves the window of a bought node to inclusive epoch-ms bounds [lo, hi] plus an exclusive lower bound. */
   static window(n: BoughtNode, ctx: EvalCtx): { fromMs: number; toMs: number; afterMs: number } {
-    let fromMs = -Infinity;
-    let toMs = ctx.asOfMs; // capped at asOf
-    let afterMs = -Infinity; // ts > afterMs (for last)
-    if (n.last) {
-      if (n.from || n.to) throw new Error('last with from/to');
-      const unit = n.last.unit === 'h' ? 3_600_000 : n.last.unit === 'd' ? 86_400_000 : 7 * 86_400_000;
-      afterMs = ctx.asOfMs - n.last.n * unit;
-    }
-    if (n.from) fromMs = boundMs(n.from, 'from', ctx.tz);
-    if (n.to) toMs = Math.min(toMs, boundMs(n.to, 'to', ctx.tz));
     if (n.from && n.to && boundMs(n.from, 'from', ctx.tz) > boundMs(n.to, 'to', ctx.tz)) {
       throw new Error('from after to');
     }
-    return { fromMs, toMs, afterMs };
+    return windowMs(n, ctx);
   }
 
   private evalBought(n: BoughtNode, ctx: EvalCtx): Set<string> {
@@ -295,11 +288,6 @@ function eqMatch(v: string | number, q: string): boolean {
   if (typeof v === 'string') return v === q;
   const n = parseNumeric(q);
   return n !== undefined && n === v;
-}
-
-export function boundMs(b: Bound, side: 'from' | 'to', tz: string): number {
-  if (b.kind === 'datetime') return parseIsoWithOffset(b.text);
-  return side === 'from' ? startOfDay(b.date, tz) : endOfDay(b.date, tz);
 }
 
 /** asOf as passed to the engine (ISO string with offset, epoch ms, or Date) -> epoch ms. */

@@ -1,6 +1,8 @@
-// Reference query tree: written from docs/contract (segment-query.md) only.
-// This is the oracle's own representation of a segment query; it is rendered
-// to the contract's XML (random-query.ts) and evaluated by model.ts.
+// The oracle's one query tree: written from the contract (segment-query.md)
+// only, never from src/query. Random queries are built as this tree and
+// rendered to XML (random-query.ts); XML files are read into it
+// (xml-query.ts); the reference model evaluates it (model.ts) and sql.ts
+// translates it to DuckDB SQL.
 
 /** A window bound as written in the query. */
 export type Bound =
@@ -73,6 +75,15 @@ export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode
 /** The <segment> root: its children are ANDed. */
 export interface SegmentTree {
   children: QNode[];
+}
+
+/** A segment read from XML: the tree plus the root's own attributes. */
+export interface ParsedSegment extends SegmentTree {
+  name?: string;
+  /** the segment's asOf attribute, epoch ms */
+  asOfMs?: number;
+  /** the segment's tz attribute */
+  tz?: string;
 }
 
 export function usesRef(n: QNode | SegmentTree): boolean {

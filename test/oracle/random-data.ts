@@ -74,7 +74,8 @@ export const LAST_CHOICES: Array<{ n: number; unit: 'h' | 'd' | 'w' }> = [
   { n: 1, unit: 'w' },
   { n: 2, unit: 'w' },
 ];
-export const unitMs = (u: 'h' | 'd' | 'w') => (u === 'h' ? 3_600_000 : u === 'd' ? 86_400_000 : 604_800_000);
+export { unitMs } from './window.js';
+import { unitMs } from './window.js';
 
 /** Day-start instants (ms) of every DATES day (and the day after) in every cluster zone. */
 export const DAY_STARTS: number[] = (() => {

@@ -1,8 +1,9 @@
 // Random query trees over a dataset's vocabulary, plus renderers to the
-// contract's XML and to DuckDB SQL.
+// contract's XML and (through sql.ts) to DuckDB SQL.
 
-import { RefModel, boundMs, parseNumeric } from './model.js';
+import { boundMs } from './model.js';
 import type { AttrNode, Bound, BoughtNode, Filter, QNode, SegmentTree } from './query-tree.js';
+import { translateSegment } from './sql.js';
 import { DATES, DAY_STARTS, LAST_CHOICES, Rng, ZONES, type Vocab, unitMs } from './random-data.js';
 import { isoWithOffset, isoZ } from './time.js';
 
@@ -366,82 +367,9 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
 }
 
 // ---------------------------------------------------------------------------
-// DuckDB SQL rendering over
-//   orders(order_id, customer_id, ts_s BIGINT, shop, alive BOOLEAN)
-//   lines(order_id, sku, category, amount_cents BIGINT)
-//   attrs(customer_id, name, str_val, num_val)
-//   tags(customer_id, tag)
-//   customers(customer_id)
-// Windows are resolved to epoch-second bounds here (in TS) before rendering.
+// DuckDB SQL: the oracle's one translation (sql.ts), over the tables of duckdb.ts.
 
-const sqlStr = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const sqlNum = (n: number) => {
-  if (!Number.isFinite(n)) throw new Error('non-finite');
-  return `CAST(${JSON.stringify(n)} AS DOUBLE)`;
-};
-
+/** The member ids of a (ref-free) tree as DuckDB SQL at the given asOf and zone. */
 export function toSql(tree: SegmentTree, ctx: { asOfMs: number; tz: string }): string {
-  const node = (n: QNode): string => {
-    switch (n.k) {
-      case 'and':
-        return n.children.map((c) => `(${node(c)})`).join(' INTERSECT ');
-      case 'or':
-        return n.children.map((c) => `(${node(c)})`).join(' UNION ');
-      case 'not':
-        return `(SELECT customer_id FROM customers) EXCEPT (${node(n.child)})`;
-      case 'tag':
-        return `SELECT customer_id FROM tags WHERE tag = ${sqlStr(n.name)}`;
-      case 'ref':
-        throw new Error('ref is not rendered to SQL');
-      case 'attr': {
-        const base = `SELECT customer_id FROM attrs WHERE name = ${sqlStr(n.name)}`;
-        if (n.exists !== undefined) {
-          return n.exists ? base : `(SELECT customer_id FROM customers) EXCEPT (${base})`;
-        }
-        const conds: string[] = [];
-        const eqCond = (v: string) => {
-          const num = parseNumeric(v);
-          const s = `str_val = ${sqlStr(v)}`;
-          return num === undefined ? `(${s})` : `(${s} OR num_val = ${sqlNum(num)})`;
-        };
-        if (n.eq !== undefined) conds.push(eqCond(n.eq));
-        if (n.values !== undefined) conds.push(`(${n.values.map(eqCond).join(' OR ')})`);
-        for (const [op, sym] of [
-          ['gt', '>'],
-          ['gte', '>='],
-          ['lt', '<'],
-          ['lte', '<='],
-        ] as const) {
-          const v = n[op];
-          if (v !== undefined) conds.push(`num_val ${sym} ${sqlNum(parseNumeric(v)!)}`);
-        }
-        return `${base} AND ${conds.join(' AND ')}`;
-      }
-      case 'bought': {
-        const w = RefModel.window(n, ctx);
-        // stored second s counts when s*1000 >= fromMs, s*1000 <= toMs, s*1000 > afterMs
-        const conds = ['o.alive'];
-        if (w.fromMs !== -Infinity) conds.push(`o.ts_s >= ${Math.ceil(w.fromMs / 1000)}`);
-        conds.push(`o.ts_s <= ${Math.floor(w.toMs / 1000)}`);
-        if (w.afterMs !== -Infinity) conds.push(`o.ts_s > ${Math.floor(w.afterMs / 1000)}`);
-        const inList = (col: string, f?: Filter) => f && conds.push(`${col} IN (${f.values.map(sqlStr).join(', ')})`);
-        inList('l.sku', n.sku);
-        inList('l.category', n.category);
-        inList('o.shop', n.shop);
-        const having = [`count(DISTINCT o.order_id) >= ${n.minCount ?? 1}`];
-        if (n.maxCount !== undefined) having.push(`count(DISTINCT o.order_id) <= ${n.maxCount}`);
-        const cents = (t: string) => {
-          const [i, f = ''] = t.split('.');
-          return Number(i) * 100 + Number(f.padEnd(2, '0'));
-        };
-        if (n.minAmount !== undefined) having.push(`sum(l.amount_cents) >= ${cents(n.minAmount)}`);
-        if (n.maxAmount !== undefined) having.push(`sum(l.amount_cents) <= ${cents(n.maxAmount)}`);
-        return (
-          `SELECT o.customer_id FROM orders o JOIN lines l ON l.order_id = o.order_id ` +
-          `WHERE ${conds.join(' AND ')} GROUP BY o.customer_id HAVING ${having.join(' AND ')}`
-        );
-      }
-    }
-  };
-  return tree.children.map((c) => `(${node(c)})`).join(' INTERSECT ');
+  return translateSegment(tree, ctx).membersSql;
 }

@@ -1,22 +1,19 @@
 /**
- * The independent XML -> DuckDB SQL translator of bench/foreign/foreign.ts, checked
+ * The oracle's XML reader (xml-query.ts) and SQL translation (sql.ts), as
+ * bench/foreign/foreign.ts uses them, checked
  * against member sets computed by hand on a tiny data set (no engine
  * involved: if these pass, a count mismatch in bench:foreign points at the
  * engine, or at a contract reading worth discussing).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenRecord } from '../../src/gen/index.js';
-import { DuckPeer } from './duckdb.js';
-import {
-  localDayStartSec,
-  localToUtcMs,
-  parseIsoDateTime,
-  parseQuery,
-  translateXml,
-  TranslateError,
-  windowSec,
-  type QBought,
-} from './xml-query.js';
+import { DuckPeer, type OracleRecord as GenRecord } from './duckdb.js';
+import type { BoughtNode } from './query-tree.js';
+import { translateXml } from './sql.js';
+import { localToUtcMs, parseIsoDateTime, startOfDay } from './time.js';
+import { windowSec } from './window.js';
+import { parseQuery, TranslateError } from './xml-query.js';
+
+const localDayStartSec = (date: string, tz: string): number => startOfDay(date, tz) / 1000;
 
 const AS_OF = '2026-11-12T00:00:00+08:00';
 const AS_OF_MS = Date.parse(AS_OF);
@@ -51,6 +48,7 @@ const RECORDS: GenRecord[] = [
   { type: 'customer', customer_id: 'a', attrs: { city: null } } as unknown as GenRecord,
   { type: 'customer', customer_id: 'd', attrs: { city: 'Xiamen', age: 31, level: 'gold' } } as unknown as GenRecord,
   { type: 'customer', customer_id: 'e', attrs: { age: '31', level: 3 } } as unknown as GenRecord,
+  { type: 'customer', customer_id: 'd', attrs: { note: 'l1\nl2\r\n' } } as unknown as GenRecord,
   { type: 'tag', customer_id: 'b', tag: 'vip', op: 'add' } as GenRecord,
   { type: 'tag', customer_id: 'b', tag: 'newsletter', op: 'add' } as GenRecord,
   { type: 'tag', customer_id: 'e', tag: 'vip', op: 'add' } as GenRecord,
@@ -170,9 +168,15 @@ describe('tags, attributes, combinators', () => {
     await expect(members('<ref segment="x"/>', { refs: { x: '<segment><ref segment="x"/></segment>' } })).rejects.toThrow(/cycle/);
   });
 
+  it('values with line breaks survive the indented SQL (a literal never spans lines)', async () => {
+    expect(await members('<attr name="note" eq="l1&#10;l2&#13;&#10;"/>')).toEqual(['d']);
+    expect(await members('<bought/><attr name="note"><value>l1&#10;l2&#13;&#10;</value><value>x</value></attr>')).toEqual([]);
+    expect(await members('<or><bought sku="A"/><attr name="note"><value>l1&#10;l2&#13;&#10;</value><value>x</value></attr></or>')).toEqual(['a', 'd']);
+  });
+
   it('values and entities are taken as written', async () => {
-    expect(parseQuery(seg('<tag name="a&amp;b &#x41;"/>')).children[0]).toEqual({ kind: 'tag', name: 'a&b A' });
-    expect(parseQuery(seg('<bought><sku> A</sku></bought>')).children[0]).toMatchObject({ skus: [' A'] });
+    expect(parseQuery(seg('<tag name="a&amp;b &#x41;"/>')).children[0]).toEqual({ k: 'tag', name: 'a&b A' });
+    expect(parseQuery(seg('<bought><sku> A</sku></bought>')).children[0]).toMatchObject({ sku: { values: [' A'] } });
     expect(await members('<bought><sku> A</sku></bought>')).toEqual([]);
   });
 
@@ -185,7 +189,7 @@ describe('tags, attributes, combinators', () => {
 });
 
 describe('time arithmetic', () => {
-  const b = (extra: Partial<QBought>): QBought => ({ kind: 'bought', minCount: 1, ...extra });
+  const b = (extra: Partial<BoughtNode>): BoughtNode => ({ k: 'bought', ...extra });
   const sec = (iso: string): number => Date.parse(iso) / 1000;
 
   it('local day bounds across DST, including a day that starts at 01:00', () => {
@@ -193,13 +197,13 @@ describe('time arithmetic', () => {
     expect(localDayStartSec('2026-03-09', 'America/New_York')).toBe(sec('2026-03-09T04:00:00Z'));
     // Chile moves its clocks from 00:00 to 01:00 on 2026-09-06
     expect(localDayStartSec('2026-09-06', 'America/Santiago')).toBe(sec('2026-09-06T04:00:00Z'));
-    const w = windowSec(b({ from: { kind: 'date', date: '2026-03-08' }, to: { kind: 'date', date: '2026-03-08' } }), Date.parse('2026-12-01T00:00:00Z'), 'America/New_York');
+    const w = windowSec(b({ from: { kind: 'date', date: '2026-03-08' }, to: { kind: 'date', date: '2026-03-08' } }), { asOfMs: Date.parse('2026-12-01T00:00:00Z'), tz: 'America/New_York' });
     expect(w).toEqual({ lo: sec('2026-03-08T05:00:00Z'), hi: sec('2026-03-09T03:59:59Z') });
   });
 
   it('caps at asOf, empty windows, sub-second asOf', () => {
-    expect(windowSec(b({ from: { kind: 'date', date: '2026-12-01' } }), Date.parse('2026-11-30T00:00:00Z'), 'UTC')).toBeUndefined();
-    expect(windowSec(b({ last: { n: 1, unit: 'h' } }), Date.parse('2026-11-30T00:00:00.500Z'), 'UTC')).toEqual({
+    expect(windowSec(b({ from: { kind: 'date', date: '2026-12-01' } }), { asOfMs: Date.parse('2026-11-30T00:00:00Z'), tz: 'UTC' })).toBeUndefined();
+    expect(windowSec(b({ last: { n: 1, unit: 'h' } }), { asOfMs: Date.parse('2026-11-30T00:00:00.500Z'), tz: 'UTC' })).toEqual({
       lo: sec('2026-11-29T23:00:01Z'),
       hi: sec('2026-11-30T00:00:00Z'),
     });

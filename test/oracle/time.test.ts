@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dayStart } from './window.js';
+import { startOfDay } from './time.js';
+
+const dayStart = (date: string, tz: string): number => startOfDay(date, tz) / 1000;
 
 const iso = (sec: number) => new Date(sec * 1000).toISOString();
 
-describe('bench dayStart (the DuckDB side window bounds)', () => {
+describe('oracle startOfDay (the window bounds of the model, the SQL translation and the bench scenarios)', () => {
   it('is local midnight in fixed and DST zones', () => {
     expect(iso(dayStart('2026-11-11', 'Asia/Shanghai'))).toBe('2026-11-10T16:00:00.000Z');
     expect(iso(dayStart('2026-03-08', 'America/New_York'))).toBe('2026-03-08T05:00:00.000Z'); // change at 02:00

@@ -1,5 +1,6 @@
-// Independent time arithmetic for the reference model (contract-only; does not
-// share code with the engine). Zone handling is brute force over Intl.
+// The oracle's one time arithmetic (contract-only; no code shared with the
+// engine): strict record timestamps, query date-times, local days in a zone
+// (brute force over Intl), offsets. Windows are built from these in window.ts.
 
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -144,4 +145,121 @@ export function isoWithOffset(ms: number, offMin: number, forceMs = false): stri
 export function isoZ(ms: number, forceMs = false): string {
   const s = new Date(ms).toISOString();
   return forceMs || s.slice(19, 23) !== '.000' ? s : s.slice(0, 19) + 'Z';
+}
+
+// ---------------------------------------------------------------------------
+// Lenient date-times (query bounds, asOf, foreign input files) and zone
+// offsets: calendar arithmetic without Date objects, offsets from Intl.
+
+const validDate = (y: number, m: number, d: number): boolean => m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (no Date object involved). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * An ISO-8601 date-time; with `Z` or an offset (`+08:00`, `+0800`) its epoch
+ * milliseconds. Without an offset: the wall-clock reading as if it were UTC,
+ * flagged `local`. Fractions below a millisecond are cut off.
+ */
+export function parseIsoDateTime(s: string): { ms: number; local: boolean } | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi] = [+m[1]!, +m[2]!, +m[3]!, +m[4]!, +m[5]!];
+  const sec = m[6] === undefined ? 0 : +m[6];
+  if (!validDate(y, mo, d) || h > 23 || mi > 59 || sec > 59) return undefined;
+  const frac = m[7] === undefined ? 0 : +(m[7] + '00').slice(0, 3);
+  let wall = ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + sec * 1000 + frac;
+  const off = m[8];
+  if (off === undefined) return { ms: wall, local: true };
+  if (off !== 'Z') {
+    const digits = off.slice(1).replace(':', '');
+    const oh = +digits.slice(0, 2), om = +digits.slice(2);
+    if (oh > 23 || om > 59) return undefined;
+    wall -= (off[0] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
+  }
+  return { ms: wall, local: false };
+}
+
+/** A date-time with offset (the only form asOf and instant bounds take). */
+export function parseInstant(s: string): number | undefined {
+  const r = parseIsoDateTime(s);
+  return r && !r.local ? r.ms : undefined;
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', era: 'short',
+      year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    });
+    partsFormatters.set(tz, f);
+  }
+  return f;
+}
+
+/** Whether Intl knows the zone `tz`. */
+export function isKnownZone(tz: string): boolean {
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall clock in `tz` at the instant `ms`, as milliseconds "as if UTC" (whole seconds). */
+export function wallClockMs(ms: number, tz: string): number {
+  let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, bc = false;
+  for (const p of formatter(tz).formatToParts(new Date(ms))) {
+    switch (p.type) {
+      case 'year': y = Number(p.value); break;
+      case 'month': mo = Number(p.value); break;
+      case 'day': d = Number(p.value); break;
+      case 'hour': h = Number(p.value); break;
+      case 'minute': mi = Number(p.value); break;
+      case 'second': s = Number(p.value); break;
+      case 'era': bc = p.value === 'BC' || p.value === 'B'; break;
+    }
+  }
+  if (bc) y = 1 - y;
+  return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60_000 + s * 1000;
+}
+
+/** Offset of `tz` from UTC at instant `ms`, in milliseconds. */
+export function offsetMs(ms: number, tz: string): number {
+  const whole = Math.floor(ms / 1000) * 1000;
+  return wallClockMs(whole, tz) - whole;
+}
+
+/**
+ * A local date-time without offset read in `tz` (for ingest with a zone):
+ * a time that occurs twice is the earlier instant, a time in a DST gap is
+ * moved forward by the gap (Temporal's "compatible" disambiguation).
+ */
+export function localToUtcMs(wall: number, tz: string): number {
+  const before = offsetMs(wall - 36 * 3_600_000, tz);
+  const after = offsetMs(wall + 36 * 3_600_000, tz);
+  let best: number | undefined;
+  for (const off of before === after ? [before] : [before, after]) {
+    const t = wall - off;
+    if (t + offsetMs(t, tz) === wall && (best === undefined || t < best)) best = t;
+  }
+  return best ?? wall - before;
+}
+
+/** The last day (YYYY-MM-DD) of the month that `firstOfMonth` starts. */
+export function lastDayOfMonth(firstOfMonth: string): string {
+  const d = new Date(firstOfMonth + 'T00:00:00Z');
+  d.setUTCMonth(d.getUTCMonth() + 1, 0);
+  return d.toISOString().slice(0, 10);
 }

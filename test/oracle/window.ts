@@ -1,89 +1,74 @@
 /**
- * Window bounds for the DuckDB side, computed here independently of the
- * engine's planner (src/plan/resolve-window.ts), so that the count check
- * cross-checks the engine's window arithmetic too. All bounds are inclusive
- * epoch seconds, as the contract defines them:
+ * The oracle's one window calculator: the orders a `<bought>` looks at, from
+ * the contract's text alone (no engine code), for the reference model, the
+ * SQL translation and the benchmark scenarios alike.
  *
- * - a date-only `from` is the first second of that day in the zone, a
- *   date-only `to` the last second of that day;
- * - `last="Nd"` is asOf - N days < ts <= asOf;
+ * - a date-only `from` is the first instant of that day in the zone, a
+ *   date-only `to` the last millisecond of that day; a date-time is that instant;
+ * - `last="Nh|Nd|Nw"` is asOf - N units < ts <= asOf;
  * - every window is capped at asOf.
+ *
+ * Stored order timestamps are whole epoch seconds: windowSec gives the
+ * inclusive second bounds an order's ts must lie within.
  */
+import type { Bound, BoughtNode } from './query-tree.js';
+import { endOfDay, parseInstant, startOfDay } from './time.js';
 
-export interface Bounds {
-  /** inclusive, epoch seconds */
-  lo: number;
-  /** inclusive, epoch seconds */
+/** The asOf and zone a query runs at. */
+export interface EvalCtx {
+  asOfMs: number;
+  tz: string;
+}
+
+/** Epoch ms of a window bound: a date-only `from` starts its local day, a date-only `to` ends it. */
+export function boundMs(b: Bound, side: 'from' | 'to', tz: string): number {
+  if (b.kind === 'date') return side === 'from' ? startOfDay(b.date, tz) : endOfDay(b.date, tz);
+  const ms = parseInstant(b.text);
+  if (ms === undefined) throw new Error(`not an ISO date-time with offset: ${JSON.stringify(b.text)}`);
+  return ms;
+}
+
+export const unitMs = (unit: 'h' | 'd' | 'w'): number => (unit === 'h' ? 3_600_000 : unit === 'd' ? 86_400_000 : 7 * 86_400_000);
+
+/** A window as inclusive epoch-ms bounds [fromMs, toMs] and an exclusive lower bound afterMs (for `last`). */
+export interface WindowMs {
+  fromMs: number;
+  toMs: number;
+  afterMs: number;
+}
+
+/** The window of a `<bought>` in epoch ms. `last` together with `from`/`to` is refused. */
+export function windowMs(n: BoughtNode, ctx: EvalCtx): WindowMs {
+  let fromMs = -Infinity;
+  let toMs = ctx.asOfMs; // capped at asOf
+  let afterMs = -Infinity; // ts > afterMs (for last)
+  if (n.last) {
+    if (n.from || n.to) throw new Error('last with from/to');
+    afterMs = ctx.asOfMs - n.last.n * unitMs(n.last.unit);
+  }
+  if (n.from) fromMs = boundMs(n.from, 'from', ctx.tz);
+  if (n.to) toMs = Math.min(toMs, boundMs(n.to, 'to', ctx.tz));
+  return { fromMs, toMs, afterMs };
+}
+
+export interface WindowSec {
+  /** inclusive epoch seconds; undefined: unbounded below */
+  lo?: number;
+  /** inclusive epoch seconds */
   hi: number;
 }
 
-const DAY_S = 86_400;
-
-/** Offset of `tz` from UTC at the instant `utcMs`, in milliseconds (via Intl, no engine code). */
-export function zoneOffsetMs(tz: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)!.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(utcMs / 1000) * 1000;
-}
-
 /**
- * Epoch seconds of the first instant of `date` (YYYY-MM-DD) in `tz`: local
- * midnight, or, where a clock change skips midnight (America/Santiago), the
- * instant of the change.
+ * The window of a `<bought>` as inclusive bounds on the stored (whole-second)
+ * order ts, capped at asOf; undefined when no second lies in it.
  */
-export function dayStart(date: string, tz: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new Error(`bad date ${date}`);
-  const wallMs = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const localDate = (utcMs: number): string => new Date(utcMs + zoneOffsetMs(tz, utcMs)).toISOString().slice(0, 10);
-  // midnight under the offsets in force around that day; the earliest one that falls on `date`
-  const candidates = [...new Set([-1, 0, 1].map((d) => wallMs - zoneOffsetMs(tz, wallMs + d * DAY_S * 1000)))].sort((a, b) => a - b);
-  const first = candidates.find((utc) => localDate(utc) === date);
-  if (first === undefined) throw new Error(`no start of day found for ${date} in ${tz}`);
-  return first / 1000;
-}
-
-function nextDay(date: string): string {
-  const d = new Date(date + 'T00:00:00Z');
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
-
-export class Windows {
-  readonly asOfSec: number;
-
-  constructor(asOf: string, readonly tz: string) {
-    const ms = Date.parse(asOf);
-    if (!Number.isFinite(ms)) throw new Error(`bad asOf ${asOf}`);
-    this.asOfSec = Math.floor(ms / 1000);
-  }
-
-  /** date-only `from`..`to`, both inclusive, capped at asOf */
-  range(from: string, to?: string): Bounds {
-    const lo = dayStart(from, this.tz);
-    const hi = to === undefined ? this.asOfSec : Math.min(this.asOfSec, dayStart(nextDay(to), this.tz) - 1);
-    return { lo, hi };
-  }
-
-  /** `last="N d"` */
-  lastDays(n: number): Bounds {
-    return { lo: this.asOfSec - n * DAY_S + 1, hi: this.asOfSec };
-  }
-
-  /** no window attribute: all history up to asOf */
-  all(): Bounds {
-    return { lo: Number.MIN_SAFE_INTEGER, hi: this.asOfSec };
-  }
-}
-
-/** The last day (YYYY-MM-DD) of the month that `firstOfMonth` starts. */
-export function lastDayOfMonth(firstOfMonth: string): string {
-  const d = new Date(firstOfMonth + 'T00:00:00Z');
-  d.setUTCMonth(d.getUTCMonth() + 1, 0);
-  return d.toISOString().slice(0, 10);
+export function windowSec(n: BoughtNode, ctx: EvalCtx): WindowSec | undefined {
+  const w = windowMs(n, ctx);
+  // stored second s counts when s*1000 >= fromMs, s*1000 <= toMs, s*1000 > afterMs
+  let lo: number | undefined;
+  if (w.fromMs !== -Infinity) lo = Math.ceil(w.fromMs / 1000);
+  if (w.afterMs !== -Infinity) lo = Math.max(lo ?? -Infinity, Math.floor(w.afterMs / 1000) + 1);
+  const hi = Math.floor(w.toMs / 1000);
+  if (lo !== undefined && lo > hi) return undefined;
+  return lo === undefined ? { hi } : { lo, hi };
 }
