@@ -12,7 +12,9 @@ import { ShandianError } from '../model/errors.js';
 import type { EngineRecord, InputRecord } from '../model/records.js';
 import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
-import { planSegment } from '../plan/planner.js';
+import { planSegment, planSegmentCooperatively, type PlanContext } from '../plan/planner.js';
+import { TimeSlice } from './time-slice.js';
+import { parseQueryText } from './parse-helper.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../query/parse-segment.js';
 import type { Manifest } from '../snapshot/manifest.js';
@@ -227,30 +229,43 @@ export class Engine {
     this.assertOpen();
     options = validateQueryOptions(options);
     const signal = querySignal(options);
-    throwIfAborted(signal, options.timeoutMs);
-    const ast = parseSegment(xml, this.limits);
+    // The query runs on this thread in time slices (engine/time-slice.ts): between
+    // steps it gives the event loop a turn once YIELD_BUDGET_MS are spent, and
+    // stops there when the signal aborted or the deadline passed.
+    const deadline = options.timeoutMs === undefined ? Infinity : performance.now() + options.timeoutMs;
+    const slice = new TimeSlice(() => {
+      throwIfAborted(signal, options.timeoutMs);
+      if (performance.now() >= deadline) throw timedOut(options.timeoutMs);
+    });
+    slice.checkNow();
+    // a big text is parsed on a helper thread (one synchronous pass of the XML parser)
+    const ast = await parseQueryText(xml, this.limits, signal).catch((e) => {
+      throw asTimeout(e, signal, options.timeoutMs);
+    });
     // caller options are checked even when the segment's own attributes win
     const callerAsOf = resolveAsOf(options.asOf);
     const callerTz = checkTz(options.tz);
     const asOfMs = ast.asOfMs ?? callerAsOf;
     const tz = ast.tz ?? callerTz ?? this.tz ?? 'UTC';
-    const plan = this.plan(ast, asOfMs, tz);
+    await slice.maybePause();
+    const plan = await planSegmentCooperatively(ast, this.planContext(asOfMs, tz), slice);
     const leave = await this.admission.enter(signal).catch((e) => {
       throw asTimeout(e, signal, options.timeoutMs);
     });
     try {
       const evaluations = this.store.shards.map((shard) => new ShardEvaluation(plan, shard, this.store.catalog, stats, this.dayBucketsFor(shard)));
-      const precomputed = await this.runBoughtInPool(plan, evaluations, signal, stats).catch((e) => {
+      const precomputed = await this.runBoughtInPool(plan, evaluations, signal, stats, slice).catch((e) => {
         throw asTimeout(e, signal, options.timeoutMs);
       });
       // Evaluating on this thread never waits on I/O: give the event loop a
       // turn first, so callers querying in a tight loop cannot starve timers,
       // appends' disk writes or other callers.
-      if (!precomputed) await new Promise((resolve) => setImmediate(resolve));
-      const parts = this.store.shards.map((shard, i) => {
-        throwIfAborted(signal, options.timeoutMs);
-        return { shard, members: evaluations[i]!.run(precomputed?.[i]) };
-      });
+      if (!precomputed) await slice.pause();
+      const parts: { shard: Shard; members: Bitmap }[] = [];
+      for (const [i, shard] of this.store.shards.entries()) {
+        slice.checkNow();
+        parts.push({ shard, members: await evaluations[i]!.runCooperatively(slice, precomputed?.[i]) });
+      }
       return { segment: new Segment(parts), plan, asOfMs, tz };
     } finally {
       leave();
@@ -268,6 +283,7 @@ export class Engine {
     evaluations: readonly ShardEvaluation[],
     signal: AbortSignal | undefined,
     stats: StatsByNode | undefined,
+    slice: TimeSlice,
   ) {
     const pool = this.pool;
     if (!pool) return undefined;
@@ -276,10 +292,13 @@ export class Engine {
     const { shards, catalog } = this.store;
     const results = shards.map(() => new Map<PlanNode, Bitmap>());
     let anyByDays = false;
-    const perShard = shards.map((shard, i) => {
+    // prepared here, a node at a time, with a turn for the event loop whenever the slice is spent
+    const perShard: { shard: Shard; tasks: BoughtTask[]; taskNodes: PlanNode[] }[] = [];
+    for (const [i, shard] of shards.entries()) {
       const tasks: BoughtTask[] = [];
       const taskNodes: PlanNode[] = [];
       for (const node of nodes) {
+        await slice.maybePause();
         const candidates = evaluations[i]!.candidates(node);
         const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates);
         if (!task) {
@@ -299,8 +318,8 @@ export class Engine {
         }
         tasks.push(task), taskNodes.push(node);
       }
-      return { shard, tasks, taskNodes };
-    });
+      perShard.push({ shard, tasks, taskNodes });
+    }
     // Complement tasks read live totals and return big member sets: below poolMinComplement
     // values read they run here (the round trip costs more), above it in the workers, through
     // the gate, which holds appends back until they are done (if an append waits: here, now).
@@ -311,39 +330,49 @@ export class Engine {
     if (rows < this.poolMinLines) {
       if (!anyByDays) return undefined;
       // some came from day buckets: keep them, scan the rest here
-      perShard.forEach((s, i) => s.tasks.forEach((task, k) => results[i]!.set(s.taskNodes[k]!, this.runInline(s.taskNodes[k]!, task, s.shard, stats))));
+      for (const [i, s] of perShard.entries()) {
+        for (const [k, task] of s.tasks.entries()) {
+          await slice.maybePause();
+          results[i]!.set(s.taskNodes[k]!, this.runInline(s.taskNodes[k]!, task, s.shard, stats));
+        }
+      }
       return results;
     }
     let gated = 0;
-    for (const [i, s] of perShard.entries()) {
-      const tasks: BoughtTask[] = [], taskNodes: PlanNode[] = [];
-      s.tasks.forEach((task, k) => {
-        const node = s.taskNodes[k]!;
-        if (task.complement && (!pooled(task) || !this.totalsGate.enter())) {
-          results[i]!.set(node, this.runInline(node, task, s.shard, stats));
-          return;
+    try {
+      for (const [i, s] of perShard.entries()) {
+        const tasks: BoughtTask[] = [], taskNodes: PlanNode[] = [];
+        for (const [k, task] of s.tasks.entries()) {
+          const node = s.taskNodes[k]!;
+          if (task.complement && (!pooled(task) || !this.totalsGate.enter())) {
+            await slice.maybePause();
+            results[i]!.set(node, this.runInline(node, task, s.shard, stats));
+            continue;
+          }
+          if (task.complement) gated++;
+          tasks.push(task);
+          taskNodes.push(node);
         }
-        if (task.complement) gated++;
-        tasks.push(task);
-        taskNodes.push(node);
-      });
-      s.tasks = tasks;
-      s.taskNodes = taskNodes;
+        s.tasks = tasks;
+        s.taskNodes = taskNodes;
+      }
+      // all ran here (appends were waiting): give the event loop a turn, as in-process evaluation does
+      if (perShard.every((s) => s.tasks.length === 0)) await slice.pause();
+      // every shard's tasks settle before the gate opens: one failing must not let an append under another's feet
+      const settled = await Promise.allSettled(perShard.map(async ({ tasks, taskNodes }, i) => {
+        if (tasks.length === 0) return;
+        const done = await pool.run(tasks, signal);
+        done.forEach(({ members, timeMs }, k) => {
+          const node = taskNodes[k]!;
+          results[i]!.set(node, members);
+          addTime(stats, node, timeMs);
+        });
+      }));
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    } finally {
+      // also when a pause stopped the query before the pool ran: nothing of it is in flight then
+      for (let k = 0; k < gated; k++) this.totalsGate.exit();
     }
-    // all ran here (appends were waiting): give the event loop a turn, as in-process evaluation does
-    if (perShard.every((s) => s.tasks.length === 0)) await new Promise((resolve) => setImmediate(resolve));
-    // every shard's tasks settle before the gate opens: one failing must not let an append under another's feet
-    const settled = await Promise.allSettled(perShard.map(async ({ tasks, taskNodes }, i) => {
-      if (tasks.length === 0) return;
-      const done = await pool.run(tasks, signal);
-      done.forEach(({ members, timeMs }, k) => {
-        const node = taskNodes[k]!;
-        results[i]!.set(node, members);
-        addTime(stats, node, timeMs);
-      });
-    }));
-    for (let k = 0; k < gated; k++) this.totalsGate.exit();
-    for (const r of settled) if (r.status === 'rejected') throw r.reason;
     return results;
   }
 
@@ -363,7 +392,11 @@ export class Engine {
 
   /** `segments`: the saved segments refs resolve against (save plans against the map it is about to write). */
   private plan(ast: SegmentNode, asOfMs: number, tz: string, segments: ReadonlyMap<string, string> = this.saved): PlanNode {
-    return planSegment(ast, {
+    return planSegment(ast, this.planContext(asOfMs, tz, segments));
+  }
+
+  private planContext(asOfMs: number, tz: string, segments: ReadonlyMap<string, string> = this.saved): PlanContext {
+    return {
       asOfMs,
       tz,
       stats: storeStats(this.store),
@@ -372,7 +405,7 @@ export class Engine {
         if (xml === undefined) throw this.unknownSegment(name);
         return parseSegment(xml, this.limits);
       },
-    });
+    };
   }
 
   /** E_UNKNOWN_SEGMENT listing what is saved now (never a name whose save is still being checked). */
@@ -531,6 +564,11 @@ function querySignal(options: QueryOptions): AbortSignal | undefined {
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
+/** The query's own deadline passed. */
+function timedOut(timeoutMs: number | undefined): ShandianError {
+  return new ShandianError('E_TIMEOUT', `the query took longer than ${timeoutMs} ms`, {}, 'narrow the query, or raise timeoutMs');
+}
+
 function throwIfAborted(signal: AbortSignal | undefined, timeoutMs?: number): void {
   if (signal?.aborted) throw asTimeout(signal.reason, signal, timeoutMs);
 }
@@ -539,7 +577,7 @@ function throwIfAborted(signal: AbortSignal | undefined, timeoutMs?: number): vo
 function asTimeout(e: unknown, signal: AbortSignal | undefined, timeoutMs: number | undefined): unknown {
   const reason = signal?.aborted ? signal.reason : e;
   if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-    return new ShandianError('E_TIMEOUT', `the query took longer than ${timeoutMs} ms`, {}, 'narrow the query, or raise timeoutMs');
+    return timedOut(timeoutMs);
   }
   if (signal?.aborted) {
     return reason instanceof Error ? reason : new DOMException('The query was aborted', 'AbortError');

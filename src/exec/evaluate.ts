@@ -9,6 +9,15 @@ import { boughtByDays, type DayBucketCache } from './day-buckets.js';
 import type { StatsByNode } from './node-stats.js';
 import { Scratch } from './scratch.js';
 
+/** Cooperative scheduling (engine/time-slice.ts's TimeSlice): ask `due()` between steps, `await pause()` when true. */
+export interface Pauser {
+  due(): boolean;
+  pause(): Promise<void>;
+}
+
+/** An OR of more children than this is unioned in batches of this many (a pause may come between). */
+const OR_BATCH = 256;
+
 const scratchByShard = new WeakMap<Shard, Scratch>();
 
 /**
@@ -127,10 +136,30 @@ export class ShardEvaluation {
   }
 
   eval(node: PlanNode): Bitmap {
+    return finish(this.steps(node));
+  }
+
+  /**
+   * `run` in steps: gives the event loop a turn whenever `slice` says the
+   * time budget is spent (between plan nodes, never inside one), and stops
+   * there when `slice.pause()` throws (signal aborted, deadline passed).
+   */
+  async runCooperatively(slice: Pauser, precomputed?: ReadonlyMap<PlanNode, Bitmap>): Promise<Bitmap> {
+    this.precomputed = precomputed;
+    const steps = this.steps(this.plan);
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (slice.due()) await slice.pause();
+    }
+  }
+
+  /** One node, memoised; yields after every node it computes (a point where the caller may pause). */
+  private *steps(node: PlanNode): Generator<void, Bitmap> {
     const cached = this.memo.get(node);
     if (cached) return cached;
     const started = this.stats ? performance.now() : 0;
-    const result = this.compute(node);
+    const result = yield* this.compute(node);
     this.memo.set(node, result);
     if (this.stats) {
       const s = this.stats.get(node) ?? { actual: 0, timeMs: 0 };
@@ -138,6 +167,7 @@ export class ShardEvaluation {
       s.timeMs += performance.now() - started;
       this.stats.set(node, s);
     }
+    yield;
     return result;
   }
 
@@ -145,7 +175,7 @@ export class ShardEvaluation {
     return (this.universeBitmap ??= Bitmap.fromRange(0, this.shard.customerCount));
   }
 
-  private compute(node: PlanNode): Bitmap {
+  private *compute(node: PlanNode): Generator<void, Bitmap> {
     switch (node.kind) {
       case 'empty':
         return new Bitmap();
@@ -164,25 +194,39 @@ export class ShardEvaluation {
       case 'attr':
         return this.attr(node);
       case 'not':
-        return Bitmap.andNot(this.universe(), this.eval(node.child));
-      case 'or':
-        return Bitmap.orMany(node.children.map((c) => this.eval(c)));
+        return Bitmap.andNot(this.universe(), yield* this.steps(node.child));
+      case 'or': {
+        if (node.children.length <= OR_BATCH) {
+          const parts: Bitmap[] = [];
+          for (const c of node.children) parts.push(yield* this.steps(c));
+          return Bitmap.orMany(parts);
+        }
+        // a wide OR is folded in batches, so no one step unions thousands of bitmaps
+        const acc = new Bitmap();
+        let parts: Bitmap[] = [];
+        for (const c of node.children) {
+          parts.push(yield* this.steps(c));
+          if (parts.length === OR_BATCH) acc.orInPlace(Bitmap.orMany(parts)), (parts = []);
+        }
+        if (parts.length > 0) acc.orInPlace(Bitmap.orMany(parts));
+        return acc;
+      }
       case 'and': {
         // children are ordered smallest estimate first; stop once empty
         let acc: Bitmap | undefined;
         for (const child of node.children) {
-          const b = this.eval(child);
+          const b = yield* this.steps(child);
           acc = acc === undefined ? Bitmap.and(b, b) : (acc.andInPlace(b), acc);
           if (acc.isEmpty) break;
         }
         return acc ?? new Bitmap();
       }
       case 'andNot': {
-        const left = this.eval(node.left);
+        const left = yield* this.steps(node.left);
         if (left.isEmpty) return new Bitmap();
         const result = left.clone();
         for (const r of node.remove) {
-          result.andNotInPlace(this.eval(r));
+          result.andNotInPlace(yield* this.steps(r));
           if (result.isEmpty) break;
         }
         return result;
@@ -202,6 +246,14 @@ export class ShardEvaluation {
     if (node.exists === true) narrow(index.exists());
     if (node.exists === false) return Bitmap.andNot(result ?? this.universe(), index.exists());
     return result ?? new Bitmap();
+  }
+}
+
+/** Runs steps to the end without pausing. */
+function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
   }
 }
 

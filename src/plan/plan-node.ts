@@ -8,7 +8,7 @@ import type { Position } from '../query/ast/index.js';
 export type PlanNode = AndPlan | OrPlan | AndNotPlan | NotPlan | BoughtPlan | TagPlan | AttrPlan | EmptyPlan;
 
 interface PlanBase {
-  /** canonical text of the subtree; equal keys mean equal results */
+  /** canonical text of the subtree within its plan (composite nodes name their children by number); equal keys mean equal results */
   readonly key: string;
   /** estimated customers (upper bound), for ordering AND children */
   estimate: number;
