@@ -69,7 +69,12 @@ export async function loadReadOnly(dir: string, shards: number): Promise<{ store
       readOnlyOpenSeams.afterSnapshot?.(dir);
       const { store } = latest;
       const { report } = AppendLog.open(dir, 'none', (records) => store.apply(records), { readOnly: true, fromSegment: latest.nextLogSegment });
-      return { store, report };
+      // Still the current manifest: nothing it depends on was removed while we read (a writer removes
+      // only after renaming a new one in). If it changed, the segments listed may have been removed
+      // before the listing (the log would look shorter, not broken): read again from the new one.
+      if (sameManifest(manifest, readManifest(dir))) return { store, report };
+      lastError = new ShandianError('E_IO', `the store kept changing under a read-only open (${READ_ONLY_ATTEMPTS} attempts)`, { file: dir },
+        'a writer is snapshotting it continuously; retry, or open it while the writer is idle');
     } catch (e) {
       lastError = e;
       // a writer's first snapshot: its directory is renamed a moment before its manifest is

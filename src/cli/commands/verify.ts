@@ -1,4 +1,5 @@
 import { Engine } from '../../engine/engine.js';
+import { readManifest } from '../../snapshot/manifest.js';
 import { EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { parseOptions, required } from '../parse-options.js';
@@ -22,15 +23,22 @@ export async function verifyCommand(argv: string[], io: CliIo): Promise<number> 
   const { values } = parseOptions(argv, { data: { type: 'string' } }, false);
   if (values.help) return void io.stdout.write(VERIFY_HELP), EXIT_OK;
   const dir = required(values, 'data');
-  const engine = await Engine.open({ dir, readOnly: true });
-  try {
-    engine.verifyAll();
-    const size = engine.size;
-    const r = engine.recovery;
-    io.stdout.write(`ok: ${size.customers} customers, ${size.orders} orders, ${size.lines} lines; ${r?.frames ?? 0} log frames after the snapshot\n`);
-    if (r?.tornTail) io.stdout.write(`torn tail: ${r.tornTail.bytes} bytes at ${r.tornTail.file}:${r.tornTail.offset} (dropped by the next writer)\n`);
-  } finally {
-    await engine.close();
+  for (let attempt = 1; ; attempt++) {
+    const before = readManifest(dir);
+    const engine = await Engine.open({ dir, readOnly: true });
+    try {
+      engine.verifyAll(); // reads what opening left for later: a writer's snapshot may remove it meanwhile
+      const size = engine.size;
+      const r = engine.recovery;
+      io.stdout.write(`ok: ${size.customers} customers, ${size.orders} orders, ${size.lines} lines; ${r?.frames ?? 0} log frames after the snapshot\n`);
+      if (r?.tornTail) io.stdout.write(`torn tail: ${r.tornTail.bytes} bytes at ${r.tornTail.file}:${r.tornTail.offset} (dropped by the next writer)\n`);
+      return EXIT_OK;
+    } catch (e) {
+      const now = readManifest(dir);
+      const moved = before?.snapshot !== now?.snapshot || before?.createdAt !== now?.createdAt;
+      if (!moved || attempt >= 5) throw e; // the manifest did not change: real damage
+    } finally {
+      await engine.close();
+    }
   }
-  return EXIT_OK;
 }
