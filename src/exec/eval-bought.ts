@@ -15,6 +15,18 @@ import { forEachMatchingLine, isCandidate, lineMatches } from './row-filters.js'
 type IdFilter = Uint8Array | undefined;
 
 /**
+ * Forces a kernel where the defaults choose by cost, so tests can run every
+ * variant on the same task (test/exec/kernels.test.ts). Production passes
+ * none: the choice is by size, as documented at each use.
+ */
+export interface KernelChoice {
+  /** an unfiltered `<bought>`: scan the orders outside the window against the totals (true), inside (false) */
+  complement?: boolean;
+  /** false: count and sum in scratch.acc even where a byte per customer would do (count-orders.ts) */
+  byteCounts?: boolean;
+}
+
+/**
  * Turns a `<bought>` into a task for one shard: drive from the smallest
  * posting lists among the sku and category filters (or the shop or
  * all-orders postings when there are none), take the time window as a slice
@@ -22,7 +34,9 @@ type IdFilter = Uint8Array | undefined;
  * when nothing can match (an unknown filter value). `candidates`, when
  * given, limits the members to those customers (BoughtTask.candidates).
  */
-export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array): BoughtTask | undefined {
+export function prepareBought(
+  plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array, choice: KernelChoice = {},
+): BoughtTask | undefined {
   const dims = [
     { index: shard.bySku, ids: resolveIds(plan.skus, catalog.skus), column: 'sku' as const },
     { index: shard.byCategory, ids: resolveIds(plan.categories, catalog.categories), column: 'category' as const },
@@ -50,7 +64,7 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
   };
   // without a sku or category filter every line of a matching order matches: count orders
   const lineDims = dims.filter((d) => d.column !== 'shop');
-  if (lineDims.length === 0) return { ...common, ...orderSlices(plan, shard, dims[0]?.ids) };
+  if (lineDims.length === 0) return { ...common, ...orderSlices(plan, shard, dims[0]?.ids, choice) };
 
   const driver = lineDims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
   const postings = driver.ids.map((id) => driver.index.posting(id)).filter((p): p is TimePosting => p !== undefined);
@@ -70,14 +84,16 @@ export function prepareBought(plan: BoughtPlan, shard: Shard, catalog: Catalog, 
  * against the customers' totals when that reads less (the totals pass
  * touches every customer once, at a fraction of an order's cost).
  */
-function orderSlices(plan: BoughtPlan, shard: Shard, shopIds: readonly number[] | undefined): Pick<BoughtTask, 'unit' | 'slices' | 'complement'> {
+function orderSlices(
+  plan: BoughtPlan, shard: Shard, shopIds: readonly number[] | undefined, choice: KernelChoice,
+): Pick<BoughtTask, 'unit' | 'slices' | 'complement'> {
   if (shopIds) {
     const postings = shopIds.map((id) => shard.byShop.posting(id)).filter((p): p is TimePosting => p !== undefined);
     return { unit: 'orders', slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.orderTime)) };
   }
   const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderColumns);
   const size = (slices: typeof inside) => slices.reduce((n, s) => n + s.end - s.start, 0);
-  if (size(outside) + shard.customerCount / 4 < size(inside)) {
+  if (choice.complement ?? size(outside) + shard.customerCount / 4 < size(inside)) {
     return { unit: 'orders', slices: outside, complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
   }
   return { unit: 'orders', slices: inside };
@@ -89,8 +105,8 @@ function orderSlices(plan: BoughtPlan, shard: Shard, shopIds: readonly number[] 
  * orders and sum matching line amounts per customer. The same code runs on
  * the calling thread and in workers.
  */
-export function runBought(task: BoughtTask, scratch: Scratch): Bitmap {
-  const counted = countOrdersOnly(task, scratch);
+export function runBought(task: BoughtTask, scratch: Scratch, choice: KernelChoice = {}): Bitmap {
+  const counted = choice.byteCounts === false ? undefined : countOrdersOnly(task, scratch);
   if (counted) return counted;
   if (task.unit === 'orders') return scanOrders(task, scratch);
   // One slice (one posting, no late rows): lines of an order are adjacent in

@@ -1,0 +1,271 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { prepareBought, runBought, type KernelChoice } from '../../src/exec/eval-bought.js';
+import { boughtByDays, DayBucketCache } from '../../src/exec/day-buckets.js';
+import type { BoughtTask } from '../../src/exec/bought-task.js';
+import { Scratch } from '../../src/exec/scratch.js';
+import { Catalog } from '../../src/store/catalog.js';
+import { DAY_SECONDS, Shard } from '../../src/store/shard.js';
+import type { BoughtPlan } from '../../src/plan/plan-node.js';
+
+/**
+ * Every kernel that can answer a `<bought>` on a shard, against a plain
+ * reference on random shards and plans. The kernels are hand-inlined copies
+ * of one filter-count-threshold loop (eval-bought.ts, count-orders.ts,
+ * scan-orders.ts, row-filters.ts, day-buckets.ts); this is what checks that
+ * they agree. Each variant is forced on the same task:
+ *
+ * - byte counts (count-orders.ts) or acc counts and sums (KernelChoice.byteCounts)
+ * - one slice (lines of an order adjacent) or several (a bit per order): the
+ *   task's slices cut in two
+ * - orders inside the window, or outside it against the totals (KernelChoice.complement)
+ * - existence marks, with and without candidates
+ * - day buckets (existence over whole days), before and after refunds and appends
+ * - a fresh scratch with tiny buffers (flushes, buckets) and one reused dirty across runs
+ */
+
+const DAY = DAY_SECONDS;
+const DAYS = 8;
+const CUSTOMERS = 10;
+const SKUS = ['s0', 's1', 's2', 's3'];
+const CATEGORIES = ['c0', 'c1', 'c2'];
+const SHOPS = ['p0', 'p1', 'p2'];
+
+interface Line { sku: number; category: number; amount: number }
+interface Order { customer: number; ts: number; shop: number; alive: boolean; lines: Line[] }
+
+/** seconds within a day, often on its edges: same-second orders and window edges are common */
+const secondArb = fc.oneof(fc.constantFrom(0, 1, DAY / 2, DAY - 1), fc.integer({ min: 0, max: DAY - 1 }));
+const tsArb = fc.tuple(fc.integer({ min: 0, max: DAYS - 1 }), secondArb).map(([d, s]) => d * DAY + s);
+const lineArb = fc.record({
+  // few values: repeated SKUs and categories within an order
+  sku: fc.integer({ min: 0, max: SKUS.length - 1 }),
+  category: fc.integer({ min: 0, max: CATEGORIES.length - 1 }),
+  amount: fc.constantFrom(0, 1, 99, 100, 250, 1000),
+});
+const orderArb: fc.Arbitrary<Order> = fc.record({
+  customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }),
+  ts: tsArb,
+  shop: fc.integer({ min: 0, max: SHOPS.length - 1 }),
+  alive: fc.integer({ min: 0, max: 9 }).map((n) => n >= 2), // a fifth refunded
+  lines: fc.array(lineArb, { minLength: 1, maxLength: 4 }),
+});
+
+/** a window edge: on a day boundary, one second either side, mid-day, or anywhere */
+const edgeArb = fc.tuple(fc.integer({ min: -1, max: DAYS }), fc.constantFrom(-1, 0, 1, DAY / 2, DAY - 1, DAY)).map(([d, s]) => d * DAY + s);
+const filterArb = (values: string[]) =>
+  fc.option(fc.subarray([...values, 'unknown'], { minLength: 1 }).filter((v) => v.length > 1 || v[0] !== 'unknown'), { nil: undefined, freq: 2 });
+const planArb: fc.Arbitrary<BoughtPlan> = fc
+  .record({
+    skus: filterArb(SKUS),
+    categories: filterArb(CATEGORIES),
+    shops: filterArb(SHOPS),
+    lo: fc.oneof(edgeArb, fc.constant(Number.NEGATIVE_INFINITY), tsArb),
+    hiEdge: fc.option(edgeArb, { nil: undefined, freq: 2 }),
+    span: fc.oneof(fc.integer({ min: 0, max: (DAYS + 2) * DAY }), fc.integer({ min: 0, max: DAYS + 2 }).map((d) => d * DAY - 1)),
+    counts: fc.oneof(
+      { weight: 3, arbitrary: fc.constant<{ minCount: number; maxCount?: number }>({ minCount: 1 }) }, // existence
+      { weight: 3, arbitrary: fc.record({ minCount: fc.integer({ min: 1, max: 4 }), maxCount: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }) }) },
+      // a byte per customer decides minCount up to 255 and maxCount below it
+      { weight: 1, arbitrary: fc.record({ minCount: fc.constantFrom(1, 2, 255, 256), maxCount: fc.constantFrom(254, 255, 256) }) },
+    ),
+    amounts: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(undefined) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          minAmountCents: fc.option(fc.constantFrom(0, 1, 100, 350, 1000), { nil: undefined }),
+          maxAmountCents: fc.option(fc.constantFrom(0, 99, 350, 2000), { nil: undefined }),
+        }),
+      },
+    ),
+  })
+  .map(({ skus, categories, shops, lo, hiEdge, span, counts, amounts }) => {
+    // whole seconds, as resolved windows are
+    let hi = Number.isFinite(lo) ? lo + span : (DAYS - 1) * DAY + Math.floor(span / 2);
+    if (hiEdge !== undefined && hiEdge >= lo) hi = hiEdge;
+    // the planner makes impossible bounds an empty plan: none reach a kernel
+    const { minCount } = counts;
+    const maxCount = counts.maxCount !== undefined && counts.maxCount >= minCount ? counts.maxCount : undefined;
+    let { minAmountCents, maxAmountCents } = amounts ?? {};
+    if (minAmountCents !== undefined && maxAmountCents !== undefined && maxAmountCents < minAmountCents) maxAmountCents = undefined;
+    return { kind: 'bought', key: 'k', estimate: 0, skus, categories, shops, lo, hi, minCount, maxCount, minAmountCents, maxAmountCents };
+  });
+
+/** The obvious answer: every order line, grouped by order, then by customer. */
+function reference(orders: readonly Order[], plan: BoughtPlan, candidates: ReadonlySet<number> | undefined): number[] {
+  const count = new Map<number, number>(), sum = new Map<number, number>();
+  for (const o of orders) {
+    if (!o.alive || o.ts < plan.lo || o.ts > plan.hi) continue;
+    if (plan.shops && !plan.shops.includes(SHOPS[o.shop]!)) continue;
+    const lines = o.lines.filter((l) => (!plan.skus || plan.skus.includes(SKUS[l.sku]!)) && (!plan.categories || plan.categories.includes(CATEGORIES[l.category]!)));
+    if (lines.length === 0) continue;
+    count.set(o.customer, (count.get(o.customer) ?? 0) + 1);
+    sum.set(o.customer, (sum.get(o.customer) ?? 0) + lines.reduce((s, l) => s + l.amount, 0));
+  }
+  const members: number[] = [];
+  for (const [c, n] of count) {
+    const cents = sum.get(c)!;
+    if (candidates && !candidates.has(c)) continue;
+    if (n < plan.minCount || (plan.maxCount !== undefined && n > plan.maxCount)) continue;
+    if ((plan.minAmountCents !== undefined && cents < plan.minAmountCents) || (plan.maxAmountCents !== undefined && cents > plan.maxAmountCents)) continue;
+    members.push(c);
+  }
+  return members.sort((a, b) => a - b);
+}
+
+function catalogOf(): Catalog {
+  const catalog = new Catalog();
+  for (const s of SKUS) catalog.skus.intern(s);
+  for (const c of CATEGORIES) catalog.categories.intern(c);
+  for (const p of SHOPS) catalog.shops.intern(p);
+  return catalog;
+}
+
+const encode = (o: Order) => o.lines.map((l) => ({ skuId: l.sku, categoryId: l.category, quantity: 1, amountCents: l.amount }));
+
+/** Appended one by one (late rows when out of time order), or bulk-loaded (in time order: counting-sorted postings with order copies). */
+function buildShard(orders: readonly Order[], bulk: boolean): Shard {
+  const shard = new Shard();
+  for (let c = 0; c < CUSTOMERS; c++) shard.customer(`u${c}`);
+  if (!bulk) {
+    for (const o of orders) shard.addOrder(o.customer, o.ts, o.shop, o.alive, encode(o));
+    return shard;
+  }
+  const lines = orders.flatMap((o) => o.lines);
+  shard.beginBulk(orders.length, lines.length);
+  const cols = { skuIds: lines.map((l) => l.sku), categoryIds: lines.map((l) => l.category), quantities: lines.map(() => 1), amountCents: lines.map((l) => l.amount) };
+  let at = 0;
+  for (const o of orders) {
+    shard.addOrderFromColumns(o.customer, o.ts, o.shop, o.alive, cols, at, at + o.lines.length);
+    at += o.lines.length;
+  }
+  shard.finishBulk();
+  return shard;
+}
+
+/** The same task over each slice cut in two: several slices, so an order's lines are no longer known adjacent. */
+function cutSlices(task: BoughtTask): BoughtTask {
+  return {
+    ...task,
+    slices: task.slices.flatMap((s) => {
+      const mid = s.start + ((s.end - s.start) >>> 1);
+      return [{ ...s, end: mid }, { ...s, start: mid }];
+    }),
+  };
+}
+
+function candidateBits(set: ReadonlySet<number>, customerCount: number): Int32Array {
+  const bits = new Int32Array((customerCount + 31) >>> 5);
+  for (const c of set) bits[c >>> 5]! |= 1 << (c & 31);
+  return bits;
+}
+
+/** Which code path a task takes under a choice (mirrors runBought's dispatch): to check every path was reached. */
+function pathOf(task: BoughtTask, choice: KernelChoice): string {
+  const bytes = choice.byteCounts !== false && !task.existence && !task.complement && task.minAmountCents === undefined &&
+    task.maxAmountCents === undefined && task.minCount <= 255 && (task.maxCount === undefined || task.maxCount < 255);
+  const slices = task.slices.length === 1 ? 'one' : 'many';
+  const cands = task.candidates ? '+candidates' : '';
+  if (bytes) return `bytes/${task.unit}${task.unit === 'lines' ? `/${slices}` : ''}${cands}`;
+  if (task.unit === 'orders') return `orders/${task.complement ? 'complement' : task.existence ? 'existence' : 'counted'}${cands}`;
+  if (task.existence) return `lines/existence${cands}`;
+  return `lines/acc/${slices}${cands}`;
+}
+
+const seen = new Set<string>();
+const REQUIRED_PATHS = [
+  'bytes/orders', 'bytes/lines/one', 'bytes/lines/many', 'orders/existence', 'orders/counted', 'orders/complement',
+  'lines/existence', 'lines/acc/one', 'lines/acc/many', 'day-buckets/lines', 'day-buckets/orders',
+];
+
+describe('every <bought> kernel against a plain reference', () => {
+  afterAll(() => {
+    // a generator change that stops reaching a kernel must not pass silently
+    for (const p of REQUIRED_PATHS) expect(seen, `no run reached ${p}`).toContain(p);
+    for (const p of REQUIRED_PATHS.filter((q) => !q.startsWith('day-buckets'))) expect(seen, `no run reached ${p} with candidates`).toContain(`${p}+candidates`);
+  });
+
+  // reused across runs: a kernel that leaves scratch dirty shows in a later run
+  const shared = new Scratch();
+  const candidatesArb = fc.option(fc.subarray([...Array(CUSTOMERS).keys()]), { nil: undefined });
+
+  it('gives the reference members for every variant, before and after refunds and appends', () => {
+    fc.assert(property(fc.tuple(planArb, candidatesArb)), { numRuns: 400 });
+  });
+
+  it('gives the reference members from day buckets: existence over whole days, edges to the second', () => {
+    const bucketed = fc.tuple(planArb, edgeArb, edgeArb, fc.integer({ min: 0, max: 4 })).map(([plan, lo, hi, days]): [BoughtPlan, undefined] => [
+      { ...plan, lo, hi: Math.max(lo, hi + days * DAY), minCount: 1, maxCount: undefined, minAmountCents: undefined, maxAmountCents: undefined },
+      undefined,
+    ]);
+    fc.assert(property(bucketed), { numRuns: 200 });
+  });
+
+  function property(planAndCandidates: fc.Arbitrary<[BoughtPlan, number[] | undefined]>) {
+    return fc.property(
+      fc.array(orderArb, { maxLength: 60 }),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      fc.array(orderArb, { maxLength: 10 }),
+      fc.array(planAndCandidates, { minLength: 1, maxLength: 4 }),
+      fc.record({ pending: fc.integer({ min: 1, max: 8 }), bucketShift: fc.integer({ min: 0, max: 3 }) }),
+      (initial, bulk, refunds, appended, plans, sizes) => {
+        const catalog = catalogOf();
+        // bulk loads come in time order, as the generator's
+        const orders = (bulk ? [...initial].sort((a, b) => a.ts - b.ts) : initial).map((o) => ({ ...o }));
+        const shard = buildShard(orders, bulk);
+        const tiny = new Scratch(sizes);
+        const cache = new DayBucketCache(1 << 20, 0);
+
+        const check = (): void => {
+          for (const [plan, candidateList] of plans) {
+            const candidates = candidateList && new Set(candidateList);
+            const want = reference(orders, plan, candidates);
+            const bits = candidates && candidateBits(candidates, shard.customerCount);
+            const unfiltered = !plan.skus && !plan.categories && !plan.shops;
+            for (const complement of unfiltered ? [undefined, true, false] : [undefined]) {
+              const task = prepareBought(plan, shard, catalog, 's', bits, { complement });
+              if (!task) {
+                expect(want, 'prepareBought found nothing to match').toEqual([]);
+                continue;
+              }
+              for (const t of [task, cutSlices(task)]) {
+                for (const choice of [{}, { byteCounts: false }] satisfies KernelChoice[]) {
+                  for (const scratch of [shared, tiny]) {
+                    const label = pathOf(t, choice);
+                    seen.add(label);
+                    expect(runBought(t, scratch, choice).toArray(), label).toEqual(want);
+                  }
+                }
+              }
+              if (!bits && complement === undefined) {
+                // day buckets are built on a filter's second use; the first may answer by scanning (undefined)
+                for (let round = 0; round < 2; round++) {
+                  const got = boughtByDays(plan, shard, catalog, shared, cache, task);
+                  if (!got) continue;
+                  seen.add(`day-buckets/${task.unit}`);
+                  expect(got.toArray(), `day buckets, round ${round}`).toEqual(want);
+                }
+              }
+            }
+          }
+        };
+
+        check();
+        // refunds and appends move the day versions: buckets must be rebuilt, totals follow
+        for (const r of refunds) {
+          if (orders.length === 0) break;
+          const at = r % orders.length;
+          shard.refund(at);
+          orders[at]!.alive = false;
+        }
+        for (const o of appended) {
+          shard.addOrder(o.customer, o.ts, o.shop, o.alive, encode(o));
+          orders.push({ ...o });
+        }
+        check();
+      },
+    );
+  }
+});
