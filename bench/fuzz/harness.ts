@@ -103,7 +103,7 @@ export function badError(e: unknown): string | undefined {
 async function settle<T>(p: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`fuzz: case did not settle in ${HANG_MS} ms`)), HANG_MS);
+    timer = setTimeout(() => reject(new Error(`fuzz: case did not settle in ${2 * HANG_MS} ms`)), 2 * HANG_MS); // after the supervisor's HANG_MS: matters only for replay
   });
   try {
     return { ok: true, value: await Promise.race([p, hang]) };
@@ -179,6 +179,18 @@ export class QueryFuzzer {
   input(seed: number, index: number): string {
     const rng = new Rng(caseSeed(seed, index));
     return mutateXml(rng.pick(this.corpus), rng, this.tokens);
+  }
+
+  private static material: { corpus: string[]; tokens: XmlTokens } | undefined;
+
+  /** The text of case `index` without an engine (for a supervisor reporting a hung case). */
+  static inputWithoutEngine(seed: number, index: number): string {
+    if (!QueryFuzzer.material) {
+      const corpus = queryCorpus();
+      QueryFuzzer.material = { corpus, tokens: tokensOf(corpus) };
+    }
+    const rng = new Rng(caseSeed(seed, index));
+    return mutateXml(rng.pick(QueryFuzzer.material.corpus), rng, QueryFuzzer.material.tokens);
   }
 
   /** Runs one query; returns undefined when it passed, else what went wrong. */
@@ -276,7 +288,7 @@ export class RecordFuzzer {
     fs.writeFileSync(file, bytes);
     let code: string | undefined;
     const skipped: string[] = [];
-    // no timeout here: the supervisor (superviseRecords) ends a worker stuck on a case
+    // no timeout here: the supervisor (supervise) ends a worker stuck on a case
     const outcome = await ingestFile(this.engine, file, { skipBad, batchSize: 64, onSkip: (e) => skipped.push(badError(e) ?? '') }).then(
       (value) => ({ ok: true as const, value }),
       (error: unknown) => ({ ok: false as const, error }),
@@ -300,9 +312,9 @@ export class RecordFuzzer {
 }
 
 /**
- * Runs `cases` cases: half queries, half record files unless `only`. Queries
- * run in-process; record files in a worker thread (see record-worker.ts), so
- * a reader that never returns is reported as hung and the run goes on.
+ * Runs `cases` cases: half queries, half record files unless `only`, each
+ * kind in a worker thread (see case-worker.ts), so a case that never returns
+ * is reported as hung and the run goes on after it.
  */
 export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
   const nQuery = opts.only === 'records' ? 0 : opts.only === 'query' ? opts.cases : Math.ceil(opts.cases / 2);
@@ -327,56 +339,44 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     if (opts.onProgress && (summary.cases % every === 0 || summary.cases === opts.cases)) opts.onProgress(summary.cases, opts.cases, summary);
   };
 
-  if (nQuery > 0) {
-    const query = await QueryFuzzer.create();
-    try {
-      for (let index = 0; index < nQuery; index++) {
-        const xml = query.input(opts.seed, index);
-        const t0 = performance.now();
-        const r = await query.check(xml, index % 16 === 0);
-        if (!r.problem && index % 64 === 0) {
-          const bad = await query.checkBought();
-          if (bad) r.problem = bad;
-        }
-        let ms = performance.now() - t0;
-        if (!r.problem && ms > CASE_LIMIT_MS) {
-          // over the limit once may be a busy machine: it counts when it is slow twice
-          const t1 = performance.now();
-          await query.check(xml, index % 16 === 0);
-          ms = Math.min(ms, performance.now() - t1);
-        }
-        record('query', index, ms, r, r.problem || ms > CASE_LIMIT_MS ? new TextEncoder().encode(xml) : undefined, undefined, xml);
-      }
-    } finally {
-      await query.close();
-    }
-  }
-  if (nRecords > 0) await superviseRecords(opts.seed, nRecords, (r) => record('records', r.index, r.ms, r, r.input, r.format as RecordFormat));
+  if (nQuery > 0) await supervise('query', opts.seed, nQuery, (r) => record('query', r.index, r.ms, r, r.input, undefined, r.text));
+  if (nRecords > 0) await supervise('records', opts.seed, nRecords, (r) => record('records', r.index, r.ms, r, r.input, r.format as RecordFormat));
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
 
-interface WorkerResult {
+/** One case's outcome, as a worker reports it. */
+export interface CaseResult {
   index: number;
   ms: number;
-  format: string;
+  format?: string;
   problem?: string;
   code?: string;
+  /** the input, sent only for a failing or slow case */
   input?: Uint8Array;
+  text?: string;
 }
 
-/** Record cases [0, count) in workers; a case silent for HANG_MS is a failure and the next worker starts after it. */
-async function superviseRecords(seed: number, count: number, onResult: (r: WorkerResult) => void): Promise<void> {
-  const script = path.join(repoRoot(), 'dist', 'bench', 'fuzz', 'record-worker.js');
+/** Cases [0, count) of `kind` in workers; a case silent for HANG_MS is a failure and the next worker starts after it. */
+async function supervise(kind: Kind, seed: number, count: number, onResult: (r: CaseResult) => void): Promise<void> {
+  const script = path.join(repoRoot(), 'dist', 'bench', 'fuzz', 'case-worker.js');
   if (!fs.existsSync(script)) throw new Error(`fuzz: ${script} is missing: run npm run build first`);
   const { Worker } = await import('node:worker_threads');
   const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-fuzz-seeds-'));
-  await RecordFuzzer.makeSeeds(seedDir);
+  if (kind === 'records') await RecordFuzzer.makeSeeds(seedDir);
   fs.rmSync(seedDir, { recursive: true, force: true });
+  const inputOf = (index: number): { format?: string; input: Uint8Array; text?: string } => {
+    if (kind === 'records') {
+      const r = RecordFuzzer.inputWithoutEngine(seed, index);
+      return { format: r.format, input: r.bytes };
+    }
+    const text = QueryFuzzer.inputWithoutEngine(seed, index);
+    return { input: new TextEncoder().encode(text), text };
+  };
   let next = 0;
   while (next < count) {
     next = await new Promise<number>((resolve) => {
-      const worker = new Worker(script, { workerData: { seed, from: next, to: count }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+      const worker = new Worker(script, { workerData: { kind, seed, from: next, to: count }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
       let current = next;
       let timer: NodeJS.Timeout | undefined;
       let finished = false;
@@ -390,13 +390,12 @@ async function superviseRecords(seed: number, count: number, onResult: (r: Worke
       const arm = () => {
         clearTimeout(timer);
         timer = setTimeout(() => {
-          const input = RecordFuzzer.inputWithoutEngine(seed, current);
-          onResult({ index: current, ms: HANG_MS, format: input.format, problem: `hung: no answer in ${HANG_MS} ms`, input: input.bytes });
+          onResult({ index: current, ms: HANG_MS, problem: `hung: no answer in ${HANG_MS} ms`, ...inputOf(current) });
           finish(current + 1);
         }, HANG_MS);
       };
       arm();
-      worker.on('message', (m: WorkerResult | { started: number } | { done: true }) => {
+      worker.on('message', (m: CaseResult | { started: number } | { done: true }) => {
         if (finished) return;
         if ('done' in m) return finish(count);
         if ('started' in m) {
@@ -408,15 +407,13 @@ async function superviseRecords(seed: number, count: number, onResult: (r: Worke
       });
       worker.on('error', (e) => {
         if (finished) return;
-        const input = RecordFuzzer.inputWithoutEngine(seed, current);
-        onResult({ index: current, ms: 0, format: input.format, problem: `worker died: ${badError(e) ?? e}`, input: input.bytes });
+        onResult({ index: current, ms: 0, problem: `worker died: ${badError(e) ?? e}`, ...inputOf(current) });
         finish(current + 1);
       });
       worker.on('exit', (exitCode) => {
         if (finished) return;
         // e.g. the worker's heap limit (resourceLimits) reached by one case
-        const input = RecordFuzzer.inputWithoutEngine(seed, current);
-        onResult({ index: current, ms: 0, format: input.format, problem: `worker exited with code ${exitCode} during the case`, input: input.bytes });
+        onResult({ index: current, ms: 0, problem: `worker exited with code ${exitCode} during the case`, ...inputOf(current) });
         finish(current + 1);
       });
     });
