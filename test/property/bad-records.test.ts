@@ -2,7 +2,12 @@
 // record must reject with code E_BAD_RECORD and leave every answer unchanged:
 // no partial order, no new customer in the universe. A batch of valid records
 // ending in a bad one is rejected as a whole (append is all-or-nothing).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ingestFile } from '../../src/engine/ingest-file.js';
+import { Engine as SrcEngine } from '../../src/index.js';
 import { RefBadRecord, RefModel } from '../oracle/model.js';
 import type { SegmentTree } from '../oracle/query-tree.js';
 import { Rng, genDataset } from '../oracle/random-data.js';
@@ -135,5 +140,59 @@ describe('bad records', () => {
     if (failures.length) expect.fail(`base seed ${BASE}, dataset seed ${ds.seed}: ${failures.length} failures\n${failures.slice(0, 6).join('\n\n')}`);
     expect(badCount).toBeGreaterThan(10);
     expect(probeCount).toBeGreaterThan(40);
+  });
+
+  it('ingestFile with skipBad over a file with bad lines interleaved: every bad line reported, the rest applied as if alone', async () => {
+    const rng = new Rng(ds.seed ^ 0x5eed);
+    const lines: string[] = [];
+    const badLines: number[] = [];
+    const orderIds: string[] = [];
+    let k = 0;
+    for (const r of ds.records) {
+      while (orderIds.length && rng.bool(0.15)) {
+        const text = rng.pick([
+          () => {
+            // JSON has no Infinity (it would be written as a valid null)
+            for (;;) {
+              const bad = makeBad(rng, k++, orderIds);
+              if (bad.kind !== 'attr value is Infinity') return JSON.stringify(bad.rec);
+            }
+          },
+          () => '{"type":"refund",', // not JSON
+          () => JSON.stringify(r).replace('{', '{"type":"tag",'), // duplicate key "type"
+          () => 'null',
+        ])();
+        lines.push(text);
+        badLines.push(lines.length);
+      }
+      lines.push(JSON.stringify(r));
+      const rec = r as Rec;
+      if (rec.type === 'order') orderIds.push(rec.order_id as string);
+    }
+    expect(badLines.length).toBeGreaterThan(10);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-bad-'));
+    try {
+      const file = path.join(dir, 'in.ndjson');
+      fs.writeFileSync(file, lines.join('\n') + '\n');
+      const engine = await SrcEngine.open({ dir: path.join(dir, 'store'), shards: 2 });
+      const skipped: number[] = [];
+      const report = await ingestFile(engine, file, { skipBad: true, batchSize: rng.int(1, 64), onSkip: (e) => skipped.push(e.where.line!) });
+      expect(skipped).toEqual(badLines);
+      expect(report.records).toBe(ds.records.length);
+      const model = new RefModel();
+      model.applyAll(ds.records);
+      const failures: string[] = [];
+      const uni = await runEngine(engine, { xml: UNIVERSE_XML, ctx: { asOfMs: 0, tz: 'UTC', optAsOf: 0, optTz: 'UTC' } });
+      const d0 = compare(model.evaluate(UNIVERSE, { asOfMs: 0, tz: 'UTC' }), uni);
+      if (d0) failures.push(`universe: ${d0}`);
+      for (const c of genCases(ds, 40, { allowRef: false, savedNames: [], salt: 29 })) {
+        const d = compare(model.evaluate(c.tree, c.ctx), await runEngine(engine, c));
+        if (d) failures.push(`${d}\n  xml: ${c.xml}\n  ctx: ${describeCtx(c.ctx)}`);
+      }
+      await engine.close();
+      if (failures.length) expect.fail(`base seed ${BASE}, dataset seed ${ds.seed}: ${failures.length} failures\n${failures.slice(0, 6).join('\n\n')}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
