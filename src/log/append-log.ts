@@ -4,7 +4,7 @@ import { Packr } from 'msgpackr';
 import { ShandianError } from '../model/errors.js';
 import type { AttrValue, EngineRecord } from '../model/records.js';
 import { fsyncDir } from './checked-json.js';
-import { ioFailure, readFullySync, writeAll } from './file-io.js';
+import { ioFailure, readFullySync, writeAll, writeAllSync } from './file-io.js';
 import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
 
 export type Durability = 'fsync' | 'none';
@@ -204,42 +204,112 @@ export class AppendLog {
   }
 }
 
+/** One damaged byte range of a segment: what a repair removes. */
 export interface LogDamage {
   file: string;
   offset: number;
+  bytes: number;
   reason: string;
-  /** bytes from the damage to the end of that file */
-  bytesInFile: number;
-  /** later segment files, which a repair must drop too */
-  laterFiles: string[];
 }
 
-/** The first damaged frame of the log after `fromSegment`, if any (read only). */
-export function findLogDamage(storeDir: string, fromSegment: number): LogDamage | undefined {
+/** An intact frame after the first damage (which a repair keeps). */
+export interface KeptFrame {
+  file: string;
+  offset: number;
+  bytes: number;
+  records: EngineRecord[];
+}
+
+export interface LogScan {
+  /** every damaged range, in log order */
+  damage: LogDamage[];
+  /** every intact frame from `fromSegment` on, in log order (damaged ranges skipped) */
+  frames: KeptFrame[];
+}
+
+/**
+ * Reads the log after `fromSegment` (changing nothing) and finds every
+ * damaged range: a frame whose header or payload checksum fails, or that
+ * does not decode, up to the next offset where a whole valid frame starts
+ * (frames carry their own checksums and structures, so the frames after a
+ * damaged one are found and kept instead of being cut off with it). A torn
+ * tail of the last segment is not damage: the next writer drops it.
+ */
+export function scanLog(storeDir: string, fromSegment: number): LogScan {
   const dir = path.join(storeDir, 'log');
-  if (!fs.existsSync(dir)) return undefined;
+  const scan: LogScan = { damage: [], frames: [] };
+  if (!fs.existsSync(dir)) return scan;
   const segments = listSegments(dir).filter((n) => n >= fromSegment);
-  for (let i = 0; i < segments.length; i++) {
-    const file = path.join(dir, segmentName(segments[i]!));
-    try {
-      replayFile(file, i === segments.length - 1, () => {});
-    } catch (e) {
-      if (!(e instanceof ShandianError) || e.code !== 'E_CORRUPT') throw e;
-      const offset = e.where.offset ?? 0;
-      return {
-        file, offset, reason: e.reason, bytesInFile: fs.statSync(file).size - offset,
-        laterFiles: segments.slice(i + 1).map((n) => path.join(dir, segmentName(n))),
-      };
-    }
-  }
-  return undefined;
+  segments.forEach((seg, i) => {
+    if (seg !== fromSegment + i) throw missingSegment(dir, fromSegment + i, seg);
+  });
+  segments.forEach((seg, i) => scanSegment(path.join(dir, segmentName(seg)), i === segments.length - 1, scan));
+  return scan;
 }
 
-/** Cuts the log at the damage: the damaged file is truncated, later files removed. */
-export function cutLogAt(damage: LogDamage): void {
-  fs.truncateSync(damage.file, damage.offset);
-  for (const f of damage.laterFiles) fs.rmSync(f, { force: true });
-  fsyncDir(path.dirname(damage.file));
+function scanSegment(file: string, isLast: boolean, scan: LogScan): void {
+  const buf = fs.readFileSync(file);
+  const size = buf.length;
+  const frameAt = (at: number): { end: number; records: EngineRecord[] } | { reason: string; torn?: boolean } => {
+    const check = checkFrame(buf, at, size - at);
+    if (check.kind === 'torn') return { reason: 'frame cut short before the end of a closed segment', torn: true };
+    if (check.kind === 'corrupt') return { reason: check.reason };
+    try {
+      const records = (packr.unpack(buf.subarray(check.payloadStart, check.payloadEnd)) as WireRecord[]).map(fromWire);
+      return { end: check.payloadEnd, records };
+    } catch (e) {
+      return { reason: `undecodable frame: ${(e as Error).message}` };
+    }
+  };
+  for (let pos = 0; pos < size; ) {
+    const frame = frameAt(pos);
+    if ('end' in frame) {
+      scan.frames.push({ file, offset: pos, bytes: frame.end - pos, records: frame.records });
+      pos = frame.end;
+      continue;
+    }
+    if (isLast && (frame.torn || isAllZero(buf, pos, size))) return; // a torn tail (or preallocated zeros): not damage
+    // resynchronise: the next offset where a whole, valid, decodable frame starts
+    let next = pos + 1;
+    for (; next + FRAME_HEADER_BYTES <= size; next++) {
+      const candidate = frameAt(next);
+      if ('end' in candidate) break;
+    }
+    if (next + FRAME_HEADER_BYTES > size) next = size;
+    scan.damage.push({ file, offset: pos, bytes: next - pos, reason: frame.reason });
+    pos = next;
+  }
+}
+
+/**
+ * Removes the given byte ranges from their segment files (each file
+ * rewritten whole to a temporary name, fsync'd and renamed over the old
+ * one), keeping every byte outside them. Nothing else is removed.
+ */
+export function removeLogRanges(ranges: readonly { file: string; offset: number; bytes: number }[]): void {
+  const byFile = new Map<string, { offset: number; bytes: number }[]>();
+  for (const r of ranges) byFile.set(r.file, [...(byFile.get(r.file) ?? []), r]);
+  for (const [file, cuts] of byFile) {
+    cuts.sort((a, b) => a.offset - b.offset);
+    const buf = fs.readFileSync(file);
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const c of cuts) {
+      if (c.offset > at) parts.push(buf.subarray(at, c.offset));
+      at = Math.max(at, c.offset + c.bytes);
+    }
+    if (at < buf.length) parts.push(buf.subarray(at));
+    const tmp = `${file}.repair`;
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      for (const part of parts) writeAllSync(fd, part);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+    fsyncDir(path.dirname(file));
+  }
 }
 
 function segmentName(n: number): string {

@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
+import { crc32c } from '../log/crc32c.js';
+import { SNAPSHOTS, type Manifest } from './manifest.js';
 
 /** A file's bytes and the CRC-32 its manifest records. */
 export interface ChecksumJob {
@@ -84,4 +88,54 @@ function startWorker(jobs: readonly ChecksumJob[], results: Int32Array): Worker 
   } catch {
     return undefined;
   }
+}
+
+/** A snapshot file that does not match its manifest entry. */
+export interface SnapshotFileDamage {
+  file: string;
+  reason: string;
+}
+
+/**
+ * Checks every file a manifest lists against its recorded length and
+ * checksum, reading each in pieces (any size, little memory), changing
+ * nothing. Returns the damaged files (missing, wrong length, wrong checksum).
+ */
+export function findSnapshotDamage(storeDir: string, manifest: Manifest): SnapshotFileDamage[] {
+  const dir = path.join(storeDir, SNAPSHOTS, manifest.snapshot);
+  const damage: SnapshotFileDamage[] = [];
+  const chunk = Buffer.allocUnsafe(16 * 1024 * 1024);
+  for (const meta of manifest.files) {
+    const file = path.join(dir, meta.name);
+    let fd: number;
+    try {
+      fd = fs.openSync(file, 'r');
+    } catch (e) {
+      damage.push({ file, reason: `snapshot file unreadable: ${(e as Error).message}` });
+      continue;
+    }
+    try {
+      const size = fs.fstatSync(fd).size;
+      if (size !== meta.bytes) {
+        damage.push({ file, reason: `snapshot file has ${size} bytes, the manifest says ${meta.bytes}` });
+        continue;
+      }
+      if (meta.crc32 === undefined) {
+        // formats 1 to 3 (CRC-32C, small stores): whole
+        if (meta.crc32c === undefined || crc32c(fs.readFileSync(file)) !== meta.crc32c) damage.push({ file, reason: 'snapshot file checksum mismatch' });
+        continue;
+      }
+      let crc = 0;
+      for (let at = 0; at < size; ) {
+        const n = fs.readSync(fd, chunk, 0, Math.min(chunk.length, size - at), at);
+        if (n === 0) break;
+        crc = zlib.crc32(chunk.subarray(0, n), crc);
+        at += n;
+      }
+      if (crc !== meta.crc32) damage.push({ file, reason: 'snapshot file checksum mismatch' });
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return damage;
 }
