@@ -26,10 +26,14 @@ export class StoreLock {
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       }
-      const [pidText = '', started = ''] = fs.readFileSync(file, 'utf8').split('\n');
+      const seen = readLock(file);
+      if (seen === undefined) continue; // released meanwhile: try again
+      const [pidText = '', started = ''] = seen.split('\n');
       const owner = Number.parseInt(pidText, 10);
       if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && holdsLock(owner, started)) throw locked(dir, owner);
-      // stale (dead owner, unreadable, or our own pid reused after a crash): take it over
+      // stale (dead owner, unreadable, or our own pid reused after a crash): take it over, but only
+      // if it is still the lock judged stale: another process may have taken it over meanwhile
+      if (readLock(file) !== seen) continue;
       fs.rmSync(file, { force: true });
     }
     throw locked(dir, undefined);
@@ -38,6 +42,16 @@ export class StoreLock {
   release(): void {
     heldHere.delete(this.file);
     fs.rmSync(this.file, { force: true });
+  }
+}
+
+/** The lock file's text, or undefined if there is none. */
+function readLock(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
   }
 }
 

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { generate } from '../../src/gen/index.js';
 import { readManifest } from '../../src/snapshot/manifest.js';
 import { snapshotFiles } from '../../src/snapshot/write-snapshot.js';
+import { StoreLock } from '../../src/log/lock.js';
 import { run } from '../cli/helpers.js';
 
 const dirs: string[] = [];
@@ -186,5 +187,52 @@ describe('what a snapshot removes', () => {
     log.dropSegmentsCoveredBy({ nextLogSegment: 99 });
     expect(fs.readdirSync(path.join(dir, 'log'))).toEqual(['00000002.log']);
     await engine.close();
+  });
+});
+
+describe('the store lock', () => {
+  const startOf = (pid: number) => {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  };
+
+  it.skipIf(!fs.existsSync('/proc/self/stat'))('a stale lock taken over by another process between reading and removing it is not removed (E_LOCKED)', async () => {
+    const dir = tmp();
+    const file = path.join(dir, 'LOCK');
+    fs.writeFileSync(file, '999999999\n1\n'); // a dead owner: stale
+    const live = `${process.ppid}\n${startOf(process.ppid)}\n`; // a live process, not this one
+    const real = fs.readFileSync;
+    let reads = 0;
+    const spy = vi.spyOn(fs, 'readFileSync').mockImplementation(((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (p === file && reads++ === 0) {
+        const stale = real(p, o as BufferEncoding);
+        fs.writeFileSync(file, live); // another process takes the stale lock over right after this read
+        return stale;
+      }
+      return real(p, o as BufferEncoding);
+    }) as typeof fs.readFileSync);
+    try {
+      expect(() => StoreLock.acquire(dir)).toThrow(expect.objectContaining({ code: 'E_LOCKED' }));
+    } finally {
+      spy.mockRestore();
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe(live); // the other process's lock is still there
+  });
+
+  it('a lock released between the failed create and reading it is simply retried', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'LOCK');
+    fs.writeFileSync(file, '999999999\n1\n');
+    const real = fs.readFileSync;
+    const spy = vi.spyOn(fs, 'readFileSync').mockImplementationOnce(((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (p === file) fs.rmSync(file); // the owner releases it right now
+      return real(p, o as BufferEncoding);
+    }) as typeof fs.readFileSync);
+    try {
+      const lock = StoreLock.acquire(dir);
+      lock.release();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
