@@ -1,5 +1,4 @@
-import { readNdjson } from '../ingest/read-ndjson.js';
-import { readRecords } from '../ingest/read-records.js';
+import { readRecords, type InputFormat } from '../ingest/read-records.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { ShandianError } from '../model/errors.js';
 import type { EngineRecord } from '../model/records.js';
@@ -14,8 +13,10 @@ export interface IngestOptions {
   batchSize?: number;
   onProgress?: (p: { bytesRead: number; totalBytes: number; records: number }) => void;
   onSkip?: (error: ShandianError) => void;
-  /** NDJSON bytes to read instead of opening `file` (standard input); `file` names them in errors */
-  input?: NodeJS.ReadableStream;
+  /** bytes to read instead of opening `file` (standard input); `file` names them in errors */
+  input?: AsyncIterable<Uint8Array | string>;
+  /** the format of `input` (default NDJSON), or of a file whose extension does not tell */
+  format?: InputFormat;
 }
 
 export interface IngestReport {
@@ -90,8 +91,9 @@ export async function ingestFile(engine: Engine, file: string, options: IngestOp
   };
 
   const onProgress = (bytesRead: number, totalBytes: number) => options.onProgress?.({ bytesRead, totalBytes, records: records + batch.length });
-  // options.input: standard input, NDJSON (ingest -)
-  for await (const item of options.input ? readNdjson(file, { onProgress, input: options.input }) : readRecords(file, { onProgress })) {
+  // options.input: standard input, NDJSON unless `format` says otherwise (ingest -)
+  const format = options.format ?? (options.input ? 'ndjson' : undefined);
+  for await (const item of readRecords(file, { onProgress, input: options.input, format })) {
     if (item.error) {
       // stopping (or a fatal item: reading ends here): apply what came before
       // first, so "records before it stay applied" holds exactly

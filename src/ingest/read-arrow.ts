@@ -19,6 +19,9 @@ const CONTINUATION = 0xffffffff;
  * of the first batch), the Arrow analogue of a CSV line.
  */
 export async function* readArrow(file: string, options: ReadOptions = {}): AsyncGenerator<RecordItem> {
+  if (options.input) {
+    throw new ShandianError('E_BAD_ARGS', 'Arrow input must be a file, not a stream', { file }, 'write the Arrow data to a .arrow file and ingest that');
+  }
   const total = await inputSize(file);
   let handle: fs.promises.FileHandle;
   try {

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { ShandianError } from '../model/errors.js';
 import { CsvParser, CsvRowTooLong } from './csv-parser.js';
 import { ORDER_ROW_COLUMNS, OrderRowGrouper, quantityFromText, tsFromText, type OrderRow } from './group-order-rows.js';
-import type { RecordItem, ReadOptions } from './record-item.js';
+import { bytesOf, type RecordItem, type ReadOptions } from './record-item.js';
 import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
 
 export interface CsvOptions extends ReadOptions {
@@ -26,7 +26,7 @@ const SLICE = 32 * 1024;
  * quote) are fatal: the parser cannot find the next row boundary after them.
  */
 export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<RecordItem> {
-  const total = await inputSize(file);
+  const total = options.input ? 0 : await inputSize(file);
   const maxRow = options.maxRowBytes ?? DEFAULT_MAX_ROW;
   const grouper = new OrderRowGrouper(file);
   let header: { width: number; index: number[]; names: string[]; line: number } | undefined;
@@ -114,9 +114,9 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   let partsBytes = 0;
   let read = 0;
   let atStart = true;
-  const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  const stream = options.input ? undefined : fs.createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (let chunk of stream as AsyncIterable<Buffer>) {
+    for await (let chunk of stream ?? bytesOf(options.input!)) {
       read += chunk.length;
       if (atStart && chunk.length > 0) {
         atStart = false;
@@ -162,7 +162,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
   } catch (e) {
     throw ioError(file, e);
   } finally {
-    stream.destroy();
+    stream?.destroy();
   }
   if (partsBytes > 0) {
     const bad = feed(Buffer.concat(parts, partsBytes));

@@ -1,15 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { ShandianError } from '../model/errors.js';
-import type { RecordItem, ReadOptions } from './record-item.js';
+import { bytesOf, type RecordItem, type ReadOptions } from './record-item.js';
 import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
 import { show } from './validate-record.js';
 
 export interface NdjsonOptions extends ReadOptions {
   /** a longer line is reported as bad (and skipped) instead of being buffered; default 64 MiB */
   maxLineBytes?: number;
-  /** read these bytes (standard input) instead of opening `file`, which then only names them in errors */
-  input?: NodeJS.ReadableStream;
 }
 
 const DEFAULT_MAX_LINE = 64 * 1024 * 1024;
@@ -30,9 +28,9 @@ export async function* readNdjson(file: string, options: NdjsonOptions = {}): As
   let overlong = false;
   let line = 0;
   let read = 0;
-  const stream = (options.input ?? fs.createReadStream(file, { highWaterMark: 1 << 20 })) as NodeJS.ReadableStream & { destroy(): void };
+  const stream = options.input ? undefined : fs.createReadStream(file, { highWaterMark: 1 << 20 });
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of stream ?? bytesOf(options.input!)) {
       if (read === 0) {
         const wide = wideEncoding(chunk, file);
         if (wide) {
@@ -74,7 +72,7 @@ export async function* readNdjson(file: string, options: NdjsonOptions = {}): As
   } catch (e) {
     throw ioError(file, e);
   } finally {
-    stream.destroy();
+    stream?.destroy();
   }
   if (overlong || partsBytes > 0) {
     line++;

@@ -6,6 +6,8 @@ import type { ProgressFn, ReadOptions, RecordItem } from './record-item.js';
 
 export type { ProgressFn, ReadOptions, RecordItem } from './record-item.js';
 
+export type InputFormat = 'ndjson' | 'csv' | 'arrow';
+
 /** The formats, by file extension (case-insensitive). */
 const READERS: Record<string, (file: string, options: ReadOptions) => AsyncGenerator<RecordItem>> = {
   ndjson: readNdjson,
@@ -17,12 +19,13 @@ const READERS: Record<string, (file: string, options: ReadOptions) => AsyncGener
 };
 
 /**
- * Records of a file in file order, by the format its extension names; throws
- * E_BAD_ARGS at once for an unknown extension. See RecordItem for how bad
- * records and fatal problems arrive.
+ * Records of a file in file order, by the format its extension names (or
+ * `format`, e.g. for stdin given as `input`); throws E_BAD_ARGS at once for
+ * an unknown extension. See RecordItem for how bad records and fatal
+ * problems arrive.
  */
-export function readRecords(file: string, options: { onProgress?: ProgressFn } = {}): AsyncGenerator<RecordItem> {
-  const ext = /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase();
+export function readRecords(file: string, options: ReadOptions & { format?: InputFormat } = {}): AsyncGenerator<RecordItem> {
+  const ext = options.format ?? /\.([A-Za-z0-9]+)$/.exec(file)?.[1]?.toLowerCase();
   const reader = ext === undefined ? undefined : READERS[ext];
   if (!reader || !Object.hasOwn(READERS, ext!)) {
     throw new ShandianError('E_BAD_ARGS', 'cannot tell the input format from the file extension', { file },

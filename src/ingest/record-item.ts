@@ -19,4 +19,18 @@ export type ProgressFn = (bytesRead: number, totalBytes: number) => void;
 export interface ReadOptions {
   /** called as reading advances, at least once per chunk or batch */
   onProgress?: ProgressFn;
+  /**
+   * Read these bytes (standard input, a socket) instead of opening the
+   * file: `file` then only names the input in messages. NDJSON and CSV only;
+   * progress reports a total of 0 (unknown). Iterated with for await, so a
+   * Readable is destroyed when reading stops early.
+   */
+  input?: AsyncIterable<Uint8Array | string>;
+}
+
+/** Bytes of `input` (or of the file) as Buffers. */
+export async function* bytesOf(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Buffer> {
+  for await (const c of input) {
+    yield typeof c === 'string' ? Buffer.from(c, 'utf8') : Buffer.isBuffer(c) ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength);
+  }
 }
