@@ -1,5 +1,6 @@
 import type { StatsByNode } from '../exec/node-stats.js';
 import type { PlanNode } from '../plan/plan-node.js';
+import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
 
 /** One line of `explain`: a plan node with its estimate and what it actually did. */
 export interface ExplainNode {
@@ -46,9 +47,10 @@ export function toExplainNode(node: PlanNode, stats: StatsByNode): ExplainNode {
 
 function describeBought(b: Extract<PlanNode, { kind: 'bought' }>): string {
   const parts: string[] = [];
-  if (b.skus) parts.push(`sku in [${b.skus.join(', ')}]`);
-  if (b.categories) parts.push(`category in [${b.categories.join(', ')}]`);
-  if (b.shops) parts.push(`shop in [${b.shops.join(', ')}]`);
+  for (const d of ORDER_DIMENSIONS) {
+    const values = b[d.field];
+    if (values) parts.push(`${d.name} in [${values.join(', ')}]`);
+  }
   const from = Number.isFinite(b.lo) ? new Date(b.lo * 1000).toISOString() : '-inf';
   parts.push(`ts in [${from}, ${new Date(b.hi * 1000).toISOString()}]`);
   parts.push(`orders ${b.minCount}..${b.maxCount ?? 'inf'}`);

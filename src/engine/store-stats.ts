@@ -1,6 +1,7 @@
 import type { PlanStats } from '../plan/plan-stats.js';
 import type { Store } from '../store/store.js';
 import type { Dictionary } from '../store/dictionary.js';
+import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
 
 /** Size estimates for the planner, summed over shards. */
 export function storeStats(store: Store): PlanStats {
@@ -9,16 +10,13 @@ export function storeStats(store: Store): PlanStats {
     values.map((v) => dict.lookup(v)).filter((id): id is number => id !== undefined);
   return {
     universe: () => store.customerCount,
-    boughtRows: ({ skus, categories, shops }) => {
+    boughtRows: (filters) => {
       let best = Number.POSITIVE_INFINITY;
-      const dims = [
-        skus && { list: ids(skus, catalog.skus), pick: 'bySku' as const },
-        categories && { list: ids(categories, catalog.categories), pick: 'byCategory' as const },
-        shops && { list: ids(shops, catalog.shops), pick: 'byShop' as const },
-      ];
-      for (const d of dims) {
-        if (!d) continue;
-        const rows = shards.reduce((n, s) => n + s[d.pick].rowCount(d.list), 0);
+      for (const d of ORDER_DIMENSIONS) {
+        const values = filters[d.field];
+        if (!values) continue;
+        const list = ids(values, catalog[d.field]);
+        const rows = shards.reduce((n, s) => n + s[d.index].rowCount(list), 0);
         best = Math.min(best, rows);
       }
       return Number.isFinite(best) ? best : store.orderCount;

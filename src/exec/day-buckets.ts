@@ -2,6 +2,7 @@ import { Bitmap } from '../index/bitmap.js';
 import type { Catalog } from '../store/catalog.js';
 import { DAY_SECONDS, type Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import type { BoughtTask } from './bought-task.js';
 import type { NarrowData } from '../columns/growable.js';
@@ -111,7 +112,7 @@ export function boughtByDays(
     const task = prepareBought({ ...plan, lo, hi }, shard, catalog, '');
     return task ? runBought(task, scratch) : new Bitmap();
   };
-  const filter = `${plan.skus?.join('\u0000') ?? '*'}|${plan.categories?.join('\u0000') ?? '*'}|${plan.shops?.join('\u0000') ?? '*'}`;
+  const filter = ORDER_DIMENSIONS.map((d) => plan[d.field]?.join('\u0000') ?? '*').join('|');
   const keyOf = (first: number, days: number) => `${filter}|${first}+${days}`;
   const versionOf = (first: number, days: number) => {
     let version = 0;

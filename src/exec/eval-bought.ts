@@ -5,6 +5,7 @@ import type { Dictionary } from '../store/dictionary.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import { ORDER_DIMENSIONS, type DimensionName, type OrderDimension } from '../model/order-dimensions.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 import { scanOrders } from './scan-orders.js';
@@ -37,11 +38,8 @@ export interface KernelChoice {
 export function prepareBought(
   plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array, choice: KernelChoice = {},
 ): BoughtTask | undefined {
-  const dims = [
-    { index: shard.bySku, ids: resolveIds(plan.skus, catalog.skus), column: 'sku' as const },
-    { index: shard.byCategory, ids: resolveIds(plan.categories, catalog.categories), column: 'category' as const },
-    { index: shard.byShop, ids: resolveIds(plan.shops, catalog.shops), column: 'shop' as const },
-  ].filter((d): d is { index: DimensionIndex; ids: number[]; column: 'sku' | 'category' | 'shop' } => d.ids !== undefined);
+  const dims = ORDER_DIMENSIONS.map((dim) => ({ dim, index: shard[dim.index], ids: resolveIds(plan[dim.field], catalog[dim.field]) }))
+    .filter((d): d is FilterDim => d.ids !== undefined);
   if (dims.some((d) => d.ids.length === 0)) return undefined;
 
   const common = {
@@ -63,7 +61,7 @@ export function prepareBought(
     candidates,
   };
   // without a sku or category filter every line of a matching order matches: count orders
-  const lineDims = dims.filter((d) => d.column !== 'shop');
+  const lineDims = dims.filter((d) => d.dim.level === 'line');
   if (lineDims.length === 0) return { ...common, ...orderSlices(plan, shard, dims[0]?.ids, choice) };
 
   const driver = lineDims.reduce((best, d) => (d.index.rowCount(d.ids) < best.index.rowCount(best.ids) ? d : best));
@@ -72,9 +70,10 @@ export function prepareBought(
     ...common,
     unit: 'lines',
     slices: postings.flatMap((p) => p.window(plan.lo, plan.hi, shard.rowTime)),
-    checkSku: maskFor(dims, driver, 'sku', catalog.skus),
-    checkCategory: maskFor(dims, driver, 'category', catalog.categories),
-    checkShop: maskFor(dims, driver, 'shop', catalog.shops),
+    // spelt out, not looped: every task gets the same literal shape (the kernels read these per row)
+    checkSku: maskFor(dims, driver, 'sku', catalog),
+    checkCategory: maskFor(dims, driver, 'category', catalog),
+    checkShop: maskFor(dims, driver, 'shop', catalog),
   };
 }
 
@@ -207,15 +206,17 @@ function resolveIds(values: readonly string[] | undefined, dict: Dictionary): nu
 }
 
 /** A membership mask by id for a non-driving filter (undefined: no check needed). */
-function maskFor(
-  dims: readonly { ids: number[]; column: string }[],
-  driver: { column: string } | undefined,
-  column: 'sku' | 'category' | 'shop',
-  dict: Dictionary,
-): IdFilter {
-  const dim = dims.find((d) => d.column === column);
-  if (!dim || dim === driver) return undefined;
-  const mask = new Uint8Array(dict.size);
-  for (const id of dim.ids) mask[id] = 1;
+function maskFor(dims: readonly FilterDim[], driver: FilterDim | undefined, name: DimensionName, catalog: Catalog): IdFilter {
+  const d = dims.find((f) => f.dim.name === name);
+  if (!d || d === driver) return undefined;
+  const mask = new Uint8Array(catalog[d.dim.field].size);
+  for (const id of d.ids) mask[id] = 1;
   return mask;
+}
+
+/** A dimension the `<bought>` filters on, with its value ids in the catalog. */
+interface FilterDim {
+  dim: OrderDimension;
+  index: DimensionIndex;
+  ids: number[];
 }

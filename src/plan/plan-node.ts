@@ -1,4 +1,5 @@
 import type { Position } from '../query/ast/index.js';
+import type { DimensionFilters } from '../model/order-dimensions.js';
 
 /**
  * The executable form of a query. Windows are resolved to inclusive bounds
@@ -39,11 +40,9 @@ export interface NotPlan extends PlanBase {
   readonly child: PlanNode;
 }
 
-export interface BoughtPlan extends PlanBase {
+/** The value lists (skus, categories, shops: model/order-dimensions.ts) are any-of; absent means any. */
+export interface BoughtPlan extends PlanBase, DimensionFilters {
   readonly kind: 'bought';
-  readonly skus?: readonly string[];
-  readonly categories?: readonly string[];
-  readonly shops?: readonly string[];
   /** inclusive bounds, epoch seconds; lo may be -Infinity */
   readonly lo: number;
   readonly hi: number;

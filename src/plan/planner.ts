@@ -3,6 +3,7 @@ import { visitCondition, type BoughtNode, type ConditionNode, type SegmentNode }
 import type { PlanNode } from './plan-node.js';
 import type { PlanStats } from './plan-stats.js';
 import { resolveWindow } from './resolve-window.js';
+import { ORDER_DIMENSIONS, type DimensionFilters } from '../model/order-dimensions.js';
 
 export interface PlanContext {
   asOfMs: number;
@@ -116,9 +117,9 @@ class PlanBuilder {
       (n.maxCount !== undefined && n.maxCount < n.minCount) ||
       (n.minAmountCents !== undefined && n.maxAmountCents !== undefined && n.minAmountCents > n.maxAmountCents);
     if (impossible) return this.empty(n.pos);
-    const filters = { skus: n.skus, categories: n.categories, shops: n.shops };
+    const filters = Object.fromEntries(ORDER_DIMENSIONS.map((d) => [d.field, n[d.field]])) as DimensionFilters;
     const key =
-      `bought(${listKey('sku', n.skus)}${listKey('category', n.categories)}${listKey('shop', n.shops)}` +
+      `bought(${ORDER_DIMENSIONS.map((d) => listKey(d.name, n[d.field])).join('')}` +
       `${lo},${hi},${n.minCount},${n.maxCount ?? ''},${n.minAmountCents ?? ''},${n.maxAmountCents ?? ''})`;
     const estimate = Math.min(this.ctx.stats.boughtRows(filters), this.ctx.stats.universe());
     return this.intern({ kind: 'bought', key, estimate, pos: n.pos, ...filters, lo, hi,

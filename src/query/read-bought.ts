@@ -1,4 +1,5 @@
 import type { BoughtNode } from './ast/index.js';
+import { ORDER_DIMENSIONS, type DimensionField } from '../model/order-dimensions.js';
 import { checkAttributeNames, leafText, misplaced, rejectText } from './element-rules.js';
 import { MAX_COUNT, parseAmountCents, parseCount } from './numbers.js';
 import { queryError } from './query-error.js';
@@ -6,16 +7,12 @@ import { readWindow } from './read-window.js';
 import type { XmlElement } from './xml-tree.js';
 
 /** Line filters: an attribute gives one value, child elements an any-of list. */
-const FILTERS = [
-  { name: 'sku', field: 'skus' },
-  { name: 'category', field: 'categories' },
-  { name: 'shop', field: 'shops' },
-] as const;
+const FILTERS = ORDER_DIMENSIONS;
 const FILTER_NAMES = FILTERS.map((f) => f.name);
 
 const BOUGHT_ATTRIBUTES = [...FILTER_NAMES, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount'];
 
-type Filters = { -readonly [K in (typeof FILTERS)[number]['field']]?: string[] };
+type Filters = { -readonly [K in DimensionField]?: string[] };
 
 export function readBought(el: XmlElement): BoughtNode {
   checkAttributeNames(el, BOUGHT_ATTRIBUTES);

@@ -1,15 +1,13 @@
 import type { Position } from './position.js';
 import type { Window } from './window.js';
+import type { DimensionFilters } from '../../model/order-dimensions.js';
 
 /**
  * Order behaviour. Filters are any-of lists (an attribute gives a list of one);
  * undefined means "any". Amounts are integer cents.
  */
-export interface BoughtNode {
+export interface BoughtNode extends DimensionFilters {
   readonly kind: 'bought';
-  readonly skus?: readonly string[];
-  readonly categories?: readonly string[];
-  readonly shops?: readonly string[];
   readonly window: Window;
   /** integer >= 1, default 1 */
   readonly minCount: number;
