@@ -1,4 +1,4 @@
-import { ShandianError, type ErrorCode } from '../model/errors.js';
+import { fail, ShandianError, type ErrorCode } from '../model/errors.js';
 
 /** Exit codes of the contract: 0 success, 2 bad query/arguments/records, 1 anything else. */
 export const EXIT_OK = 0;
@@ -6,7 +6,7 @@ export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
 
 export function badArgs(reason: string, hint = 'see --help'): ShandianError {
-  return new ShandianError('E_BAD_ARGS', reason, {}, hint);
+  return fail.badArgs(reason, {}, hint);
 }
 
 /** What to do about a system call failure, by its errno code. */

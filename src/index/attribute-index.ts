@@ -1,5 +1,6 @@
 import { Bitmap } from './bitmap.js';
 import { parseNumericLiteral } from '../model/numeric-literal.js';
+import { fail } from '../model/errors.js';
 import type { AttrValue } from '../model/records.js';
 
 
@@ -64,14 +65,14 @@ export class AttributeIndex {
     const index = new AttributeIndex();
     index.valueOf = valueOf;
     values.forEach((v) => index.valueIndex(v));
-    if (index.values.length !== values.length) throw new RangeError('attribute column: repeated distinct value');
+    if (index.values.length !== values.length) throw fail.corrupt('attribute column: repeated distinct value');
     // customers grouped by value with one counting pass, so each bitmap is built from sorted ids in one call
     const counts = new Uint32Array(values.length + 1);
     let held = 0;
     for (let c = 0; c < valueOf.length; c++) {
       const i = valueOf[c]!;
       if (i === -1) continue;
-      if (i < 0 || i >= values.length) throw new RangeError(`attribute column: value index ${i} out of range`);
+      if (i < 0 || i >= values.length) throw fail.corrupt(`attribute column: value index ${i} out of range`);
       counts[i + 1]!++;
       held++;
     }

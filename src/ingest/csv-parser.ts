@@ -1,3 +1,5 @@
+import { ShandianError } from '../model/errors.js';
+
 /**
  * RFC 4180 parser over text that arrives in arbitrary chunks (a quoted field
  * may span chunks and lines). Each row is handed over with the physical line
@@ -173,12 +175,12 @@ export class CsvParser {
   }
 }
 
-/** Thrown by `push` for a row over the size limit; the reader makes it a located error. */
-export class CsvRowTooLong extends Error {
+/** Thrown by `push` for a row over the size limit (E_BAD_RECORD); the reader locates it in its file. */
+export class CsvRowTooLong extends ShandianError {
   constructor(
     readonly line: number,
     readonly max: number,
   ) {
-    super(`a CSV row starting at line ${line} is longer than ${max} characters`);
+    super('E_BAD_RECORD', `a CSV row starting at line ${line} is longer than ${max} characters`, { line }, 'is a quote left open?');
   }
 }

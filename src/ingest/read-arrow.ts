@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { RecordBatchReader, type DataType, type RecordBatch, type Schema } from 'apache-arrow';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 import { columnReader, unsupportedColumn } from './arrow-cells.js';
 import { ORDER_ROW_COLUMNS, OrderRowGrouper, type OrderRow, type OrderRowColumn } from './group-order-rows.js';
 import type { RecordItem, ReadOptions } from './record-item.js';
-import { inputSize, ioError } from './source-file.js';
+import { inputSize } from './source-file.js';
 
 const FILE_MAGIC = 'ARROW1';
 const CONTINUATION = 0xffffffff;
@@ -27,7 +27,7 @@ export async function* readArrow(file: string, options: ReadOptions = {}): Async
   try {
     handle = await fs.promises.open(file, 'r');
   } catch (e) {
-    throw ioError(file, e);
+    throw fail.inputFile(file, e);
   }
   let read = 0;
   try {

@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 import { CsvParser, CsvRowTooLong } from './csv-parser.js';
 import { ORDER_ROW_COLUMNS, OrderRowGrouper, quantityFromText, tsFromText, type OrderRow } from './group-order-rows.js';
 import { bytesOf, type RecordItem, type ReadOptions } from './record-item.js';
-import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
+import { inputSize, TO_UTF8, wideEncoding } from './source-file.js';
 
 export interface CsvOptions extends ReadOptions {
   /** a longer row is a fatal error (it means an unclosed quote); default 64 MiB */
@@ -92,7 +92,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       return fatal(error);
     } catch (e) {
       if (!(e instanceof CsvRowTooLong)) throw e;
-      return stop(new ShandianError('E_BAD_RECORD', e.message, { file, line: e.line }, 'is a quote left open?'));
+      return stop(new ShandianError('E_BAD_RECORD', e.reason, { file, line: e.line }, 'is a quote left open?'));
     }
   };
 
@@ -160,7 +160,7 @@ export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGen
       options.onProgress?.(read, total);
     }
   } catch (e) {
-    throw ioError(file, e);
+    throw fail.inputFile(file, e);
   } finally {
     stream?.destroy();
   }

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 import { bytesOf, type RecordItem, type ReadOptions } from './record-item.js';
-import { inputSize, ioError, TO_UTF8, wideEncoding } from './source-file.js';
+import { inputSize, TO_UTF8, wideEncoding } from './source-file.js';
 import { show } from './validate-record.js';
 
 export interface NdjsonOptions extends ReadOptions {
@@ -70,7 +70,7 @@ export async function* readNdjson(file: string, options: NdjsonOptions = {}): As
       options.onProgress?.(read, total);
     }
   } catch (e) {
-    throw ioError(file, e);
+    throw fail.inputFile(file, e);
   } finally {
     stream?.destroy();
   }

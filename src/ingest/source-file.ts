@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 
 /**
  * Size of an input file, or a located error: a missing path or a directory is
@@ -10,19 +10,10 @@ export async function inputSize(file: string): Promise<number> {
   try {
     st = await fs.promises.stat(file);
   } catch (e) {
-    throw ioError(file, e);
+    throw fail.inputFile(file, e);
   }
   if (!st.isFile() && !st.isFIFO()) throw new ShandianError('E_BAD_ARGS', 'not a regular file', { file });
   return st.size;
-}
-
-/** A read failure as a ShandianError naming the file. */
-export function ioError(file: string, e: unknown): ShandianError {
-  if (e instanceof ShandianError) return e;
-  const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT') return new ShandianError('E_BAD_ARGS', 'no such file', { file });
-  if (err?.code === 'EISDIR') return new ShandianError('E_BAD_ARGS', 'is a directory, not a file', { file });
-  return new ShandianError('E_IO', `cannot read: ${err?.message ?? String(e)}`, { file });
 }
 
 /** Hint for text that is not UTF-8 (GBK is the usual suspect for Chinese text). */

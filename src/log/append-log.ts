@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Packr } from 'msgpackr';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 import type { AttrValue, EngineRecord } from '../model/records.js';
 import { fsyncDir } from './checked-json.js';
-import { ioFailure, readFullySync, writeAll, writeAllSync } from './file-io.js';
+import { readFullySync, writeAll, writeAllSync } from './file-io.js';
 import { checkFrame, encodeFrame, FRAME_HEADER_BYTES } from './frame.js';
 
 export type Durability = 'fsync' | 'none';
@@ -151,7 +151,7 @@ export class AppendLog {
       } catch {
         /* the original error says more */
       }
-      throw ioFailure(e, 'writing the log failed', { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from these records was applied');
+      throw fail.io(e, 'writing the log failed', { file: this.currentFile(), offset: this.segmentBytes }, 'nothing from these records was applied');
     }
     this.segmentBytes += bytes.length;
     this.bytesSinceSnapshot += bytes.length;
@@ -349,7 +349,7 @@ function replayFile(file: string, isLast: boolean, onBatch: (records: EngineReco
         try {
           records = (packr.unpack(buf.subarray(check.payloadStart, check.payloadEnd)) as WireRecord[]).map(fromWire);
         } catch (e) {
-          throw corrupt(file, pos, `undecodable frame: ${(e as Error).message}`);
+          throw fail.corrupt(`undecodable frame: ${(e as Error).message}`, { file, offset: pos }, NOTHING_READ_PAST);
         }
         onBatch(records);
         pos = bufStart + check.payloadEnd;
@@ -358,11 +358,11 @@ function replayFile(file: string, isLast: boolean, onBatch: (records: EngineReco
       const atEof = bufStart + bufLen >= size;
       if (check.kind === 'corrupt') {
         if (isLast && atEof && isAllZero(buf, pos - bufStart, bufLen)) return { good: pos, size }; // preallocated, never written
-        throw corrupt(file, pos, check.reason);
+        throw fail.corrupt(check.reason, { file, offset: pos }, NOTHING_READ_PAST);
       }
       if (atEof) {
         if (have === 0 || isLast) return { good: pos, size }; // clean end, or a torn tail to cut off
-        throw corrupt(file, pos, 'frame cut short before the end of a closed segment');
+        throw fail.corrupt('frame cut short before the end of a closed segment', { file, offset: pos }, NOTHING_READ_PAST);
       }
       // Torn within the buffer only: read on, enough for the whole frame.
       const keep = have;
@@ -391,7 +391,5 @@ function isAllZero(buf: Buffer, from: number, to: number): boolean {
   return true;
 }
 
-function corrupt(file: string, offset: number, reason: string): ShandianError {
-  return new ShandianError('E_CORRUPT', reason, { file, offset },
-    'the store was damaged outside shandian; restore it from a backup (nothing was read past this point)');
-}
+/** The hint of a damaged log frame. */
+const NOTHING_READ_PAST = 'the store was damaged outside shandian; restore it from a backup (nothing was read past this point)';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ShandianError } from '../model/errors.js';
+import { fail } from '../model/errors.js';
 import { crc32c } from './crc32c.js';
 import { writeAllSync } from './file-io.js';
 
@@ -22,12 +22,12 @@ export function readCheckedJson<T>(file: string): T | undefined {
   const body = text.slice(nl + 1);
   const head = text.slice(0, nl);
   if (nl !== 8 || !/^[0-9a-f]{8}$/.test(head) || crc32c(Buffer.from(body, 'utf8')) !== Number.parseInt(head, 16)) {
-    throw corruptFile(file, 'checksum mismatch');
+    throw fail.corruptFile(file, 'checksum mismatch');
   }
   try {
     return JSON.parse(body) as T;
   } catch {
-    throw corruptFile(file, 'not valid JSON');
+    throw fail.corruptFile(file, 'not valid JSON');
   }
 }
 
@@ -57,9 +57,4 @@ export function fsyncDir(dir: string): void {
   } catch {
     /* not every filesystem can fsync a directory */
   }
-}
-
-export function corruptFile(file: string, reason: string): ShandianError {
-  return new ShandianError('E_CORRUPT', reason, { file },
-    'the store was damaged outside shandian; restore it from a backup (shandian verify --data DIR checks every file)');
 }

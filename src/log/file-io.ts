@@ -1,7 +1,7 @@
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
-import { ShandianError, type ErrorLocation } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 
 /**
  * Whole-file and whole-buffer I/O for store files (snapshot columns, log
@@ -57,7 +57,7 @@ export const fileOps = {
 export function writeAllSync(fd: number, bytes: Uint8Array, position: number | null = null): void {
   for (let done = 0; done < bytes.length; ) {
     const n = fileOps.writeSync(fd, bytes, done, Math.min(bytes.length - done, ioChunk), position === null ? null : position + done);
-    if (!(n > 0)) throw Object.assign(new Error(`write moved no bytes at byte ${done} of ${bytes.length}`), { code: 'EIO', syscall: 'write' });
+    if (!(n > 0)) throw fail.errno('EIO', 'write', `write moved no bytes at byte ${done} of ${bytes.length}`);
     done += n;
   }
 }
@@ -73,7 +73,7 @@ export async function writeAll(
 ): Promise<void> {
   for (let done = 0; done < bytes.length; ) {
     const n = await write(fd, bytes, done, Math.min(bytes.length - done, ioChunk));
-    if (!(n > 0)) throw Object.assign(new Error(`write moved no bytes at byte ${done} of ${bytes.length}`), { code: 'EIO', syscall: 'write' });
+    if (!(n > 0)) throw fail.errno('EIO', 'write', `write moved no bytes at byte ${done} of ${bytes.length}`);
     done += n;
   }
 }
@@ -141,59 +141,10 @@ export const MAX_BUFFER_BYTES: number = constants.MAX_LENGTH;
 /** Refuses, honestly, a buffer of `bytes` this Node cannot make (a store file over 4 GiB on Node 20). */
 export function checkBufferBytes(bytes: number, file: string | undefined, limit = MAX_BUFFER_BYTES): void {
   if (bytes <= limit) return;
-  throw new ShandianError('E_INTERNAL',
+  throw fail.limit(
     `a store file of ${(bytes / 2 ** 30).toFixed(2)} GiB is over the ${(limit / 2 ** 30).toFixed(2)} GiB a single buffer can hold in Node ${process.versions.node} ` +
-    '(buffer.constants.MAX_LENGTH): one shard holds too much for one file', file ? { file } : {},
-    'this is not a disk problem and nothing was lost: use more shards (gen --data ... --shards N, or the shards option of a new store), so each shard\'s columns stay under it');
+    '(buffer.constants.MAX_LENGTH): one shard holds too much for one file',
+    'this is not a disk problem and nothing was lost: use more shards (gen --data ... --shards N, or the shards option of a new store), so each shard\'s columns stay under it',
+    file ? { file } : {});
 }
 
-/**
- * A failure of store-file I/O as a ShandianError that keeps its real cause
- * (`cause`, and its message and errno code in the text) and whose hint fits
- * it: ENOSPC asks for disk space, EACCES for permissions, and an error that
- * is no errno at all (a RangeError, a TypeError) is E_INTERNAL, a bug in
- * shandian, never blamed on the disk. `what` says what was being done
- * ("writing a snapshot failed"); `consequence` what state that left
- * ("nothing was lost: ...").
- */
-export function ioFailure(e: unknown, what: string, where: ErrorLocation, consequence: string): ShandianError {
-  if (e instanceof ShandianError) return e;
-  const err = e as NodeJS.ErrnoException | undefined;
-  const message = err instanceof Error ? err.message : String(e);
-  const code = err && typeof err.code === 'string' ? err.code : undefined;
-  let out: ShandianError;
-  if (code === undefined || !/^E[A-Z0-9]+$/.test(code) || code.startsWith('ERR_')) {
-    const kind = err instanceof Error ? err.name : typeof e;
-    out = new ShandianError('E_INTERNAL', `${what}: ${kind}: ${message}${code ? ` [${code}]` : ''} (an internal error in shandian, not a disk problem)`, where,
-      `${consequence}; please report this message (it is a bug, retrying will fail the same way)`);
-  } else {
-    out = new ShandianError('E_IO', `${what}: ${message.startsWith(code) ? message : `${code}: ${message}`}`, where, `${consequence}; ${errnoHint(code)}`);
-  }
-  Object.defineProperty(out, 'cause', { value: e, enumerable: false, writable: true, configurable: true });
-  return out;
-}
-
-function errnoHint(code: string): string {
-  switch (code) {
-    case 'ENOSPC':
-    case 'EDQUOT':
-      return 'the disk (or your quota) is full: free disk space and retry';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied: check the owner and permissions of the store directory and its files';
-    case 'EROFS':
-      return 'the filesystem is read-only: remount it read-write or use a store on a writable disk';
-    case 'EMFILE':
-    case 'ENFILE':
-      return 'too many open files: raise the open-file limit (ulimit -n) and retry';
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'a file or directory of the store disappeared: was it moved or removed while shandian ran?';
-    case 'EFBIG':
-      return 'the file is larger than this filesystem allows: use a store on another filesystem, or more shards';
-    case 'EIO':
-      return 'the device reported an I/O error: check the disk (dmesg, SMART) and retry';
-    default:
-      return `the operating system refused it (${code}): check the disk and the store directory and retry`;
-  }
-}

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { corruptFile, readCheckedJson, writeCheckedJson } from './checked-json.js';
+import { fail } from '../model/errors.js';
+import { readCheckedJson, writeCheckedJson } from './checked-json.js';
 
 /** What a store records about itself once, at creation. */
 export interface StoreMeta {
@@ -27,9 +28,9 @@ export function readSavedSegments(dir: string): Map<string, string> {
   const json = readCheckedJson<unknown>(file);
   const segments = new Map<string, string>();
   if (json === undefined) return segments;
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw corruptFile(file, 'saved segments are not an object');
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw fail.corruptFile(file, 'saved segments are not an object');
   for (const [name, xml] of Object.entries(json)) {
-    if (typeof xml !== 'string') throw corruptFile(file, `saved segment ${JSON.stringify(name)} is not XML text`);
+    if (typeof xml !== 'string') throw fail.corruptFile(file, `saved segment ${JSON.stringify(name)} is not XML text`);
     segments.set(name, xml);
   }
   return segments;

@@ -99,3 +99,122 @@ export function formatLocation(where: ErrorLocation): string {
 export function isShandianError(e: unknown): e is ShandianError {
   return e instanceof ShandianError;
 }
+
+/** The usual hint of a store file damaged outside shandian. */
+export const RESTORE_FROM_BACKUP = 'the store was damaged outside shandian; restore it from a backup (shandian verify --data DIR checks every file)';
+
+/** The hint of an invariant violation. */
+const REPORT_BUG = 'this is a bug in shandian, not a problem with your input or your disk: please report this message';
+
+/**
+ * The one error factory: every error shandian throws outside src/gen is a
+ * ShandianError made here (or by `new ShandianError` with a code of the lists
+ * above). Never a bare Error, RangeError or TypeError: those would reach a
+ * user as an uncoded E_INTERNAL with a stack.
+ */
+export const fail = {
+  /** A store file that does not read back as it was written: E_CORRUPT, with `where` and what to do. */
+  corrupt(reason: string, where: ErrorLocation = {}, hint?: string): ShandianError {
+    return new ShandianError('E_CORRUPT', reason, where, hint);
+  },
+
+  /** A store file damaged outside shandian, named: E_CORRUPT with the hint to restore it from a backup. */
+  corruptFile(file: string, reason: string): ShandianError {
+    return new ShandianError('E_CORRUPT', reason, { file }, RESTORE_FROM_BACKUP);
+  },
+
+  /** A bad argument or option of the caller: E_BAD_ARGS. */
+  badArgs(reason: string, where: ErrorLocation = {}, hint?: string): ShandianError {
+    return new ShandianError('E_BAD_ARGS', reason, where, hint);
+  },
+
+  /**
+   * A broken invariant (a state no input should reach): E_INTERNAL, saying
+   * it is a bug in shandian, and asking for a report.
+   */
+  internal(reason: string, where: ErrorLocation = {}): ShandianError {
+    return new ShandianError('E_INTERNAL', `invariant broken: ${reason}`, where, REPORT_BUG);
+  },
+
+  /**
+   * A size shandian cannot hold (over a typed array's or a buffer's limit):
+   * E_INTERNAL, not the disk's fault nor a bug; `hint` says how to stay under it.
+   */
+  limit(reason: string, hint: string, where: ErrorLocation = {}): ShandianError {
+    return new ShandianError('E_INTERNAL', reason, where, hint);
+  },
+
+  /**
+   * An input file (records, a query file) that cannot be read, naming it: a
+   * missing path or a directory is a bad argument (exit 2), anything else E_IO.
+   */
+  inputFile(file: string, e: unknown): ShandianError {
+    if (e instanceof ShandianError) return e;
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'ENOENT') return new ShandianError('E_BAD_ARGS', 'no such file', { file });
+    if (err?.code === 'EISDIR') return new ShandianError('E_BAD_ARGS', 'is a directory, not a file', { file });
+    return new ShandianError('E_IO', `cannot read: ${err?.message ?? String(e)}`, { file });
+  },
+
+  /**
+   * A failure of store-file I/O as a ShandianError that keeps its real cause
+   * (`cause`, and its message and errno code in the text) and whose hint fits
+   * it: ENOSPC asks for disk space, EACCES for permissions, and an error that
+   * is no errno at all (a RangeError, a TypeError) is E_INTERNAL, a bug in
+   * shandian, never blamed on the disk. `what` says what was being done
+   * ("writing a snapshot failed"); `consequence` what state that left
+   * ("nothing was lost: ...").
+   */
+  io(e: unknown, what: string, where: ErrorLocation, consequence: string): ShandianError {
+    if (e instanceof ShandianError) return e;
+    const err = e as NodeJS.ErrnoException | undefined;
+    const message = err instanceof Error ? err.message : String(e);
+    const code = err && typeof err.code === 'string' ? err.code : undefined;
+    let out: ShandianError;
+    if (code === undefined || !/^E[A-Z0-9]+$/.test(code) || code.startsWith('ERR_')) {
+      const kind = err instanceof Error ? err.name : typeof e;
+      out = new ShandianError('E_INTERNAL', `${what}: ${kind}: ${message}${code ? ` [${code}]` : ''} (an internal error in shandian, not a disk problem)`, where,
+        `${consequence}; please report this message (it is a bug, retrying will fail the same way)`);
+    } else {
+      out = new ShandianError('E_IO', `${what}: ${message.startsWith(code) ? message : `${code}: ${message}`}`, where, `${consequence}; ${errnoHint(code)}`);
+    }
+    Object.defineProperty(out, 'cause', { value: e, enumerable: false, writable: true, configurable: true });
+    return out;
+  },
+
+  /**
+   * An errno-shaped system error (`code`, `syscall`), like the ones Node's fs
+   * throws, for a failure shandian detects itself in a system call's result
+   * (a write that moved no bytes). It is no user-facing error: `fail.io`
+   * (and the CLI) turn it into E_IO with the errno's hint, as they do Node's.
+   */
+  errno(code: string, syscall: string, message: string): NodeJS.ErrnoException {
+    // the one deliberate plain Error outside src/gen: it stands for an OS failure and is mapped like one (see above)
+    return Object.assign(new Error(message), { code, syscall });
+  },
+};
+
+function errnoHint(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk (or your quota) is full: free disk space and retry';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied: check the owner and permissions of the store directory and its files';
+    case 'EROFS':
+      return 'the filesystem is read-only: remount it read-write or use a store on a writable disk';
+    case 'EMFILE':
+    case 'ENFILE':
+      return 'too many open files: raise the open-file limit (ulimit -n) and retry';
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'a file or directory of the store disappeared: was it moved or removed while shandian ran?';
+    case 'EFBIG':
+      return 'the file is larger than this filesystem allows: use a store on another filesystem, or more shards';
+    case 'EIO':
+      return 'the device reported an I/O error: check the disk (dmesg, SMART) and retry';
+    default:
+      return `the operating system refused it (${code}): check the disk and the store directory and retry`;
+  }
+}

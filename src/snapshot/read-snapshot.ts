@@ -10,12 +10,11 @@ import { crc32c } from '../log/crc32c.js';
 import type { AttrValue } from '../model/records.js';
 import { Dictionary } from '../store/dictionary.js';
 import { StringArena } from '../store/string-arena.js';
-import { ShandianError } from '../model/errors.js';
+import { fail, ShandianError } from '../model/errors.js';
 import { OrderDirectory } from '../store/order-directory.js';
 import { sharedUint32, type NarrowData } from '../columns/growable.js';
 import { Store } from '../store/store.js';
-import { corruptFile as corrupt } from '../log/checked-json.js';
-import { crc32Chunked, ioFailure } from '../log/file-io.js';
+import { crc32Chunked } from '../log/file-io.js';
 import { loadSharedFile } from './map-file.js';
 import type { Manifest, SnapshotFile } from './manifest.js';
 import { POSTING_DIMS } from './write-snapshot.js';
@@ -31,35 +30,35 @@ import { verifyChecksums } from './verify-checksums.js';
 export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
   const dir = path.join(storeDir, 'snapshots', manifest.snapshot);
   if (![1, 2, 3, 4].includes(manifest.format)) {
-    throw corrupt(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1 to 4): written by a newer version?`);
+    throw fail.corruptFile(path.join(storeDir, 'MANIFEST'), `snapshot format ${String(manifest.format)} is not one this shandian reads (1 to 4): written by a newer version?`);
   }
   const files = new Map(manifest.files.map((f) => [f.name, f]));
   const load = (name: string): Buffer => {
     const file = path.join(dir, name);
     const meta = files.get(name);
-    if (!meta) throw corrupt(file, 'the manifest does not list this snapshot file');
+    if (!meta) throw fail.corruptFile(file, 'the manifest does not list this snapshot file');
     let bytes: Buffer;
     try {
       bytes = loadSharedFile(file);
     } catch (e) {
       // a missing file is damage; any other failure keeps its real cause (EACCES, EIO, a bug) and is not called damage
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw corrupt(file, `snapshot file unreadable: ${(e as Error).message}`);
-      throw ioFailure(e, 'reading a snapshot file failed', { file }, 'nothing was changed');
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw fail.corruptFile(file, `snapshot file unreadable: ${(e as Error).message}`);
+      throw fail.io(e, 'reading a snapshot file failed', { file }, 'nothing was changed');
     }
-    if (bytes.length !== meta.bytes) throw corrupt(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
+    if (bytes.length !== meta.bytes) throw fail.corruptFile(file, `snapshot file has ${bytes.length} bytes, the manifest says ${meta.bytes}`);
     return bytes;
   };
   // Every file opening reads (not the order-id directory: appends only) is checked up front, on two threads.
   const eager = manifest.files.filter((f) => f.crc32 !== undefined && !/order-ids/.test(f.name));
   const verified = new Map(eager.map((f) => [f.name, load(f.name)]));
   verifyChecksums(eager.map((f) => ({ bytes: verified.get(f.name)!, crc32: f.crc32! }))).forEach((ok, k) => {
-    if (!ok) throw corrupt(path.join(dir, eager[k]!.name), 'snapshot file checksum mismatch');
+    if (!ok) throw fail.corruptFile(path.join(dir, eager[k]!.name), 'snapshot file checksum mismatch');
   });
   const read = (name: string): Buffer => {
     const early = verified.get(name);
     if (early) return early;
     const bytes = load(name);
-    if (!checksumMatches(bytes, files.get(name)!)) throw corrupt(path.join(dir, name), 'snapshot file checksum mismatch');
+    if (!checksumMatches(bytes, files.get(name)!)) throw fail.corruptFile(path.join(dir, name), 'snapshot file checksum mismatch');
     return bytes;
   };
   const json = <T>(name: string): T => JSON.parse(read(name).toString('utf8')) as T;
@@ -68,7 +67,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     try {
       return StringArena.fromBytes(read(name));
     } catch (e) {
-      throw e instanceof ShandianError && e.code === 'E_CORRUPT' ? corrupt(path.join(dir, name), e.message) : e;
+      throw e instanceof ShandianError && e.code === 'E_CORRUPT' ? fail.corruptFile(path.join(dir, name), e.message) : e;
     }
   };
 
@@ -102,7 +101,7 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
     const runs = postingRuns(arrow(`shard-${i}-postings.arrow`), counts);
     for (let k = 0; k < dims.length; k++) {
       const dim = dims[k]!;
-      if (dim > POSTING_DIMS.length) throw corrupt(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
+      if (dim > POSTING_DIMS.length) throw fail.corruptFile(path.join(dir, `shard-${i}-posting-index.arrow`), `unknown posting dimension ${dim}`);
       const name = POSTING_DIMS[dim]; // undefined: the all-orders posting
       if (name === 'bySku' || name === 'byCategory') {
         shard[name].loadPosting(values[k]!, k); // made into a TimePosting when first used
@@ -143,13 +142,13 @@ export function loadSnapshot(storeDir: string, manifest: Manifest): Store {
       const attrs = json<Record<string, { values: AttrValue[]; file: string }>>(`shard-${i}-attrs.json`);
       for (const [name, { values, file }] of Object.entries(attrs)) {
         const bytes = read(file);
-        if (bytes.length % 4 !== 0 || !Array.isArray(values)) throw corrupt(path.join(dir, file), 'attribute column is not whole Int32 values');
+        if (bytes.length % 4 !== 0 || !Array.isArray(values)) throw fail.corruptFile(path.join(dir, file), 'attribute column is not whole Int32 values');
         const valueOf = new Int32Array(bytes.length / 4);
         new Uint8Array(valueOf.buffer).set(bytes); // copy: the file buffer need not be 4-byte aligned
         try {
           shard.attributes.set(name, AttributeIndex.fromColumn(valueOf, values));
         } catch (e) {
-          throw corrupt(path.join(dir, file), (e as Error).message);
+          throw fail.corruptFile(path.join(dir, file), e instanceof ShandianError ? e.reason : (e as Error).message);
         }
       }
     }
@@ -166,7 +165,7 @@ function directoryFromChunks(manifest: Manifest, dir: string, read: (name: strin
   try {
     return OrderDirectory.fromChunks(names.map(read));
   } catch (e) {
-    if (e instanceof ShandianError && e.code === 'E_CORRUPT') throw corrupt(path.join(dir, names[0] ?? 'order-ids.0.bin'), e.message);
+    if (e instanceof ShandianError && e.code === 'E_CORRUPT') throw fail.corruptFile(path.join(dir, names[0] ?? 'order-ids.0.bin'), e.message);
     throw e;
   }
 }
@@ -203,7 +202,7 @@ function ordersOfLineRows(rows: Uint32Array, lineOrder: Uint32Array): Uint32Arra
  */
 export function postingRuns(table: Table, counts: Uint32Array): PostingRuns {
   const vector = table.getChild('rows');
-  if (!vector) throw new Error('snapshot table lacks column rows');
+  if (!vector) throw fail.corrupt('snapshot table lacks column rows', {}, SNAPSHOT_MISMATCH);
   const buffers = vector.data.map((chunk) => shared((chunk.values as Uint32Array).subarray(chunk.offset, chunk.offset + chunk.length)));
   if (buffers.length === 0) buffers.push(sharedUint32(0));
   const batches = buffers.length;
@@ -221,7 +220,7 @@ export function postingRuns(table: Table, counts: Uint32Array): PostingRuns {
     const rows = sharedUint32(need);
     for (let filled = 0; need > 0; ) {
       while (c < batches && at === buffers[c]!.length) { c++; at = 0; }
-      if (c === batches) throw new Error('posting counts exceed the rows in the postings file');
+      if (c === batches) throw fail.corrupt('posting counts exceed the rows in the postings file', {}, SNAPSHOT_MISMATCH);
       const take = Math.min(need, buffers[c]!.length - at);
       rows.set(buffers[c]!.subarray(at, at + take), filled);
       filled += take; at += take; need -= take;
@@ -244,9 +243,12 @@ function shared(rows: Uint32Array): Uint32Array {
 /** A column as one typed array: a view into the file's buffer when it is one record batch. */
 function column(table: Table, name: string): ArrayLike<number> {
   const vector = table.getChild(name);
-  if (!vector) throw new Error(`snapshot table lacks column ${name}`);
+  if (!vector) throw fail.corrupt(`snapshot table lacks column ${name}`, {}, SNAPSHOT_MISMATCH);
   return vector.toArray(); // one chunk, no nulls: a view of the values, no copy
 }
+
+/** Snapshot files whose checksums hold but whose contents do not fit together (another writer, or a bug). */
+const SNAPSHOT_MISMATCH = 'the snapshot files do not fit together although their checksums hold: restore the store from a backup, and please report this message';
 
 /** CRC-32 (zlib, native) for format 4 and later; the CRC-32C earlier snapshots carry. */
 function checksumMatches(bytes: Uint8Array, meta: SnapshotFile): boolean {

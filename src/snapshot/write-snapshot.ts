@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { makeTable, Table, tableToIPC } from 'apache-arrow';
-import { ShandianError } from '../model/errors.js';
+import { fail } from '../model/errors.js';
 import type { AttrValue } from '../model/records.js';
 import type { Store } from '../store/store.js';
 import type { Shard } from '../store/shard.js';
 import { fsyncDir } from '../log/checked-json.js';
-import { checkBufferBytes, crc32Chunked, ioFailure, writeFileSynced } from '../log/file-io.js';
+import { checkBufferBytes, crc32Chunked, writeFileSynced } from '../log/file-io.js';
 import { readManifest, removableSnapshots, SNAPSHOTS, writeManifest, type Manifest, type SnapshotFile } from './manifest.js';
 
 /** Dimension order of posting lists in a snapshot (byShop and dim 3, all orders, hold order ordinals; the others line rows). */
@@ -66,7 +66,7 @@ export class SnapshotWriter {
       // (finish() removes its renamed directory itself if the manifest could not be written)
       fs.rmSync(this.dir, { recursive: true, force: true });
       // the real cause, with a hint that fits it (ENOSPC: disk space; a RangeError: a bug, not the disk)
-      throw ioFailure(e, 'writing a snapshot failed', { file: this.dir }, 'nothing was lost: the store stays on its previous snapshot and log');
+      throw fail.io(e, 'writing a snapshot failed', { file: this.dir }, 'nothing was lost: the store stays on its previous snapshot and log');
     }
   }
 

@@ -1,3 +1,4 @@
+import { fail } from '../model/errors.js';
 import { StringArena } from './string-arena.js';
 
 /**
@@ -93,7 +94,7 @@ export class Dictionary {
   value(id: number): string {
     if (id < this.base && id >= 0 && Number.isInteger(id)) return this.loaded!.get(id);
     const v = this.values[id - this.base];
-    if (v === undefined) throw new RangeError(`dictionary id ${id} out of range (size ${this.size})`);
+    if (v === undefined) throw fail.internal(`dictionary id ${id} out of range (size ${this.size})`);
     return v;
   }
 }

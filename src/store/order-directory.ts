@@ -1,5 +1,5 @@
 import { constants as bufferConstants } from 'node:buffer';
-import { ShandianError } from '../model/errors.js';
+import { fail } from '../model/errors.js';
 import { decodeWtf8, encodeNonAscii, isWtf8 } from './wtf8.js';
 
 /**
@@ -92,13 +92,12 @@ export function hashOrderId(id: string): number {
 function tableCapacityFor(entries: number): number {
   let cap = 16;
   while (entries > Math.floor(cap * MAX_LOAD)) cap *= 2;
-  if (cap > MAX_TABLE_CAPACITY) throw new Error(`OrderDirectory: ${entries} entries exceed the maximum of ${MAX_ENTRIES}`);
+  if (cap > MAX_TABLE_CAPACITY) throw fail.limit(`OrderDirectory: ${entries} entries exceed the maximum of ${MAX_ENTRIES}`, SPLIT_THE_STORE);
   return cap;
 }
 
-function corrupt(reason: string, offset?: number): ShandianError {
-  return new ShandianError('E_CORRUPT', `order directory: ${reason}`, offset === undefined ? {} : { offset });
-}
+/** What to do about more orders, or more order-id bytes, than one directory holds. */
+const SPLIT_THE_STORE = `one store holds at most ${MAX_ENTRIES} orders and ${MAX_ARENA_BYTES} bytes of order ids: split the orders over several stores`;
 
 /** Sequential reader over a list of byte chunks (arbitrary boundaries). */
 class ChunkReader {
@@ -112,7 +111,7 @@ class ChunkReader {
     let filled = 0;
     while (filled < dest.length) {
       const c = this.chunks[this.chunk];
-      if (c === undefined) throw corrupt('truncated', this.position);
+      if (c === undefined) throw fail.corrupt('order directory: truncated', { offset: this.position });
       const take = Math.min(c.length - this.at, dest.length - filled);
       dest.set(c.subarray(this.at, this.at + take), filled);
       filled += take;
@@ -155,7 +154,7 @@ export class OrderDirectory {
   /** `expectedSize` presizes every array for that many ids (of about 12 bytes). */
   constructor(expectedSize = 0) {
     if (!(expectedSize >= 0) || expectedSize > MAX_ENTRIES) {
-      throw new RangeError(`OrderDirectory: expected size must be from 0 to ${MAX_ENTRIES}, got ${expectedSize}`);
+      throw fail.limit(`OrderDirectory: expected size must be from 0 to ${MAX_ENTRIES}, got ${expectedSize}`, SPLIT_THE_STORE);
     }
     const entries = Math.max(16, Math.ceil(expectedSize));
     this.values = new Uint32Array(entries);
@@ -187,16 +186,16 @@ export class OrderDirectory {
 
   /** Adds an id that is not present yet (throws if it is) with a uint32 value. */
   add(id: string, value: number): void {
-    if (value >>> 0 !== value) throw new RangeError(`OrderDirectory.add: value must be a uint32, got ${value}`);
+    if (value >>> 0 !== value) throw fail.internal(`OrderDirectory.add: value must be a uint32, got ${value}`);
     const len = encodeId(id);
     const h = scratchHash;
     let at = this.find(len, h);
-    if (at >= 0) throw new Error(`OrderDirectory.add: duplicate id ${JSON.stringify(id)}`);
+    if (at >= 0) throw fail.internal(`OrderDirectory.add: duplicate id ${JSON.stringify(id)}`);
     const n = this.count;
     const start = this.offsets[n]!;
     const end = start + len;
     if (end > MAX_ARENA_BYTES) {
-      throw new Error(`OrderDirectory: id bytes would exceed ${MAX_ARENA_BYTES} (the largest arena a Uint8Array with uint32 offsets can hold)`);
+      throw fail.limit(`OrderDirectory: id bytes would exceed ${MAX_ARENA_BYTES} (the largest arena a Uint8Array with uint32 offsets can hold)`, SPLIT_THE_STORE);
     }
     if (n + 1 > this.maxLoad) {
       this.growTable();
@@ -263,7 +262,7 @@ export class OrderDirectory {
     const chunks = this.toChunks();
     const total = chunks.reduce((s, c) => s + c.length, 0);
     if (total > bufferConstants.MAX_LENGTH) {
-      throw new Error(`OrderDirectory.toBytes: ${total} bytes exceed the largest Uint8Array (${bufferConstants.MAX_LENGTH}); use toChunks()`);
+      throw fail.internal(`OrderDirectory.toBytes: ${total} bytes exceed the largest Uint8Array (${bufferConstants.MAX_LENGTH}); use toChunks()`);
     }
     const out = new Uint8Array(total);
     let at = 0;
@@ -281,21 +280,21 @@ export class OrderDirectory {
   /** Inverse of `toChunks()`: the chunks' concatenation is read, any boundaries. */
   static fromChunks(chunks: readonly Uint8Array[]): OrderDirectory {
     const total = chunks.reduce((s, c) => s + c.length, 0);
-    if (total < HEADER_BYTES) throw corrupt(`truncated: ${total} bytes, the header alone is ${HEADER_BYTES}`, total);
+    if (total < HEADER_BYTES) throw fail.corrupt(`order directory: truncated: ${total} bytes, the header alone is ${HEADER_BYTES}`, { offset: total });
     const reader = new ChunkReader(chunks);
     const header = new Uint8Array(HEADER_BYTES);
     reader.readInto(header);
-    for (let i = 0; i < 4; i++) if (header[i] !== MAGIC[i]) throw corrupt('bad magic (not an order directory)', 0);
+    for (let i = 0; i < 4; i++) if (header[i] !== MAGIC[i]) throw fail.corrupt('order directory: bad magic (not an order directory)', { offset: 0 });
     const dv = new DataView(header.buffer);
     const version = dv.getUint32(4, true);
-    if (version !== FORMAT_VERSION) throw corrupt(`unsupported version ${version}`, 4);
+    if (version !== FORMAT_VERSION) throw fail.corrupt(`order directory: unsupported version ${version}`, { offset: 4 });
     const n = dv.getUint32(8, true);
     const arenaBytes = dv.getUint32(12, true) + dv.getUint32(16, true) * 2 ** 32;
-    if (arenaBytes > MAX_ARENA_BYTES) throw corrupt(`arena length ${arenaBytes} out of range`, 12);
+    if (arenaBytes > MAX_ARENA_BYTES) throw fail.corrupt(`order directory: arena length ${arenaBytes} out of range`, { offset: 12 });
     const expected = HEADER_BYTES + 4 * (n + 1) + 4 * n + arenaBytes;
-    if (total < expected) throw corrupt(`truncated: ${total} bytes, expected ${expected}`, total);
-    if (total > expected) throw corrupt(`${total - expected} unexpected bytes after the end`, expected);
-    if (n > MAX_ENTRIES) throw corrupt(`count ${n} out of range`, 8);
+    if (total < expected) throw fail.corrupt(`order directory: truncated: ${total} bytes, expected ${expected}`, { offset: total });
+    if (total > expected) throw fail.corrupt(`order directory: ${total - expected} unexpected bytes after the end`, { offset: expected });
+    if (n > MAX_ENTRIES) throw fail.corrupt(`order directory: count ${n} out of range`, { offset: 8 });
 
     const d = new OrderDirectory();
     const offsets = new Uint32Array(n + 1);
@@ -308,11 +307,11 @@ export class OrderDirectory {
       swap32(offsets);
       swap32(values);
     }
-    if (offsets[0] !== 0) throw corrupt(`first offset is ${offsets[0]}, not 0`, HEADER_BYTES);
+    if (offsets[0] !== 0) throw fail.corrupt(`order directory: first offset is ${offsets[0]}, not 0`, { offset: HEADER_BYTES });
     for (let i = 0; i < n; i++) {
-      if (offsets[i + 1]! < offsets[i]!) throw corrupt(`offset ${i + 1} (${offsets[i + 1]}) is below offset ${i} (${offsets[i]})`, HEADER_BYTES + 4 * (i + 1));
+      if (offsets[i + 1]! < offsets[i]!) throw fail.corrupt(`order directory: offset ${i + 1} (${offsets[i + 1]}) is below offset ${i} (${offsets[i]})`, { offset: HEADER_BYTES + 4 * (i + 1) });
     }
-    if (offsets[n] !== arenaBytes) throw corrupt(`last offset ${offsets[n]} does not match the arena length ${arenaBytes}`, HEADER_BYTES + 4 * n);
+    if (offsets[n] !== arenaBytes) throw fail.corrupt(`order directory: last offset ${offsets[n]} does not match the arena length ${arenaBytes}`, { offset: HEADER_BYTES + 4 * n });
 
     const cap = tableCapacityFor(n);
     d.arena = arena;
@@ -333,9 +332,9 @@ export class OrderDirectory {
         h = Math.imul(h ^ b, FNV_PRIME);
       }
       h = fmix32(h);
-      if (or >= 0x80 && !isWtf8(arena, start, end)) throw corrupt(`id ${e} is not valid UTF-8`, arenaAt + start);
+      if (or >= 0x80 && !isWtf8(arena, start, end)) throw fail.corrupt(`order directory: id ${e} is not valid UTF-8`, { offset: arenaAt + start });
       const at = d.findBytes(arena, start, end - start, h);
-      if (at >= 0) throw corrupt(`id ${e} repeats id ${at}`, arenaAt + start);
+      if (at >= 0) throw fail.corrupt(`order directory: id ${e} repeats id ${at}`, { offset: arenaAt + start });
       d.table[-at - 1] = (h & ~d.mask) | (e + 1);
     }
     d.count = n;
@@ -372,7 +371,7 @@ export class OrderDirectory {
 
   private growTable(): void {
     const cap = this.table.length * 2;
-    if (cap > MAX_TABLE_CAPACITY) throw new Error(`OrderDirectory: more than ${MAX_ENTRIES} entries are not supported`);
+    if (cap > MAX_TABLE_CAPACITY) throw fail.limit(`OrderDirectory: more than ${MAX_ENTRIES} entries are not supported`, SPLIT_THE_STORE);
     const table = new Uint32Array(cap);
     const mask = cap - 1;
     const tagMask = ~mask;

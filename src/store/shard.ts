@@ -1,3 +1,4 @@
+import { fail } from '../model/errors.js';
 import type { AttrValue } from '../model/records.js';
 import { AttributeIndex } from '../index/attribute-index.js';
 import { DimensionIndex } from '../index/dimension-index.js';
@@ -155,7 +156,7 @@ export class Shard {
    * for about `orders` and `lines`, postings left alone until finishBulk().
    */
   beginBulk(orders: number, lines: number): void {
-    if (this.orderCount !== 0 || this.bulk) throw new Error('a bulk load starts on an empty shard');
+    if (this.orderCount !== 0 || this.bulk) throw fail.internal('a bulk load starts on an empty shard');
     this.bulk = true;
     for (const c of [this.orderCustomer, this.orderTs, this.orderShop, this.orderAlive, this.orderAmount]) c.reserve(orders);
     for (const c of [this.lineOrder, this.lineSku, this.lineCategory, this.lineQuantity, this.lineAmount]) c.reserve(lines);

@@ -1,4 +1,4 @@
-import { ShandianError } from '../model/errors.js';
+import { fail } from '../model/errors.js';
 import { decodeWtf8, encodeWtf8 } from './wtf8.js';
 
 /**
@@ -36,7 +36,10 @@ export class StringArena {
     const baseBytes = loaded ? loaded.offsets[base]! : 0;
     const count = base + more.length;
     const arenaBytes = encoded.reduce((n, b) => n + b.length, baseBytes);
-    if (arenaBytes > 0xffff_ffff) throw new RangeError(`StringArena: ${arenaBytes} bytes of strings exceed uint32 offsets`);
+    if (arenaBytes > 0xffff_ffff) {
+      throw fail.limit(`StringArena: ${arenaBytes} bytes of strings exceed uint32 offsets`,
+        'one shard\'s customer ids (or the store\'s skus, categories, shops or tags) must stay under 4 GiB: use more shards');
+    }
     const out = new Uint8Array(8 + 4 * (count + 1) + arenaBytes);
     const head = new DataView(out.buffer);
     head.setUint32(0, count, true);
@@ -58,23 +61,19 @@ export class StringArena {
 
   /** Views of `bytes` (no copy when its offsets are 4-byte aligned, as a loaded file's are). */
   static fromBytes(bytes: Uint8Array): StringArena {
-    if (bytes.length < 12) throw corrupt(`${bytes.length} bytes, less than an empty arena`);
+    if (bytes.length < 12) throw fail.corrupt(`string arena: ${bytes.length} bytes, less than an empty arena`);
     const head = new DataView(bytes.buffer, bytes.byteOffset, 8);
     const count = head.getUint32(0, true), arenaBytes = head.getUint32(4, true);
     const expected = 8 + 4 * (count + 1) + arenaBytes;
-    if (bytes.length !== expected) throw corrupt(`${bytes.length} bytes where count ${count} and arena ${arenaBytes} make ${expected}`);
+    if (bytes.length !== expected) throw fail.corrupt(`string arena: ${bytes.length} bytes where count ${count} and arena ${arenaBytes} make ${expected}`);
     const at = bytes.byteOffset + 8;
     const offsets = at % 4 === 0 && isLittleEndian()
       ? new Uint32Array(bytes.buffer, at, count + 1)
       : Uint32Array.from({ length: count + 1 }, (_, i) => new DataView(bytes.buffer, at + 4 * i, 4).getUint32(0, true));
-    if (offsets[0] !== 0 || offsets[count] !== arenaBytes) throw corrupt('offsets do not span the arena');
-    for (let i = 0; i < count; i++) if (offsets[i + 1]! < offsets[i]!) throw corrupt(`offset ${i + 1} is below offset ${i}`);
+    if (offsets[0] !== 0 || offsets[count] !== arenaBytes) throw fail.corrupt('string arena: offsets do not span the arena');
+    for (let i = 0; i < count; i++) if (offsets[i + 1]! < offsets[i]!) throw fail.corrupt(`string arena: offset ${i + 1} is below offset ${i}`);
     return new StringArena(offsets, bytes.subarray(8 + 4 * (count + 1)));
   }
 }
 
 const isLittleEndian = () => new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
-
-function corrupt(reason: string): ShandianError {
-  return new ShandianError('E_CORRUPT', `string arena: ${reason}`);
-}

@@ -12,11 +12,11 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  checkBufferBytes, crc32Chunked, DEFAULT_IO_CHUNK_BYTES, fileOps, ioChunkBytes, ioFailure, readWholeFile, setIoChunkBytes, writeAll,
+  checkBufferBytes, crc32Chunked, DEFAULT_IO_CHUNK_BYTES, fileOps, ioChunkBytes, readWholeFile, setIoChunkBytes, writeAll,
   writeAllSync, writeFileSynced,
 } from '../../src/log/file-io.js';
 import { AppendLog } from '../../src/log/append-log.js';
-import { ShandianError } from '../../src/model/errors.js';
+import { fail, ShandianError } from '../../src/model/errors.js';
 import type { EngineRecord } from '../../src/model/records.js';
 
 const dirs: string[] = [];
@@ -116,7 +116,8 @@ describe('chunked whole-file I/O', () => {
   });
 });
 
-describe('ioFailure', () => {
+describe('fail.io', () => {
+  const ioFailure = fail.io;
   const errno = (code: string, message: string) => Object.assign(new Error(`${code}: ${message}`), { code, syscall: 'write' });
 
   it('keeps the cause and asks for disk space only when the disk is full', () => {
