@@ -3,6 +3,7 @@ import { orderId, planGeneration, type GenerateOptions } from '../gen/index.js';
 import { OrderColumnSource, REFUND_NONE } from '../gen/order-columns.js';
 import { readMeta, writeMeta } from '../log/store-files.js';
 import { StoreLock } from '../log/lock.js';
+import { prepareDirectory } from '../log/store-path.js';
 import { ShandianError } from '../model/errors.js';
 import { SnapshotWriter } from '../snapshot/write-snapshot.js';
 import { Store } from '../store/store.js';
@@ -43,7 +44,7 @@ export function buildGeneratedStore(
     throw new ShandianError('E_BAD_ARGS', `${dir} is not empty`, { file: dir }, 'gen --data builds a new store; give an empty or new directory');
   }
   const started = performance.now();
-  fs.mkdirSync(dir, { recursive: true });
+  prepareDirectory(dir, 'dir');
   const lock = StoreLock.acquire(dir);
   try {
     const plan = planGeneration(opts);

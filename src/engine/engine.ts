@@ -7,6 +7,7 @@ import type { StatsByNode } from '../exec/node-stats.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { AppendLog, type ReplayReport } from '../log/append-log.js';
 import { StoreLock } from '../log/lock.js';
+import { prepareDirectory } from '../log/store-path.js';
 import { readMeta, readSavedSegments, writeMeta, writeSavedSegments } from '../log/store-files.js';
 import { ShandianError } from '../model/errors.js';
 import type { EngineRecord, InputRecord } from '../model/records.js';
@@ -101,7 +102,7 @@ export class Engine {
     }
     const dir = options.dir;
     if (options.readOnly) return Engine.openReadOnly(dir, options);
-    fs.mkdirSync(dir, { recursive: true });
+    prepareDirectory(dir, 'dir'); // a file, /proc or an unwritable parent is E_BAD_ARGS, never a raw EEXIST or a spinning mkdir
     const lock = StoreLock.acquire(dir);
     try {
       let meta = readMeta(dir);

@@ -5,7 +5,7 @@ import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
-import { checkOutputFile, prepareDirectory } from '../store-path.js';
+import { checkOutputFile, prepareDirectory } from '../../log/store-path.js';
 
 export const GEN_HELP = `Usage: shandian gen (--out FILE | --data DIR) --orders N [--customers M] [--seed S] [--start DAY] [--end DAY]
 

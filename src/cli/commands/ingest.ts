@@ -9,7 +9,7 @@ import { badArgs, EXIT_OK } from '../cli-error.js';
 import type { CliIo } from '../io.js';
 import { integerOption, parseOptions, required } from '../parse-options.js';
 import { ProgressBar } from '../progress-bar.js';
-import { prepareDirectory, removeCreated } from '../store-path.js';
+import { prepareDirectory, removeCreated } from '../../log/store-path.js';
 
 export const INGEST_HELP = `Usage: shandian ingest --data DIR [--tz ZONE] [--shards N] [--skip-bad] [--no-fsync] FILE...
 
