@@ -26,4 +26,4 @@ export { buildGeneratedStore, type BuildReport } from './engine/build-generated-
 /** A store's snapshot MANIFEST (record counts, shards, when it was written), or undefined when the store has no snapshot yet. Reads only. */
 export { readManifest, type Manifest } from './snapshot/manifest.js';
 /** The progress bar `shandian` draws on a terminal (redrawn in place; plain lines when not a TTY). */
-export { ProgressBar } from './cli/progress-bar.js';
+export { ProgressBar } from './cli/common/progress-bar.js';

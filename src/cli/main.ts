@@ -9,8 +9,8 @@ import { saveCommand, SAVE_HELP } from './commands/save.js';
 import { segmentsCommand, SEGMENTS_HELP } from './commands/segments.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
-import { badArgs, EXIT_OK, reportError } from './cli-error.js';
-import { isClosedOutput, OutputClosed, watchOutput, type CliIo } from './io.js';
+import { badArgs, EXIT_OK, reportError } from './common/cli-error.js';
+import { isClosedOutput, OutputClosed, watchOutput, type CliIo } from './common/io.js';
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<number>; help: string }> = {
   ingest: { run: ingestCommand, help: INGEST_HELP },

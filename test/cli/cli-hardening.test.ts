@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportError } from '../../src/cli/cli-error.js';
+import { reportError } from '../../src/cli/common/cli-error.js';
 import { main } from '../../src/cli/main.js';
 import { ShandianError } from '../../src/model/errors.js';
 import { BIN, cleanTmp, ensureBuilt, lines, ndjson, ROOT, run, tmpDir, within } from './helpers.js';

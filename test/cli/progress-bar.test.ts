@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressBar } from '../../src/cli/progress-bar.js';
+import { ProgressBar } from '../../src/cli/common/progress-bar.js';
 
 function stream(isTTY: boolean) {
   const chunks: string[] = [];

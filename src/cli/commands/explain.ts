@@ -1,9 +1,9 @@
 import { Engine } from '../../engine/engine.js';
 import { renderExplain } from '../../engine/explain-node.js';
-import { EXIT_OK } from '../cli-error.js';
-import { write, type CliIo } from '../io.js';
-import { asOfOption, parseOptions, required } from '../parse-options.js';
-import { readQueryText } from '../read-query-text.js';
+import { EXIT_OK } from '../common/cli-error.js';
+import { write, type CliIo } from '../common/io.js';
+import { asOfOption, parseOptions, required } from '../common/parse-options.js';
+import { readQueryText } from '../common/read-query-text.js';
 
 export const EXPLAIN_HELP = `Usage: shandian explain --data DIR (--xml FILE | --expr XML | -) [--as-of TIME] [--tz ZONE] [--json]
 

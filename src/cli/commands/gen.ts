@@ -1,10 +1,10 @@
 import { generate, formatForPath, writeRecords, type GenRecord } from '../../gen/index.js';
 import os from 'node:os';
 import { buildGeneratedStore } from '../../engine/build-generated-store.js';
-import { badArgs, EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { integerOption, parseOptions, required } from '../parse-options.js';
-import { ProgressBar } from '../progress-bar.js';
+import { badArgs, EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { integerOption, parseOptions, required } from '../common/parse-options.js';
+import { ProgressBar } from '../common/progress-bar.js';
 import { checkOutputFile, prepareDirectory } from '../../log/store-path.js';
 
 export const GEN_HELP = `Usage: shandian gen (--out FILE | --data DIR) --orders N [--customers M] [--seed S] [--start DAY] [--end DAY]

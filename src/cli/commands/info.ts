@@ -3,9 +3,9 @@ import path from 'node:path';
 import { Engine } from '../../engine/engine.js';
 import { readMeta } from '../../log/store-files.js';
 import { MANIFEST, SNAPSHOTS } from '../../snapshot/manifest.js';
-import { EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { parseOptions, required } from '../common/parse-options.js';
 
 export const INFO_HELP = `Usage: shandian info --data DIR [--json]
 

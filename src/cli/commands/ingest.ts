@@ -5,10 +5,10 @@ import { ingestFile } from '../../engine/ingest-file.js';
 import { readMeta } from '../../log/store-files.js';
 import { ShandianError } from '../../model/errors.js';
 import { isValidTimeZone } from '../../model/time.js';
-import { badArgs, EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { integerOption, parseOptions, required } from '../parse-options.js';
-import { ProgressBar } from '../progress-bar.js';
+import { badArgs, EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { integerOption, parseOptions, required } from '../common/parse-options.js';
+import { ProgressBar } from '../common/progress-bar.js';
 import { prepareDirectory, removeCreated } from '../../log/store-path.js';
 
 export const INGEST_HELP = `Usage: shandian ingest --data DIR [--tz ZONE] [--shards N] [--skip-bad] [--no-fsync] FILE...

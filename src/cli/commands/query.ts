@@ -1,8 +1,8 @@
 import { Engine } from '../../engine/engine.js';
-import { badArgs, EXIT_OK } from '../cli-error.js';
-import { write, type CliIo } from '../io.js';
-import { asOfOption, parseOptions, required } from '../parse-options.js';
-import { readQueryText } from '../read-query-text.js';
+import { badArgs, EXIT_OK } from '../common/cli-error.js';
+import { write, type CliIo } from '../common/io.js';
+import { asOfOption, parseOptions, required } from '../common/parse-options.js';
+import { readQueryText } from '../common/read-query-text.js';
 
 export const QUERY_HELP = `Usage: shandian query --data DIR (--xml FILE | --expr XML | -) [options]
 

@@ -5,9 +5,9 @@ import { ShandianError } from '../../model/errors.js';
 import { checkSnapshotsAccountedFor, readManifest } from '../../snapshot/manifest.js';
 import { findSnapshotDamage } from '../../snapshot/verify-checksums.js';
 import { checkNoDataWithoutMeta, loadLatest } from '../../engine/load-store.js';
-import { EXIT_FAILURE, EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { EXIT_FAILURE, EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { parseOptions, required } from '../common/parse-options.js';
 
 export const REPAIR_HELP = `Usage: shandian repair --data DIR [--yes]
 

@@ -1,8 +1,8 @@
 import { Engine } from '../../engine/engine.js';
-import { EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
-import { readQueryText } from '../read-query-text.js';
+import { EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { parseOptions, required } from '../common/parse-options.js';
+import { readQueryText } from '../common/read-query-text.js';
 
 export const SAVE_HELP = `Usage: shandian save --data DIR --name NAME (--xml FILE | --expr XML | -)
 

@@ -1,8 +1,8 @@
 import { Engine } from '../../engine/engine.js';
 import { readMeta } from '../../log/store-files.js';
-import { badArgs, EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { badArgs, EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { parseOptions, required } from '../common/parse-options.js';
 
 export const SEGMENTS_HELP = `Usage: shandian segments --data DIR [--json]
        shandian segments --data DIR --delete NAME

@@ -1,8 +1,8 @@
 import { Engine } from '../../engine/engine.js';
 import { readManifest } from '../../snapshot/manifest.js';
-import { EXIT_OK } from '../cli-error.js';
-import type { CliIo } from '../io.js';
-import { parseOptions, required } from '../parse-options.js';
+import { EXIT_OK } from '../common/cli-error.js';
+import type { CliIo } from '../common/io.js';
+import { parseOptions, required } from '../common/parse-options.js';
 
 export const VERIFY_HELP = `Usage: shandian verify --data DIR
 

@@ -1,4 +1,4 @@
-import { fail, ShandianError, type ErrorCode } from '../model/errors.js';
+import { fail, ShandianError, type ErrorCode } from '../../model/errors.js';
 
 /** Exit codes of the contract: 0 success, 2 bad query/arguments/records, 1 anything else. */
 export const EXIT_OK = 0;

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { ShandianError } from '../model/errors.js';
+import { ShandianError } from '../../model/errors.js';
 import { badArgs } from './cli-error.js';
 
 /** The query from exactly one of --xml FILE, --expr XML, or `-` (stdin). */
