@@ -1,5 +1,6 @@
 import type { StatsByNode } from '../exec/node-stats.js';
-import type { PlanNode } from '../plan/plan-node.js';
+import { planChildren, visitPlan, type AttrPlan, type BoughtPlan, type PlanNode, type PlanVisitor } from '../plan/plan-node.js';
+import type { NodeStats } from '../exec/node-stats.js';
 import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
 
 /** One line of `explain`: a plan node with its estimate and what it actually did. */
@@ -19,33 +20,37 @@ export interface ExplainNode {
 
 export function toExplainNode(node: PlanNode, stats: StatsByNode): ExplainNode {
   const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
-  const base = { op: node.kind, estimate: node.estimate, actual: s.actual, timeMs: round(s.timeMs), line: node.pos?.line, column: node.pos?.column };
-  const kids = (nodes: readonly PlanNode[]) => nodes.map((c) => toExplainNode(c, stats));
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return { ...base, detail: '', children: kids(node.children) };
-    case 'andNot':
-      return { ...base, detail: `keep first, remove the other ${node.remove.length}`, children: kids([node.left, ...node.remove]) };
-    case 'not':
-      return { ...base, detail: 'known customers minus child', children: kids([node.child]) };
-    case 'bought':
-      return {
-        ...base,
-        // a restricted scan's actual counts only customers that pass its and-siblings
-        detail: describeBought(node) + (s.candidates === undefined ? '' : `; scanned for ${s.candidates} candidates (its and-siblings)`),
-        children: [],
-      };
-    case 'tag':
-      return { ...base, detail: `name=${node.name}`, children: [] };
-    case 'attr':
-      return { ...base, detail: node.key.slice(5, -1), children: [] };
-    case 'empty':
-      return { ...base, detail: 'matches nobody', children: [] };
-  }
+  return {
+    op: node.kind,
+    estimate: node.estimate,
+    actual: s.actual,
+    timeMs: round(s.timeMs),
+    line: node.pos?.line,
+    column: node.pos?.column,
+    detail: visitPlan(node, DETAIL, s),
+    children: planChildren(node).map((c) => toExplainNode(c, stats)),
+  };
 }
 
-function describeBought(b: Extract<PlanNode, { kind: 'bought' }>): string {
+/** The text after the op, from the node's own fields (and its stats). */
+const DETAIL: PlanVisitor<string, NodeStats> = {
+  and: () => '',
+  or: () => '',
+  andNot: (n) => `keep first, remove the other ${n.remove.length}`,
+  not: () => 'known customers minus child',
+  // a restricted scan's actual counts only customers that pass its and-siblings
+  bought: (n, s) => describeBought(n) + (s.candidates === undefined ? '' : `; scanned for ${s.candidates} candidates (its and-siblings)`),
+  tag: (n) => `name=${n.name}`,
+  attr: (n) => describeAttr(n),
+  empty: () => 'matches nobody',
+};
+
+/** name, eq list, range, exists: the attribute test as JSON values (null where absent). */
+function describeAttr(n: AttrPlan): string {
+  return `${JSON.stringify(n.name)},${JSON.stringify(n.eq ?? null)},${JSON.stringify(n.range ?? null)},${n.exists ?? ''}`;
+}
+
+function describeBought(b: BoughtPlan): string {
   const parts: string[] = [];
   for (const d of ORDER_DIMENSIONS) {
     const values = b[d.field];

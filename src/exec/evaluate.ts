@@ -1,7 +1,7 @@
 import { Bitmap } from '../index/bitmap.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
-import type { AttrPlan, BoughtPlan, PlanNode } from '../plan/plan-node.js';
+import { planChildren, visitPlan, type AttrPlan, type BoughtPlan, type PlanNode, type PlanVisitor } from '../plan/plan-node.js';
 import { candidateSources } from '../plan/candidate-sources.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import type { BoughtTask } from './bought-task.js';
@@ -47,23 +47,8 @@ export function boughtNodes(plan: PlanNode): BoughtPlan[] {
   const walk = (n: PlanNode): void => {
     if (seen.has(n)) return;
     seen.add(n);
-    switch (n.kind) {
-      case 'bought':
-        out.push(n);
-        return;
-      case 'and':
-      case 'or':
-        return n.children.forEach(walk);
-      case 'andNot':
-        walk(n.left);
-        return n.remove.forEach(walk);
-      case 'not':
-        return walk(n.child);
-      case 'tag':
-      case 'attr':
-      case 'empty':
-        return;
-    }
+    if (n.kind === 'bought') out.push(n);
+    planChildren(n).forEach(walk);
   };
   walk(plan);
   return out;
@@ -171,71 +156,38 @@ export class ShardEvaluation {
     return result;
   }
 
-  private universe(): Bitmap {
+  private compute(node: PlanNode): Generator<void, Bitmap> {
+    return visitPlan(node, COMPUTE, this);
+  }
+
+  /** A `<bought>`: its pool result when it ran there, else its scan here (or day buckets). */
+  *bought(node: BoughtPlan): Generator<void, Bitmap> {
+    const done = this.precomputed?.get(node);
+    if (done) return done;
+    const candidates = this.candidates(node);
+    if (candidates === 'none') return new Bitmap();
+    const task = prepareBought(node, this.shard, this.catalog, '', candidates);
+    if (!task) return new Bitmap();
+    return this.byDays(node, task) ?? runBought(task, this.scratch);
+  }
+
+  /** The result of one input of a node (memoised; yields). */
+  input(node: PlanNode): Generator<void, Bitmap> {
+    return this.steps(node);
+  }
+
+  /** Known customers of the shard (do not mutate). */
+  universe(): Bitmap {
     return (this.universeBitmap ??= Bitmap.fromRange(0, this.shard.customerCount));
   }
 
-  private *compute(node: PlanNode): Generator<void, Bitmap> {
-    switch (node.kind) {
-      case 'empty':
-        return new Bitmap();
-      case 'bought': {
-        const done = this.precomputed?.get(node);
-        if (done) return done;
-        const candidates = this.candidates(node);
-        if (candidates === 'none') return new Bitmap();
-        const task = prepareBought(node, this.shard, this.catalog, '', candidates);
-        if (!task) return new Bitmap();
-        return this.byDays(node, task) ?? runBought(task, this.scratch);
-      }
-      case 'tag':
-        // cloned: the index keeps changing under later appends, results must not
-        return this.shard.tags.holders(this.catalog.tags.lookup(node.name)).clone();
-      case 'attr':
-        return this.attr(node);
-      case 'not':
-        return Bitmap.andNot(this.universe(), yield* this.steps(node.child));
-      case 'or': {
-        if (node.children.length <= OR_BATCH) {
-          const parts: Bitmap[] = [];
-          for (const c of node.children) parts.push(yield* this.steps(c));
-          return Bitmap.orMany(parts);
-        }
-        // a wide OR is folded in batches, so no one step unions thousands of bitmaps
-        const acc = new Bitmap();
-        let parts: Bitmap[] = [];
-        for (const c of node.children) {
-          parts.push(yield* this.steps(c));
-          if (parts.length === OR_BATCH) acc.orInPlace(Bitmap.orMany(parts)), (parts = []);
-        }
-        if (parts.length > 0) acc.orInPlace(Bitmap.orMany(parts));
-        return acc;
-      }
-      case 'and': {
-        // children are ordered smallest estimate first; stop once empty
-        let acc: Bitmap | undefined;
-        for (const child of node.children) {
-          const b = yield* this.steps(child);
-          acc = acc === undefined ? Bitmap.and(b, b) : (acc.andInPlace(b), acc);
-          if (acc.isEmpty) break;
-        }
-        return acc ?? new Bitmap();
-      }
-      case 'andNot': {
-        const left = yield* this.steps(node.left);
-        if (left.isEmpty) return new Bitmap();
-        const result = left.clone();
-        for (const r of node.remove) {
-          result.andNotInPlace(yield* this.steps(r));
-          if (result.isEmpty) break;
-        }
-        return result;
-      }
-    }
+  tag(name: string): Bitmap {
+    // cloned: the index keeps changing under later appends, results must not
+    return this.shard.tags.holders(this.catalog.tags.lookup(name)).clone();
   }
 
   /** All tests on the attribute must hold; `exists="false"` removes its holders. */
-  private attr(node: AttrPlan): Bitmap {
+  attr(node: AttrPlan): Bitmap {
     const index = this.shard.attributes.get(node.name);
     const onlyAbsence = node.exists === false && node.eq === undefined && node.range === undefined;
     if (!index) return onlyAbsence ? this.universe() : new Bitmap();
@@ -248,6 +200,63 @@ export class ShardEvaluation {
     return result ?? new Bitmap();
   }
 }
+
+/**
+ * One node's result from its inputs' (each `yield* ev.input(child)`, so the
+ * caller may pause between nodes). Results from an index or the memo are
+ * never mutated: every combinator builds a new bitmap.
+ */
+const COMPUTE: PlanVisitor<Generator<void, Bitmap>, ShardEvaluation> = {
+  *empty() {
+    return new Bitmap();
+  },
+  bought: (node, ev) => ev.bought(node),
+  *tag(node, ev) {
+    return ev.tag(node.name);
+  },
+  *attr(node, ev) {
+    return ev.attr(node);
+  },
+  *not(node, ev) {
+    return Bitmap.andNot(ev.universe(), yield* ev.input(node.child));
+  },
+  *or(node, ev) {
+    if (node.children.length <= OR_BATCH) {
+      const parts: Bitmap[] = [];
+      for (const c of node.children) parts.push(yield* ev.input(c));
+      return Bitmap.orMany(parts);
+    }
+    // a wide OR is folded in batches, so no one step unions thousands of bitmaps
+    const acc = new Bitmap();
+    let parts: Bitmap[] = [];
+    for (const c of node.children) {
+      parts.push(yield* ev.input(c));
+      if (parts.length === OR_BATCH) acc.orInPlace(Bitmap.orMany(parts)), (parts = []);
+    }
+    if (parts.length > 0) acc.orInPlace(Bitmap.orMany(parts));
+    return acc;
+  },
+  *and(node, ev) {
+    // children are ordered smallest estimate first; stop once empty
+    let acc: Bitmap | undefined;
+    for (const child of node.children) {
+      const b = yield* ev.input(child);
+      acc = acc === undefined ? Bitmap.and(b, b) : (acc.andInPlace(b), acc);
+      if (acc.isEmpty) break;
+    }
+    return acc ?? new Bitmap();
+  },
+  *andNot(node, ev) {
+    const left = yield* ev.input(node.left);
+    if (left.isEmpty) return new Bitmap();
+    const result = left.clone();
+    for (const r of node.remove) {
+      result.andNotInPlace(yield* ev.input(r));
+      if (result.isEmpty) break;
+    }
+    return result;
+  },
+};
 
 /** Runs steps to the end without pausing. */
 function finish<T>(steps: Generator<void, T>): T {

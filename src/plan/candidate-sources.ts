@@ -1,4 +1,4 @@
-import type { BoughtPlan, PlanNode } from './plan-node.js';
+import { planChildren as children, visitPlan, type BoughtPlan, type PlanNode, type PlanVisitor } from './plan-node.js';
 
 /**
  * Semi-join pushdown. In `and(tag, attr, bought)` only customers that pass
@@ -40,24 +40,7 @@ function find(plan: PlanNode): Map<BoughtPlan, PlanNode[]> {
 
   // pushes `bounds` down from an `and` to the <bought> nodes it may restrict
   const push = (node: PlanNode, bounds: readonly PlanNode[]): void => {
-    if (uses.get(node) !== 1) return;
-    switch (node.kind) {
-      case 'bought':
-        out.set(node, [...(out.get(node) ?? []), ...bounds]);
-        return;
-      case 'or':
-        return node.children.forEach((c) => push(c, bounds));
-      case 'andNot':
-        return push(node.left, bounds);
-      case 'and':
-        // its own free children are added when the walk reaches it
-        return node.children.forEach((c) => push(c, bounds));
-      case 'not':
-      case 'tag':
-      case 'attr':
-      case 'empty':
-        return;
-    }
+    if (uses.get(node) === 1) visitPlan(node, PUSH, { bounds, push, out });
   };
 
   const walk = (node: PlanNode): void => {
@@ -89,19 +72,22 @@ function countUses(plan: PlanNode): Map<PlanNode, number> {
   return uses;
 }
 
-function children(n: PlanNode): readonly PlanNode[] {
-  switch (n.kind) {
-    case 'and':
-    case 'or':
-      return n.children;
-    case 'andNot':
-      return [n.left, ...n.remove];
-    case 'not':
-      return [n.child];
-    case 'bought':
-    case 'tag':
-    case 'attr':
-    case 'empty':
-      return [];
-  }
+interface Pushing {
+  readonly bounds: readonly PlanNode[];
+  push(node: PlanNode, bounds: readonly PlanNode[]): void;
+  readonly out: Map<BoughtPlan, PlanNode[]>;
 }
+
+const stop = (): void => undefined;
+
+/** Where bounds pushed into a node go: a <bought> takes them; or, and (its own free children are added when the walk reaches it) and andNot's left side pass them on. */
+const PUSH: PlanVisitor<void, Pushing> = {
+  bought: (n, p) => void p.out.set(n, [...(p.out.get(n) ?? []), ...p.bounds]),
+  or: (n, p) => n.children.forEach((c) => p.push(c, p.bounds)),
+  and: (n, p) => n.children.forEach((c) => p.push(c, p.bounds)),
+  andNot: (n, p) => p.push(n.left, p.bounds),
+  not: stop,
+  tag: stop,
+  attr: stop,
+  empty: stop,
+};

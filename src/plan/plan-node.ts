@@ -70,6 +70,38 @@ export interface EmptyPlan extends PlanBase {
   readonly kind: 'empty';
 }
 
+export type PlanKind = PlanNode['kind'];
+export type PlanOf<K extends PlanKind> = Extract<PlanNode, { kind: K }>;
+
+/**
+ * Exhaustive visitor over plan nodes: one function per kind, so adding a
+ * kind breaks every visitor at compile time. `C` is what the caller hands
+ * through (so a visitor can be one module-level object, not a closure per call).
+ */
+export type PlanVisitor<R, C = void> = { readonly [K in PlanKind]: (node: PlanOf<K>, ctx: C) => R };
+
+export function visitPlan<R, C = void>(node: PlanNode, visitor: PlanVisitor<R, C>, ctx: C): R {
+  return (visitor[node.kind] as (n: PlanNode, c: C) => R)(node, ctx);
+}
+
+const NO_CHILDREN: readonly PlanNode[] = [];
+
+const CHILDREN: PlanVisitor<readonly PlanNode[]> = {
+  and: (n) => n.children,
+  or: (n) => n.children,
+  andNot: (n) => [n.left, ...n.remove],
+  not: (n) => [n.child],
+  bought: () => NO_CHILDREN,
+  tag: () => NO_CHILDREN,
+  attr: () => NO_CHILDREN,
+  empty: () => NO_CHILDREN,
+};
+
+/** The node's inputs, in evaluation order (andNot: its left side first). */
+export function planChildren(node: PlanNode): readonly PlanNode[] {
+  return visitPlan(node, CHILDREN, undefined);
+}
+
 /** True when a bought needs only "at least one matching order": no counting, no sums. */
 export function isExistenceOnly(b: BoughtPlan): boolean {
   return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;

@@ -1,4 +1,4 @@
-import type { ConditionNode, SegmentNode } from './ast/index.js';
+import { visitCondition, type ConditionNode, type ConditionVisitor, type SegmentNode } from './ast/index.js';
 
 /**
  * Names of the saved segments a query refers to, in document order, each
@@ -10,9 +10,27 @@ export function collectRefs(node: SegmentNode): string[] {
   const stack: ConditionNode[] = [...node.children].reverse();
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.kind === 'ref') names.add(n.segment);
-    else if (n.kind === 'and' || n.kind === 'or') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-    else if (n.kind === 'not') stack.push(n.child);
+    const ref = visitCondition(n, REF);
+    if (ref !== undefined) names.add(ref);
+    const children = visitCondition(n, CHILDREN);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
   return [...names];
 }
+
+const none = (): undefined => undefined;
+const leaf = (): readonly ConditionNode[] => [];
+
+/** The saved segment a node names, if it is a reference. */
+const REF: ConditionVisitor<string | undefined> = { ref: (n) => n.segment, and: none, or: none, not: none, bought: none, tag: none, attr: none };
+
+/** The conditions inside a node. */
+const CHILDREN: ConditionVisitor<readonly ConditionNode[]> = {
+  and: (n) => n.children,
+  or: (n) => n.children,
+  not: (n) => [n.child],
+  bought: leaf,
+  tag: leaf,
+  attr: leaf,
+  ref: leaf,
+};

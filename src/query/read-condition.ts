@@ -5,35 +5,50 @@ import { readAttr } from './read-attr.js';
 import { readBought } from './read-bought.js';
 import type { XmlElement } from './xml-tree.js';
 
+type ConditionKind = ConditionNode['kind'];
+
+/** One reader per condition element, keyed by its element name (= its kind). */
+const READERS: { readonly [K in ConditionKind]: (el: XmlElement) => Extract<ConditionNode, { kind: K }> } = {
+  and: (el) => {
+    checkAttributeNames(el, []);
+    return { kind: 'and', children: readConditionChildren(el, 1), pos: el.pos };
+  },
+  or: (el) => {
+    checkAttributeNames(el, []);
+    return { kind: 'or', children: readConditionChildren(el, 1), pos: el.pos };
+  },
+  not: (el) => {
+    checkAttributeNames(el, []);
+    return { kind: 'not', child: readConditionChildren(el, 1, 1)[0]!, pos: el.pos };
+  },
+  bought: readBought,
+  tag: (el) => {
+    checkAttributeNames(el, ['name']);
+    rejectContent(el);
+    return { kind: 'tag', name: requireAttribute(el, 'name'), pos: el.pos };
+  },
+  attr: readAttr,
+  ref: (el) => {
+    checkAttributeNames(el, ['segment']);
+    rejectContent(el);
+    return { kind: 'ref', segment: requireAttribute(el, 'segment'), pos: el.pos };
+  },
+};
+
 /** Elements that may stand wherever a condition is expected. */
-export const CONDITION_ELEMENTS = ['and', 'or', 'not', 'bought', 'tag', 'attr', 'ref'] as const;
+export const CONDITION_ELEMENTS = Object.keys(READERS) as readonly ConditionKind[];
+
+function isCondition(name: string): name is ConditionKind {
+  return Object.hasOwn(READERS, name);
+}
 
 export function readCondition(el: XmlElement): ConditionNode {
-  switch (el.name) {
-    case 'and':
-    case 'or':
-      checkAttributeNames(el, []);
-      return { kind: el.name, children: readConditionChildren(el, 1), pos: el.pos };
-    case 'not':
-      checkAttributeNames(el, []);
-      return { kind: 'not', child: readConditionChildren(el, 1, 1)[0]!, pos: el.pos };
-    case 'bought':
-      return readBought(el);
-    case 'attr':
-      return readAttr(el);
-    case 'tag':
-      checkAttributeNames(el, ['name']);
-      rejectContent(el);
-      return { kind: 'tag', name: requireAttribute(el, 'name'), pos: el.pos };
-    case 'ref':
-      checkAttributeNames(el, ['segment']);
-      rejectContent(el);
-      return { kind: 'ref', segment: requireAttribute(el, 'segment'), pos: el.pos };
-    default:
-      // readConditionChildren reports misplaced elements (with the parent's
-      // context) before getting here; this guards direct callers.
-      throw queryError('E_UNKNOWN_ELEMENT', `unknown element <${el.name}>`, el.pos, `conditions are ${CONDITION_ELEMENTS.map((c) => `<${c}>`).join(', ')}`);
+  // readConditionChildren reports misplaced elements (with the parent's
+  // context) before getting here; this guards direct callers.
+  if (!isCondition(el.name)) {
+    throw queryError('E_UNKNOWN_ELEMENT', `unknown element <${el.name}>`, el.pos, `conditions are ${CONDITION_ELEMENTS.map((c) => `<${c}>`).join(', ')}`);
   }
+  return READERS[el.name](el);
 }
 
 /**
@@ -50,7 +65,7 @@ export function readConditionChildren(el: XmlElement, min: number, max = Infinit
   }
   const conditions: ConditionNode[] = [];
   for (const child of el.children) {
-    if (!(CONDITION_ELEMENTS as readonly string[]).includes(child.name)) throw misplaced(child, el, CONDITION_ELEMENTS);
+    if (!isCondition(child.name)) throw misplaced(child, el, CONDITION_ELEMENTS);
     conditions.push(readCondition(child));
   }
   return conditions;
