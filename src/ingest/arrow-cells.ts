@@ -1,4 +1,4 @@
-import { DataType, makeVector, Precision, TimeUnit, type Data, type Decimal, type Timestamp } from 'apache-arrow';
+import { DataType, makeVector, Precision, TimeUnit, Type, type Data, type Decimal, type Timestamp } from 'apache-arrow';
 import { quantityFromText, tsFromText, type OrderRowColumn } from './group-order-rows.js';
 
 /**
@@ -23,7 +23,8 @@ const EXPECTED: Record<Kind, string> = {
   amount: 'Utf8, Float, an integer type or Decimal',
 };
 
-function isText(t: DataType): boolean {
+function isText(t: DataType | undefined): boolean {
+  if (!t) return false; // a damaged dictionary type without its value type
   if (DataType.isDictionary(t)) return isText(t.dictionary);
   return DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t);
 }
@@ -37,7 +38,22 @@ export function unsupportedColumn(name: OrderRowColumn, type: DataType): string 
     (kind !== 'text' && DataType.isFloat(type)) ||
     (kind === 'ts' && DataType.isTimestamp(type)) ||
     (kind === 'amount' && DataType.isDecimal(type));
-  return ok ? undefined : `column ${name} has Arrow type ${String(type)}; expected ${EXPECTED[kind]}`;
+  return ok ? undefined : `column ${name} has Arrow type ${typeName(type)}; expected ${EXPECTED[kind]}`;
+}
+
+/**
+ * A type's name for a message. Never String(type) unguarded: the library's
+ * toString of a damaged nested type (a LargeList without its child field)
+ * throws a TypeError (fuzz finding F4).
+ */
+function typeName(type: DataType): string {
+  try {
+    return String(type);
+  } catch {
+    const id = (type as { typeId?: unknown } | undefined)?.typeId;
+    const name = typeof id === 'number' ? Type[id] : undefined;
+    return name ? `${name} (damaged: its child types are missing)` : 'of an unknown kind';
+  }
 }
 
 /** Reads cell i of one batch's column data. */

@@ -1,0 +1,309 @@
+import type fs from 'node:fs';
+
+/**
+ * Checks what an Arrow IPC file says about itself before the Arrow library
+ * trusts it (issue 13, fuzz findings F1 and F2): every message and footer
+ * must lie inside the file, every flatbuffer table and vector of the
+ * metadata inside its buffer, every body buffer inside its body, and a
+ * record batch may not claim more rows than its body can hold. The library
+ * checks none of this: a damaged length sent it into an endless re-read of
+ * one block (F1), a vector length of 2^31 into a loop decoding field nodes
+ * that are not there (F2), a footer length into a 2 GiB allocation.
+ *
+ * Reads only the metadata (the bodies are skipped), so it costs a few small
+ * reads per batch. Throws ArrowLayoutError; read-arrow.ts turns that into
+ * E_BAD_RECORD.
+ */
+export class ArrowLayoutError extends Error {}
+
+const MAGIC = 'ARROW1';
+const CONTINUATION = 0xffffffff;
+/** Schema, DictionaryBatch, RecordBatch (Tensor and SparseTensor are not data we read) */
+const HEADER_SCHEMA = 1;
+const HEADER_DICTIONARY = 2;
+const HEADER_RECORD_BATCH = 3;
+const BLOCK_SIZE = 24;
+const FIELD_NODE_SIZE = 16;
+const BUFFER_SIZE = 16;
+const MAX_DEPTH = 64;
+
+function bad(reason: string): never {
+  throw new ArrowLayoutError(`Arrow layout: ${reason}`);
+}
+
+/** A bounds-checked flatbuffer reader over one metadata buffer. */
+class Flat {
+  private readonly view: DataView;
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private need(pos: number, n: number): void {
+    if (!(pos >= 0 && pos + n <= this.bytes.byteLength)) bad(`metadata reference ${pos}+${n} outside its ${this.bytes.byteLength} bytes`);
+  }
+  u16(pos: number): number {
+    this.need(pos, 2);
+    return this.view.getUint16(pos, true);
+  }
+  i32(pos: number): number {
+    this.need(pos, 4);
+    return this.view.getInt32(pos, true);
+  }
+  u32(pos: number): number {
+    this.need(pos, 4);
+    return this.view.getUint32(pos, true);
+  }
+  i64(pos: number): number {
+    this.need(pos, 8);
+    const v = this.view.getBigInt64(pos, true);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < -BigInt(Number.MAX_SAFE_INTEGER)) bad(`64-bit value ${v} out of range`);
+    return Number(v);
+  }
+  u8(pos: number): number {
+    this.need(pos, 1);
+    return this.bytes[pos]!;
+  }
+
+  /** The table the root offset points at. */
+  root(): number {
+    return this.table(this.u32(0));
+  }
+
+  /** Checks a table at `pos` (its vtable inside the buffer) and returns pos. */
+  table(pos: number): number {
+    const vtable = pos - this.i32(pos);
+    const vsize = this.u16(vtable);
+    if (vsize < 4 || vsize % 2 !== 0) bad(`vtable size ${vsize}`);
+    this.need(vtable, vsize);
+    const tsize = this.u16(vtable + 2);
+    this.need(pos, Math.max(4, tsize));
+    return pos;
+  }
+
+  /** Position of field `k` of the table at `pos`, or 0 when absent. */
+  field(pos: number, k: number): number {
+    const vtable = pos - this.i32(pos);
+    const at = 4 + 2 * k;
+    if (at >= this.u16(vtable)) return 0;
+    const off = this.u16(vtable + at);
+    if (off === 0) return 0;
+    this.need(pos + off, 1);
+    return pos + off;
+  }
+
+  /** The table a field refers to, or 0 when absent. */
+  child(pos: number, k: number): number {
+    const f = this.field(pos, k);
+    return f ? this.table(f + this.u32(f)) : 0;
+  }
+
+  /** The vector a field refers to: its element start and length, checked to fit; length 0 when absent. */
+  vector(pos: number, k: number, elementSize: number): { start: number; length: number } {
+    const f = this.field(pos, k);
+    if (!f) return { start: 0, length: 0 };
+    const at = f + this.u32(f);
+    const length = this.u32(at);
+    this.need(at + 4, length * elementSize);
+    return { start: at + 4, length };
+  }
+
+  /** A vector of tables: each element's table position, checked. */
+  tables(pos: number, k: number): number[] {
+    const { start, length } = this.vector(pos, k, 4);
+    const out: number[] = [];
+    for (let i = 0; i < length; i++) {
+      const at = start + 4 * i;
+      out.push(this.table(at + this.u32(at)));
+    }
+    return out;
+  }
+
+  scalar64(pos: number, k: number): number {
+    const f = this.field(pos, k);
+    return f ? this.i64(f) : 0;
+  }
+
+  scalar8(pos: number, k: number): number {
+    const f = this.field(pos, k);
+    return f ? this.u8(f) : 0;
+  }
+}
+
+/** The custom metadata of a table: a vector of KeyValue tables. */
+function checkMetadataPairs(flat: Flat, pos: number, k: number): void {
+  for (const kv of flat.tables(pos, k)) {
+    for (const s of [0, 1]) {
+      const f = flat.field(kv, s);
+      if (f) flat.vector(kv, s, 1);
+    }
+  }
+}
+
+/** A schema's fields, children included, with a bound on their number and depth (a child may point back). */
+function checkSchema(flat: Flat, schema: number): void {
+  let seen = 0;
+  const limit = Math.floor(flat.bytes.byteLength / 4);
+  const visit = (fields: number[], depth: number): void => {
+    if (depth > MAX_DEPTH) bad(`fields nested deeper than ${MAX_DEPTH}`);
+    for (const field of fields) {
+      if (++seen > limit) bad('more fields than the schema has bytes for');
+      flat.vector(field, 0, 1); // name
+      const type = flat.field(field, 3);
+      if (type) flat.table(type + flat.u32(type));
+      flat.child(field, 4); // dictionary encoding
+      checkMetadataPairs(flat, field, 6);
+      visit(flat.tables(field, 5), depth + 1);
+    }
+  };
+  visit(flat.tables(schema, 1), 0);
+  checkMetadataPairs(flat, schema, 2);
+  flat.vector(schema, 3, 8); // features
+}
+
+/** A record batch's nodes, buffers (inside the body) and row count (the body can hold it). */
+function checkRecordBatch(flat: Flat, batch: number, bodyLength: number): void {
+  const rows = flat.scalar64(batch, 0);
+  const nodes = flat.vector(batch, 1, FIELD_NODE_SIZE);
+  const buffers = flat.vector(batch, 2, BUFFER_SIZE);
+  const compressed = flat.child(batch, 3) !== 0;
+  flat.vector(batch, 4, 8); // variadic buffer counts
+  if (rows < 0) bad(`record batch of ${rows} rows`);
+  for (let i = 0; i < nodes.length; i++) {
+    const length = flat.i64(nodes.start + FIELD_NODE_SIZE * i);
+    const nulls = flat.i64(nodes.start + FIELD_NODE_SIZE * i + 8);
+    if (length < 0 || nulls < 0 || nulls > length) bad(`field node of ${length} values, ${nulls} null`);
+  }
+  for (let i = 0; i < buffers.length; i++) {
+    const offset = flat.i64(buffers.start + BUFFER_SIZE * i);
+    const length = flat.i64(buffers.start + BUFFER_SIZE * i + 8);
+    if (offset < 0 || length < 0 || offset + length > bodyLength) bad(`buffer ${offset}+${length} outside a ${bodyLength}-byte body`);
+  }
+  // every column type a reader accepts takes at least one body byte per row
+  // (offsets, values or dictionary indices); 8 rows a byte leaves room for
+  // bit-packed columns. A compressed body can legitimately hold more.
+  if (!compressed && rows > 8 * bodyLength + 8) bad(`record batch of ${rows} rows in a ${bodyLength}-byte body`);
+}
+
+/** One message's metadata (the flatbuffer after its length prefix); returns its header type and body length. */
+export function checkMessage(bytes: Uint8Array, bodyRoom: number): { header: number; bodyLength: number } {
+  const flat = new Flat(bytes);
+  const msg = flat.root();
+  const header = flat.scalar8(msg, 1);
+  const bodyLength = flat.scalar64(msg, 3);
+  if (bodyLength < 0 || bodyLength > bodyRoom) bad(`message body of ${bodyLength} bytes where ${bodyRoom} remain`);
+  checkMetadataPairs(flat, msg, 4);
+  const body = flat.child(msg, 2);
+  if (header === HEADER_SCHEMA && body) checkSchema(flat, body);
+  else if (header === HEADER_RECORD_BATCH && body) checkRecordBatch(flat, body, bodyLength);
+  else if (header === HEADER_DICTIONARY && body) {
+    const data = flat.child(body, 1);
+    if (data) checkRecordBatch(flat, data, bodyLength);
+  }
+  return { header, bodyLength };
+}
+
+async function readAt(handle: fs.promises.FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await handle.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) bad(`the file ends inside ${position}+${length}`);
+    got += bytesRead;
+  }
+  return buf;
+}
+
+/** The metadata length prefix at `pos`: its size (8 with the continuation marker, 4 without) and the length. */
+async function prefixAt(handle: fs.promises.FileHandle, pos: number, size: number): Promise<{ prefix: number; length: number }> {
+  const head = await readAt(handle, pos, Math.min(8, size - pos));
+  const view = new DataView(head.buffer);
+  if (head.length < 4) bad(`message prefix at ${pos} cut off`);
+  if (view.getUint32(0, true) === CONTINUATION) {
+    if (head.length < 8) bad(`message prefix at ${pos} cut off`);
+    return { prefix: 8, length: view.getInt32(4, true) };
+  }
+  return { prefix: 4, length: view.getInt32(0, true) };
+}
+
+export interface FileBlock {
+  offset: number;
+  metaDataLength: number;
+  bodyLength: number;
+}
+
+/**
+ * The file format: the footer (inside the file, its schema and block vectors
+ * inside the footer) and each dictionary block, which the library reads on
+ * opening, must hold; then each record-batch block (inside the file, its
+ * message inside the block, a record batch). Returns the number of record
+ * batches and the first damaged one (the batches before it can be read).
+ */
+export async function checkArrowFile(handle: fs.promises.FileHandle, size: number): Promise<{ batches: number; damaged?: { index: number; error: ArrowLayoutError } }> {
+  if (size < 8 + 10) bad('too short for the file format');
+  const tail = await readAt(handle, size - 10, 10);
+  if (Buffer.from(tail.subarray(4)).toString('latin1') !== MAGIC) bad('no closing ARROW1 magic');
+  const footerLength = new DataView(tail.buffer).getInt32(0, true);
+  if (footerLength <= 0 || footerLength > size - 8 - 10) bad(`footer of ${footerLength} bytes`);
+  const flat = new Flat(await readAt(handle, size - 10 - footerLength, footerLength));
+  const footer = flat.root();
+  const schema = flat.child(footer, 1);
+  if (!schema) bad('the footer has no schema');
+  checkSchema(flat, schema);
+  checkMetadataPairs(flat, footer, 4);
+  const end = size - 10 - footerLength;
+  const blocksOf = (k: number): FileBlock[] => {
+    const { start, length } = flat.vector(footer, k, BLOCK_SIZE);
+    const out: FileBlock[] = [];
+    for (let i = 0; i < length; i++) {
+      const at = start + BLOCK_SIZE * i;
+      out.push({ offset: flat.i64(at), metaDataLength: flat.i32(at + 8), bodyLength: flat.i64(at + 16) });
+    }
+    return out;
+  };
+  const checkBlock = async (b: FileBlock, want: number): Promise<void> => {
+    if (b.offset < 8 || b.metaDataLength < 8 || b.bodyLength < 0 || b.offset + b.metaDataLength + b.bodyLength > end) {
+      bad(`block ${b.offset}+${b.metaDataLength}+${b.bodyLength} outside the data part (8-${end})`);
+    }
+    const { prefix, length } = await prefixAt(handle, b.offset, size);
+    if (length <= 0 || prefix + length > b.metaDataLength) bad(`message of ${length} bytes in a ${b.metaDataLength}-byte block`);
+    const m = checkMessage(await readAt(handle, b.offset + prefix, length), b.bodyLength);
+    if (m.header !== want) bad(`a block of message type ${m.header}, not ${want}`);
+  };
+  for (const b of blocksOf(2)) await checkBlock(b, HEADER_DICTIONARY);
+  const batches = blocksOf(3);
+  for (let index = 0; index < batches.length; index++) {
+    try {
+      await checkBlock(batches[index]!, HEADER_RECORD_BATCH);
+    } catch (error) {
+      if (!(error instanceof ArrowLayoutError)) throw error;
+      return { batches: batches.length, damaged: { index, error } };
+    }
+  }
+  return { batches: batches.length };
+}
+
+/**
+ * The stream format: message after message from the start, each prefix,
+ * metadata and body inside the file, up to the end-of-stream marker or the
+ * end of the file. Returns the first damaged message as the number of
+ * record batches before it (those can be read), or undefined when all hold.
+ */
+export async function checkArrowStream(handle: fs.promises.FileHandle, size: number): Promise<{ batchesBefore: number; error: ArrowLayoutError } | undefined> {
+  let pos = 0;
+  let batches = 0;
+  try {
+    while (pos + 4 <= size) {
+      const { prefix, length } = await prefixAt(handle, pos, size);
+      if (length === 0) return undefined; // end of stream
+      if (length < 0 || pos + prefix + length > size) bad(`message of ${length} bytes at ${pos} in a ${size}-byte file`);
+      const start = pos + prefix + length;
+      const m = checkMessage(await readAt(handle, pos + prefix, length), size - start);
+      pos = start + m.bodyLength;
+      if (m.header === HEADER_RECORD_BATCH) batches++;
+    }
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ArrowLayoutError)) throw error;
+    return { batchesBefore: batches, error };
+  }
+}
