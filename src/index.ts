@@ -15,8 +15,8 @@ export type {
   TagRecord as ValidatedTagRecord,
   OrderLine as ValidatedOrderLine,
 } from './model/records.js';
-export { parseSegment, DEFAULT_LIMITS, type ParseLimits } from './query/parse-segment.js';
-export type * from './query/ast/index.js';
+export { parseSegment, DEFAULT_LIMITS, type ParseLimits } from './language/parse-segment.js';
+export type * from './language/ast.js';
 /** The synthetic data generator behind `shandian gen`, the demo and the benchmarks: the same records for the same options and seed, and writers for NDJSON, CSV and Arrow files. */
 export { generate, writeRecords, formatForPath, type GenerateOptions, type GenRecord, type OutputFormat, type WriteProgress } from './gen/index.js';
 /** Loads one NDJSON, CSV or Arrow file (or a stream) into an open engine, as `shandian ingest` does, with a report of records and rejections. */

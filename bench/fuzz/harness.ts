@@ -14,7 +14,7 @@ import { ingestFile } from '../../src/engine/ingest-file.js';
 import { generate } from '../../src/gen/generate.js';
 import { writeRecords } from '../../src/gen/write-records.js';
 import { ShandianError, SYSTEM_ERROR_CODES, USER_ERROR_CODES } from '../../src/model/errors.js';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 import type { InputRecord } from '../../src/model/records.js';
 import { caseSeed, mutateBytes, mutateXml, Rng, tokensOf, type XmlTokens } from './mutate.js';
 

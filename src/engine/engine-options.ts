@@ -1,5 +1,5 @@
 import type { Durability } from '../log/append-log.js';
-import type { ParseLimits } from '../query/parse-segment.js';
+import type { ParseLimits } from '../query/parse-limits.js';
 import { ShandianError } from '../model/errors.js';
 import { isValidTimeZone } from '../model/time.js';
 

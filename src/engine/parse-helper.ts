@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { ShandianError } from '../model/errors.js';
 import { AstBuilder, type AstEvent } from './ast-events.js';
 import type { SegmentNode } from '../query/ast/index.js';
-import { parseSegment, type ParseLimits } from '../query/parse-segment.js';
+import { parseSegment, type ParseLimits } from '../language/parse-segment.js';
 
 /**
  * From this many characters a query text is parsed on a helper thread: the

@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { isShandianError } from '../model/errors.js';
-import { parseSegment, type ParseLimits } from '../query/parse-segment.js';
+import { parseSegment, type ParseLimits } from '../language/parse-segment.js';
 import { EVENTS_PER_MESSAGE, preOrder, type AstEvent } from './ast-events.js';
 
 interface Request {

@@ -40,7 +40,7 @@ export interface BoughtTask {
   /**
    * A bit per shard-local customer (bit c of word c >>> 5): only these can
    * be members, the rest are skipped before any counting (the <bought>'s
-   * `and` siblings, see plan/candidate-sources.ts). Undefined: everyone.
+   * `and` siblings, see language/candidate-sources.ts). Undefined: everyone.
    */
   candidates?: Int32Array;
   /** no counting or sums: any matching line makes its customer a member */

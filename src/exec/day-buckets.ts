@@ -1,7 +1,7 @@
 import { Bitmap } from '../index/bitmap.js';
 import type { Catalog } from '../store/catalog.js';
 import { DAY_SECONDS, type Shard } from '../store/shard.js';
-import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import { isExistenceOnly, type BoughtQuery } from './bought-query.js';
 import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import type { BoughtTask } from './bought-task.js';
@@ -94,7 +94,7 @@ const DEFAULT_MIN_ROWS = 100_000;
  * then it is scanned as usual.
  */
 export function boughtByDays(
-  plan: BoughtPlan,
+  plan: BoughtQuery,
   shard: Shard,
   catalog: Catalog,
   scratch: Scratch,

@@ -4,7 +4,7 @@ import type { TimePosting } from '../index/time-posting.js';
 import type { Dictionary } from '../store/dictionary.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
-import { isExistenceOnly, type BoughtPlan } from '../plan/plan-node.js';
+import { isExistenceOnly, type BoughtQuery } from './bought-query.js';
 import { ORDER_DIMENSIONS, type DimensionName, type OrderDimension } from '../model/order-dimensions.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
@@ -36,7 +36,7 @@ export interface KernelChoice {
  * given, limits the members to those customers (BoughtTask.candidates).
  */
 export function prepareBought(
-  plan: BoughtPlan, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array, choice: KernelChoice = {},
+  plan: BoughtQuery, shard: Shard, catalog: Catalog, shardKey: string, candidates?: Int32Array, choice: KernelChoice = {},
 ): BoughtTask | undefined {
   const dims = ORDER_DIMENSIONS.map((dim) => ({ dim, index: shard[dim.index], ids: resolveIds(plan[dim.field], catalog[dim.field]) }))
     .filter((d): d is FilterDim => d.ids !== undefined);
@@ -84,7 +84,7 @@ export function prepareBought(
  * touches every customer once, at a fraction of an order's cost).
  */
 function orderSlices(
-  plan: BoughtPlan, shard: Shard, shopIds: readonly number[] | undefined, choice: KernelChoice,
+  plan: BoughtQuery, shard: Shard, shopIds: readonly number[] | undefined, choice: KernelChoice,
 ): Pick<BoughtTask, 'unit' | 'slices' | 'complement'> {
   if (shopIds) {
     const postings = shopIds.map((id) => shard.byShop.posting(id)).filter((p): p is TimePosting => p !== undefined);

@@ -4,7 +4,7 @@ import type { PlanNode } from '../plan/plan-node.js';
 export interface NodeStats {
   actual: number;
   timeMs: number;
-  /** a restricted `<bought>`: the candidates it was limited to (plan/candidate-sources.ts) */
+  /** a restricted `<bought>`: the candidates it was limited to (language/candidate-sources.ts) */
   candidates?: number;
 }
 

@@ -1,14 +1,28 @@
 import type { Position } from '../query/ast/index.js';
-import type { DimensionFilters } from '../model/order-dimensions.js';
 
 /**
  * The executable form of a query. Windows are resolved to inclusive bounds
  * in epoch seconds, refs are expanded, nested and/or are flattened, and equal
  * subtrees are one shared object (so each is evaluated once per shard).
+ *
+ * The plan node types by kind: here the algebra the PlanBuilder makes
+ * (and, or, andNot, not, empty); each element with a plan node of its own
+ * adds it from its folder (src/elements/<name>/plan.ts:
+ * `declare module ... { interface PlanNodes { tag: TagPlan } }`).
  */
-export type PlanNode = AndPlan | OrPlan | AndNotPlan | NotPlan | BoughtPlan | TagPlan | AttrPlan | EmptyPlan;
+export interface PlanNodes {
+  and: AndPlan;
+  or: OrPlan;
+  andNot: AndNotPlan;
+  not: NotPlan;
+  empty: EmptyPlan;
+}
 
-interface PlanBase {
+export type PlanKind = keyof PlanNodes;
+export type PlanNode = PlanNodes[PlanKind];
+export type PlanOf<K extends PlanKind> = PlanNodes[K];
+
+export interface PlanBase {
   /** canonical text of the subtree within its plan (composite nodes name their children by number); equal keys mean equal results */
   readonly key: string;
   /** estimated customers (upper bound), for ordering AND children */
@@ -40,38 +54,10 @@ export interface NotPlan extends PlanBase {
   readonly child: PlanNode;
 }
 
-/** The value lists (skus, categories, shops: model/order-dimensions.ts) are any-of; absent means any. */
-export interface BoughtPlan extends PlanBase, DimensionFilters {
-  readonly kind: 'bought';
-  /** inclusive bounds, epoch seconds; lo may be -Infinity */
-  readonly lo: number;
-  readonly hi: number;
-  readonly minCount: number;
-  readonly maxCount?: number;
-  readonly minAmountCents?: number;
-  readonly maxAmountCents?: number;
-}
-
-export interface TagPlan extends PlanBase {
-  readonly kind: 'tag';
-  readonly name: string;
-}
-
-export interface AttrPlan extends PlanBase {
-  readonly kind: 'attr';
-  readonly name: string;
-  readonly eq?: readonly string[];
-  readonly range?: { readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number };
-  readonly exists?: boolean;
-}
-
 /** Matches nobody (an empty window, an impossible threshold). */
 export interface EmptyPlan extends PlanBase {
   readonly kind: 'empty';
 }
-
-export type PlanKind = PlanNode['kind'];
-export type PlanOf<K extends PlanKind> = Extract<PlanNode, { kind: K }>;
 
 /**
  * Exhaustive visitor over plan nodes: one function per kind, so adding a
@@ -82,27 +68,4 @@ export type PlanVisitor<R, C = void> = { readonly [K in PlanKind]: (node: PlanOf
 
 export function visitPlan<R, C = void>(node: PlanNode, visitor: PlanVisitor<R, C>, ctx: C): R {
   return (visitor[node.kind] as (n: PlanNode, c: C) => R)(node, ctx);
-}
-
-const NO_CHILDREN: readonly PlanNode[] = [];
-
-const CHILDREN: PlanVisitor<readonly PlanNode[]> = {
-  and: (n) => n.children,
-  or: (n) => n.children,
-  andNot: (n) => [n.left, ...n.remove],
-  not: (n) => [n.child],
-  bought: () => NO_CHILDREN,
-  tag: () => NO_CHILDREN,
-  attr: () => NO_CHILDREN,
-  empty: () => NO_CHILDREN,
-};
-
-/** The node's inputs, in evaluation order (andNot: its left side first). */
-export function planChildren(node: PlanNode): readonly PlanNode[] {
-  return visitPlan(node, CHILDREN, undefined);
-}
-
-/** True when a bought needs only "at least one matching order": no counting, no sums. */
-export function isExistenceOnly(b: BoughtPlan): boolean {
-  return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;
 }

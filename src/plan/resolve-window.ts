@@ -1,17 +1,16 @@
 import { ShandianError } from '../model/errors.js';
 import { parseDateOnly, startOfDayInZone, startOfNextDayInZone } from '../model/time.js';
-import type { BoughtNode, TimeBound } from '../query/ast/index.js';
+import type { Position, TimeBound, Window } from '../query/ast/index.js';
 
 const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 
 /**
- * A `<bought>` window as inclusive bounds in epoch seconds, capped at asOf.
+ * A window as written (a `<bought>`'s) as inclusive bounds in epoch seconds, capped at asOf.
  * Stored timestamps are whole seconds, so `ts >= from` becomes
  * `ts >= ceil(from)` and `ts <= to` becomes `ts <= floor(to)`.
  */
-export function resolveWindow(node: BoughtNode, asOfMs: number, tz: string): { lo: number; hi: number } {
+export function resolveWindow(w: Window, pos: Position, asOfMs: number, tz: string): { lo: number; hi: number } {
   const cap = Math.floor(asOfMs / 1000);
-  const w = node.window;
   switch (w.kind) {
     case 'all':
       return { lo: Number.NEGATIVE_INFINITY, hi: cap };
@@ -25,7 +24,7 @@ export function resolveWindow(node: BoughtNode, asOfMs: number, tz: string): { l
       const toMs = w.to ? boundMs(w.to, tz, 'end') : Number.POSITIVE_INFINITY;
       if (fromMs > toMs) {
         throw new ShandianError('E_BAD_DATE', `window starts after it ends (from is after to in ${tz})`,
-          node.pos, 'swap from and to');
+          pos, 'swap from and to');
       }
       return { lo: Math.ceil(fromMs / 1000), hi: Math.min(cap, Math.floor(toMs / 1000)) };
     }

@@ -5,7 +5,7 @@ import { countOrdersOnly } from '../../src/exec/count-orders.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { Shard } from '../../src/store/shard.js';
-import type { BoughtPlan } from '../../src/plan/plan-node.js';
+import type { BoughtPlan } from '../../src/elements/bought/index.js';
 
 const lineArb = fc.record({ sku: fc.integer({ min: 0, max: 2 }), category: fc.integer({ min: 0, max: 1 }) });
 const orderArb = fc.record({

@@ -6,7 +6,7 @@ import { prepareBought, runBought } from '../../src/exec/eval-bought.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { Shard } from '../../src/store/shard.js';
-import type { BoughtPlan } from '../../src/plan/plan-node.js';
+import type { BoughtPlan } from '../../src/elements/bought/index.js';
 
 const range = (n: number) => Bitmap.fromRange(0, n);
 

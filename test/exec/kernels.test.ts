@@ -6,7 +6,7 @@ import type { BoughtTask } from '../../src/exec/bought-task.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { DAY_SECONDS, Shard } from '../../src/store/shard.js';
-import type { BoughtPlan } from '../../src/plan/plan-node.js';
+import type { BoughtPlan } from '../../src/elements/bought/index.js';
 
 /**
  * Every kernel that can answer a `<bought>` on a shard, against a plain

@@ -6,7 +6,7 @@ import { countOrdersOnly } from '../../src/exec/count-orders.js';
 import { Scratch } from '../../src/exec/scratch.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { Shard } from '../../src/store/shard.js';
-import type { BoughtPlan } from '../../src/plan/plan-node.js';
+import type { BoughtPlan } from '../../src/elements/bought/index.js';
 import type { BoughtTask } from '../../src/exec/bought-task.js';
 
 interface ModelOrder {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectQueryError, seg } from './expect-error.js';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 
 // One test per error code the parser raises, each with the position it reports.
 describe('one error per code, with line and column', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { ShandianError, type ErrorCode } from '../../src/model/errors.js';
-import { parseSegment, type ParseLimits } from '../../src/query/parse-segment.js';
+import { parseSegment, type ParseLimits } from '../../src/language/parse-segment.js';
 
 /** Parses `xml`, expecting a ShandianError with `code` (and position, when given). Returns it. */
 export function expectQueryError(

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 
 /**
  * Each golden/NAME.xml must parse to exactly golden/NAME.ast.json.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OrNode } from '../../src/query/ast/index.js';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import type { OrNode } from '../../src/language/ast.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 import { expectQueryError } from './expect-error.js';
 
 /** Hostile inputs must be refused with the right code, without blowing up: the bound is a

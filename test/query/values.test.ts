@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AttrNode, BoughtNode } from '../../src/query/ast/index.js';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import type { AttrNode, BoughtNode } from '../../src/language/ast.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 import { expectQueryError, seg } from './expect-error.js';
 
 const first = (body: string) => parseSegment(seg(body)).children[0]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 import { expectQueryError } from './expect-error.js';
 
 // Issue 13: the XML 1.0 rules the reader must follow, one golden error per way

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectRefs, parseSegment } from '../../src/query/parse-segment.js';
+import { collectRefs, parseSegment } from '../../src/language/parse-segment.js';
 
 describe('collectRefs', () => {
   it('lists every <ref segment>, in document order, each once', () => {

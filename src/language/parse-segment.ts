@@ -1,15 +1,15 @@
-import type { SegmentNode } from './ast/index.js';
+import type { SegmentNode } from '../query/ast/index.js';
 import { isShandianError } from '../model/errors.js';
 import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
-import { checkAttributeNames } from './element-rules.js';
-import { resolveLimits, type ParseLimits } from './parse-limits.js';
-import { queryError } from './query-error.js';
+import { checkAttributeNames } from '../query/element-rules.js';
+import { resolveLimits, type ParseLimits } from '../query/parse-limits.js';
+import { queryError } from '../query/query-error.js';
 import { readConditionChildren } from './read-condition.js';
-import { positionLookup } from './source-position.js';
-import { checkSize, prescanXml } from './xml-scan.js';
-import { readXmlTree, type XmlElement } from './xml-tree.js';
+import { positionLookup } from '../query/source-position.js';
+import { checkSize, prescanXml } from '../query/xml-scan.js';
+import { readXmlTree, type XmlElement } from '../query/xml-tree.js';
 
-export { DEFAULT_LIMITS, type ParseLimits } from './parse-limits.js';
+export { DEFAULT_LIMITS, type ParseLimits } from '../query/parse-limits.js';
 export { collectRefs } from './collect-refs.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { Position } from './position.js';
-import type { Window } from './window.js';
+import type { Position, Window } from '../../query/ast/index.js';
 import type { DimensionFilters } from '../../model/order-dimensions.js';
 
 /**
@@ -16,4 +15,10 @@ export interface BoughtNode extends DimensionFilters {
   readonly minAmountCents?: number;
   readonly maxAmountCents?: number;
   readonly pos: Position;
+}
+
+declare module '../../query/ast/condition-node.js' {
+  interface ConditionNodes {
+    bought: BoughtNode;
+  }
 }

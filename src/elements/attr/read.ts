@@ -1,8 +1,8 @@
-import type { AttrNode } from './ast/index.js';
-import { checkAttributeNames, leafText, misplaced, rejectText, requireAttribute } from './element-rules.js';
-import { parseFiniteDecimal } from './numbers.js';
-import { queryError } from './query-error.js';
-import type { XmlElement } from './xml-tree.js';
+import type { AttrNode } from './node.js';
+import { checkAttributeNames, leafText, misplaced, rejectText, requireAttribute } from '../../query/element-rules.js';
+import { parseFiniteDecimal } from '../../query/numbers.js';
+import { queryError } from '../../query/query-error.js';
+import type { XmlElement } from '../../query/xml-tree.js';
 
 /** `<attr>`: a customer attribute test by equality, numeric range and/or existence. */
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanNode } from '../../src/plan/plan-node.js';
 import type { PlanStats } from '../../src/plan/plan-stats.js';
-import { planSegment } from '../../src/plan/planner.js';
-import { parseSegment } from '../../src/query/parse-segment.js';
+import { planSegment } from '../../src/language/plan-segment.js';
+import { parseSegment } from '../../src/language/parse-segment.js';
 
 /** Estimates: sku X has rows listed here, tags their holders. */
 const stats: PlanStats = {

@@ -1,4 +1,5 @@
-import { planChildren as children, visitPlan, type BoughtPlan, type PlanNode, type PlanVisitor } from './plan-node.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import { planChildren as children, planDefinitionOf } from './registry.js';
 
 /**
  * Semi-join pushdown. In `and(tag, attr, bought)` only customers that pass
@@ -7,11 +8,12 @@ import { planChildren as children, visitPlan, type BoughtPlan, type PlanNode, ty
  * it touches a per-customer counter: a row costs a bit test in a small,
  * cached bitset instead of a miss in an array sized by the shard's customers.
  *
- * For each `<bought>` that may be restricted, this returns the nodes whose
- * intersection bounds it: the `<bought>`-free siblings of every `and` above
- * it. The path from that `and` down to the `<bought>` goes only through
- * `or` children and `andNot` left sides (both distribute over the
- * intersection) and through nodes used once: a shared subtree (equal
+ * For each `<bought>` that may be restricted (a node whose definition
+ * `takes` bounds), this returns the nodes whose intersection bounds it: the
+ * `<bought>`-free siblings of every `and` above it. The path from that `and`
+ * down to the `<bought>` goes only through the inputs each node passes
+ * bounds to (`or` children and `andNot` left sides, which distribute over
+ * the intersection) and through nodes used once: a shared subtree (equal
  * subtrees are one object) is evaluated once for all its parents, so it is
  * never restricted by one of them.
  *
@@ -19,28 +21,32 @@ import { planChildren as children, visitPlan, type BoughtPlan, type PlanNode, ty
  * the enclosing `and` intersects with them anyway, so the query's answer
  * is the same. Only the per-node `actual` counts of explain shrink.
  */
-export function candidateSources(plan: PlanNode): ReadonlyMap<BoughtPlan, readonly PlanNode[]> {
+export function candidateSources(plan: PlanNode): ReadonlyMap<PlanNode, readonly PlanNode[]> {
   let cached = cache.get(plan);
   if (!cached) cache.set(plan, (cached = find(plan)));
   return cached;
 }
 
-const cache = new WeakMap<PlanNode, ReadonlyMap<BoughtPlan, readonly PlanNode[]>>();
+const cache = new WeakMap<PlanNode, ReadonlyMap<PlanNode, readonly PlanNode[]>>();
 
-function find(plan: PlanNode): Map<BoughtPlan, PlanNode[]> {
+function find(plan: PlanNode): Map<PlanNode, PlanNode[]> {
   const uses = countUses(plan);
   const hasBought = new Map<PlanNode, boolean>();
   const containsBought = (n: PlanNode): boolean => {
     let v = hasBought.get(n);
-    if (v === undefined) hasBought.set(n, (v = children(n).some(containsBought) || n.kind === 'bought'));
+    if (v === undefined) hasBought.set(n, (v = children(n).some(containsBought) || takesBounds(n)));
     return v;
   };
-  const out = new Map<BoughtPlan, PlanNode[]>();
+  const out = new Map<PlanNode, PlanNode[]>();
   const visited = new Set<PlanNode>();
 
   // pushes `bounds` down from an `and` to the <bought> nodes it may restrict
   const push = (node: PlanNode, bounds: readonly PlanNode[]): void => {
-    if (uses.get(node) === 1) visitPlan(node, PUSH, { bounds, push, out });
+    if (uses.get(node) !== 1) return;
+    const passes = planDefinitionOf(node).bounds;
+    if (passes === 'takes') out.set(node, [...(out.get(node) ?? []), ...bounds]);
+    // an `and` passes them to all its children; its own free children are added when the walk reaches it
+    else if (passes) passes(node).forEach((c) => push(c, bounds));
   };
 
   const walk = (node: PlanNode): void => {
@@ -72,22 +78,6 @@ function countUses(plan: PlanNode): Map<PlanNode, number> {
   return uses;
 }
 
-interface Pushing {
-  readonly bounds: readonly PlanNode[];
-  push(node: PlanNode, bounds: readonly PlanNode[]): void;
-  readonly out: Map<BoughtPlan, PlanNode[]>;
+function takesBounds(n: PlanNode): boolean {
+  return planDefinitionOf(n).bounds === 'takes';
 }
-
-const stop = (): void => undefined;
-
-/** Where bounds pushed into a node go: a <bought> takes them; or, and (its own free children are added when the walk reaches it) and andNot's left side pass them on. */
-const PUSH: PlanVisitor<void, Pushing> = {
-  bought: (n, p) => void p.out.set(n, [...(p.out.get(n) ?? []), ...p.bounds]),
-  or: (n, p) => n.children.forEach((c) => p.push(c, p.bounds)),
-  and: (n, p) => n.children.forEach((c) => p.push(c, p.bounds)),
-  andNot: (n, p) => p.push(n.left, p.bounds),
-  not: stop,
-  tag: stop,
-  attr: stop,
-  empty: stop,
-};

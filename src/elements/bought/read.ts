@@ -1,10 +1,10 @@
-import type { BoughtNode } from './ast/index.js';
-import { ORDER_DIMENSIONS, type DimensionField } from '../model/order-dimensions.js';
-import { checkAttributeNames, leafText, misplaced, rejectText } from './element-rules.js';
-import { MAX_COUNT, parseAmountCents, parseCount } from './numbers.js';
-import { queryError } from './query-error.js';
-import { readWindow } from './read-window.js';
-import type { XmlElement } from './xml-tree.js';
+import type { BoughtNode } from './node.js';
+import { ORDER_DIMENSIONS, type DimensionField } from '../../model/order-dimensions.js';
+import { checkAttributeNames, leafText, misplaced, rejectText } from '../../query/element-rules.js';
+import { MAX_COUNT, parseAmountCents, parseCount } from '../../query/numbers.js';
+import { queryError } from '../../query/query-error.js';
+import { readWindow } from '../../query/read-window.js';
+import type { XmlElement } from '../../query/xml-tree.js';
 
 /** Line filters: an attribute gives one value, child elements an any-of list. */
 const FILTERS = ORDER_DIMENSIONS;

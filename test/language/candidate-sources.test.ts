@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { candidateSources } from '../../src/plan/candidate-sources.js';
-import type { BoughtPlan, PlanNode, TagPlan } from '../../src/plan/plan-node.js';
+import { candidateSources } from '../../src/language/candidate-sources.js';
+import type { BoughtPlan } from '../../src/elements/bought/index.js';
+import type { TagPlan } from '../../src/elements/tag/index.js';
+import type { PlanNode } from '../../src/plan/plan-node.js';
 
 const bought = (key: string): BoughtPlan => ({ kind: 'bought', key, estimate: 0, lo: 0, hi: 10, minCount: 1 });
 const tag = (name: string): TagPlan => ({ kind: 'tag', key: `tag:${name}`, estimate: 0, name });

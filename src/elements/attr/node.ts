@@ -1,4 +1,4 @@
-import type { Position } from './position.js';
+import type { Position } from '../../query/ast/index.js';
 
 /**
  * A customer attribute test. At least one of `eq`, `range`, `exists` is set;
@@ -13,4 +13,10 @@ export interface AttrNode {
   readonly range?: { readonly gt?: number; readonly gte?: number; readonly lt?: number; readonly lte?: number };
   readonly exists?: boolean;
   readonly pos: Position;
+}
+
+declare module '../../query/ast/condition-node.js' {
+  interface ConditionNodes {
+    attr: AttrNode;
+  }
 }

@@ -1,0 +1,26 @@
+import { ORDER_DIMENSIONS, type DimensionFilters } from '../../model/order-dimensions.js';
+import type { PlanNode } from '../../plan/plan-node.js';
+import { resolveWindow } from '../../plan/resolve-window.js';
+import type { LowerContext } from '../definition.js';
+import type { BoughtNode } from './node.js';
+
+/** The window resolved in the query's zone; an impossible one (empty window, max below min) plans as `empty`. */
+export function lowerBought(n: BoughtNode, ctx: LowerContext): PlanNode {
+  const { lo, hi } = resolveWindow(n.window, n.pos, ctx.asOfMs, ctx.tz);
+  const impossible =
+    lo > hi ||
+    (n.maxCount !== undefined && n.maxCount < n.minCount) ||
+    (n.minAmountCents !== undefined && n.maxAmountCents !== undefined && n.minAmountCents > n.maxAmountCents);
+  if (impossible) return ctx.builder.empty(n.pos);
+  const filters = Object.fromEntries(ORDER_DIMENSIONS.map((d) => [d.field, n[d.field]])) as DimensionFilters;
+  const key =
+    `bought(${ORDER_DIMENSIONS.map((d) => listKey(d.name, n[d.field])).join('')}` +
+    `${lo},${hi},${n.minCount},${n.maxCount ?? ''},${n.minAmountCents ?? ''},${n.maxAmountCents ?? ''})`;
+  const estimate = Math.min(ctx.stats.boughtRows(filters), ctx.stats.universe());
+  return ctx.builder.intern({ kind: 'bought', key, estimate, pos: n.pos, ...filters, lo, hi,
+    minCount: n.minCount, maxCount: n.maxCount, minAmountCents: n.minAmountCents, maxAmountCents: n.maxAmountCents });
+}
+
+function listKey(name: string, values: readonly string[] | undefined): string {
+  return values === undefined ? '' : `${name}=${JSON.stringify([...new Set(values)].sort())},`;
+}

@@ -1,0 +1,21 @@
+import type { DimensionFilters } from '../model/order-dimensions.js';
+
+/**
+ * What a `<bought>` asks of the kernels (its plan node, src/elements/bought/plan.ts,
+ * is one). The value lists (skus, categories, shops: model/order-dimensions.ts)
+ * are any-of; absent means any.
+ */
+export interface BoughtQuery extends DimensionFilters {
+  /** inclusive bounds, epoch seconds; lo may be -Infinity */
+  readonly lo: number;
+  readonly hi: number;
+  readonly minCount: number;
+  readonly maxCount?: number;
+  readonly minAmountCents?: number;
+  readonly maxAmountCents?: number;
+}
+
+/** True when a bought needs only "at least one matching order": no counting, no sums. */
+export function isExistenceOnly(b: BoughtQuery): boolean {
+  return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;
+}
