@@ -85,6 +85,11 @@ const ENTRY_OVERHEAD_BYTES = 256;
 const BLOCK_DAYS = [64, 16, 4, 1] as const;
 /** Windows with fewer whole days than this are scanned: a scan of a few days is as cheap as their buckets. */
 const MIN_WHOLE_DAYS = 4;
+/**
+ * Nor are windows whose orders span more days than this (about 11 years) a
+ * shard: their blocks would be many and mostly empty, a scan is cheaper.
+ */
+const MAX_WINDOW_DAYS = 4096;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
 const DEFAULT_MIN_ROWS = 100_000;
 
@@ -103,8 +108,15 @@ export function boughtByDays(
   whole: BoughtTask,
 ): Bitmap | undefined {
   if (!cache || !isExistenceOnly(plan) || !Number.isFinite(plan.lo)) return undefined;
-  const firstDay = Math.ceil(plan.lo / DAY_SECONDS);
-  const lastDay = Math.floor((plan.hi + 1) / DAY_SECONDS) - 1;
+  // the window clamped to the days of the shard's orders inside it: a window
+  // reaching back centuries (last="120120d", from="0026-11-01") walks the
+  // days that hold data, not every day it names (fuzz finding F3)
+  const data = orderDays(shard, plan.lo, plan.hi);
+  if (!data || data.last - data.first + 1 > MAX_WINDOW_DAYS) return undefined;
+  const lo = Math.max(plan.lo, data.first * DAY_SECONDS);
+  const hi = Math.min(plan.hi, (data.last + 1) * DAY_SECONDS - 1);
+  const firstDay = Math.ceil(lo / DAY_SECONDS);
+  const lastDay = Math.floor((hi + 1) / DAY_SECONDS) - 1;
   if (lastDay - firstDay + 1 < MIN_WHOLE_DAYS) return undefined;
   if (whole.slices.reduce((n, s) => n + s.end - s.start, 0) < cache.minRows) return undefined;
 
@@ -158,9 +170,35 @@ export function boughtByDays(
   }
 
   const parts: Bitmap[] = pieces.map(([first, days]) => block(first, days));
-  if (plan.lo < firstDay * DAY_SECONDS) parts.push(scan(plan.lo, firstDay * DAY_SECONDS - 1));
-  if (plan.hi >= (lastDay + 1) * DAY_SECONDS) parts.push(scan((lastDay + 1) * DAY_SECONDS, plan.hi));
+  if (lo < firstDay * DAY_SECONDS) parts.push(scan(lo, firstDay * DAY_SECONDS - 1));
+  if (hi >= (lastDay + 1) * DAY_SECONDS) parts.push(scan((lastDay + 1) * DAY_SECONDS, hi));
   return Bitmap.orMany(parts);
+}
+
+/**
+ * The first and last UTC day holding one of the shard's orders (alive or
+ * not, any filter) with ts in [lo, hi], or undefined when none does: the
+ * window's ordered slice gives them by its ends, late orders (the posting's
+ * small unsorted tail, later slices) are looked at one by one.
+ */
+function orderDays(shard: Shard, lo: number, hi: number): { first: number; last: number } | undefined {
+  const ts = shard.orderTs.data;
+  let min = Infinity, max = -Infinity;
+  shard.allOrders.split(lo, hi, shard.orderColumns).inside.forEach(({ rows, start, end }, k) => {
+    if (end <= start) return;
+    if (k === 0) {
+      min = Math.min(min, ts[rows[start]!]!);
+      max = Math.max(max, ts[rows[end - 1]!]!);
+      return;
+    }
+    for (let i = start; i < end; i++) {
+      const t = ts[rows[i]!]!;
+      if (t < min) min = t;
+      if (t > max) max = t;
+    }
+  });
+  if (min > max) return undefined;
+  return { first: Math.floor(min / DAY_SECONDS), last: Math.floor(max / DAY_SECONDS) };
 }
 
 /**
