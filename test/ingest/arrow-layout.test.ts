@@ -2,7 +2,7 @@ import { Dictionary, Int32, RecordBatchReader, Table, tableToIPC, Utf8, vectorFr
 import { describe, expect, it } from 'vitest';
 import { readArrow } from '../../src/ingest/read-arrow.js';
 import { collect, tmpDir, writeFile } from './helpers.js';
-import { F1_HANG, F2_SLOW, F4_CASE_11030, F4_CASE_14105 } from './arrow-fuzz-inputs.js';
+import { EMPTY_BUFFER_FAR_OFFSET, F1_HANG, F2_SLOW, F4_CASE_11030, F4_CASE_14105 } from './arrow-fuzz-inputs.js';
 
 /**
  * Damaged Arrow files (issue 13, record fuzz findings F1, F2, F4): each is
@@ -86,6 +86,14 @@ describe('readArrow on damaged layouts', () => {
     expect(r.items.filter((i) => 'raw' in i)).toHaveLength(1); // T0 (T1 may go on in the damaged batch)
     expect(r.thrown).toMatchObject({ code: 'E_BAD_RECORD' });
     expect(ms).toBeLessThan(500);
+  });
+
+  it('damage the library never reads (an empty buffer\'s offset, record case 266) is not refused', async () => {
+    const { r } = await readBounded(b64(EMPTY_BUFFER_FAR_OFFSET));
+    expect(r).not.toBe('hung');
+    if (r === 'hung') return;
+    expect(r.thrown).toBeUndefined();
+    expect(r.items.filter((i) => 'raw' in i)).toHaveLength(9);
   });
 
   it('undamaged files of both formats still read whole', async () => {
