@@ -7,6 +7,7 @@ import { ShandianError } from '../model/errors.js';
  */
 export class Admission {
   private running = 0;
+  private paused = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly maxRunning: number, private readonly maxQueued: number) {}
@@ -43,8 +44,19 @@ export class Admission {
     };
   }
 
-  /** True while queries are waiting for a slot. */
+  /**
+   * A running query gives the event loop a turn (engine/time-slice.ts): it
+   * counts as starving until the returned function is called. Appends in
+   * memory resolve in microtasks only, so an append loop that did not give
+   * way here could keep paused queries (and every timer) from running.
+   */
+  pausing(): () => void {
+    this.paused++;
+    return () => void this.paused--;
+  }
+
+  /** True while queries are waiting for a slot or paused for a turn of the event loop. */
   get starving(): boolean {
-    return this.waiting.length > 0;
+    return this.waiting.length > 0 || this.paused > 0;
   }
 }

@@ -16,6 +16,7 @@ import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment, planSegmentCooperatively, type PlanContext } from '../language/plan-segment.js';
 import { TimeSlice } from './time-slice.js';
+import { decodeResults } from '../exec/bought-results.js';
 import { parseQueryText } from './parse-helper.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../language/parse-segment.js';
@@ -34,6 +35,7 @@ import { Bitmap } from '../index/bitmap.js';
 import { prepareBought, runBought } from '../exec/eval-bought.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 import { storeStats } from './store-stats.js';
+import { engineDefault } from '../model/defaults.js';
 
 export interface ExplainResult {
   count: number;
@@ -83,21 +85,23 @@ export class Engine {
     readonly recovery: ReplayReport | undefined,
     options: EngineOptions,
   ) {
-    const threads = options.threads ?? os.availableParallelism();
+    const cores = os.availableParallelism();
+    const threads = options.threads ?? engineDefault('threads', { cores });
     this.pool = QueryPool.create(threads);
-    this.poolMinLines = options.poolMinLines ?? DEFAULT_POOL_MIN_LINES;
-    this.poolMinComplement = options.poolMinComplement ?? DEFAULT_POOL_MIN_COMPLEMENT;
-    const dayBytes = options.dayBucketBytes ?? DEFAULT_DAY_BUCKET_BYTES;
+    this.poolMinLines = options.poolMinLines ?? engineDefault('poolMinLines', { cores });
+    this.poolMinComplement = options.poolMinComplement ?? engineDefault('poolMinComplement', { cores });
+    const dayBytes = options.dayBucketBytes ?? engineDefault('dayBucketBytes', { cores });
     this.dayBuckets = dayBytes > 0 ? new WeakMap() : undefined;
     this.dayBucketBytesPerShard = dayBytes / store.shards.length;
     this.dayBucketMinRows = options.dayBucketMinRows;
-    this.admission = new Admission(options.maxConcurrentQueries ?? Math.max(2, threads * 2), options.maxQueuedQueries ?? 256);
+    this.admission = new Admission(options.maxConcurrentQueries ?? engineDefault('maxConcurrentQueries', { cores, threads }),
+      options.maxQueuedQueries ?? engineDefault('maxQueuedQueries', { cores }));
     this.commits = new CommitQueue(store, log, () => this.admission.starving, this.totalsGate);
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     options = validateEngineOptions(options); // every option, in one place (engine-options.ts), before anything is touched
-    const requestedShards = options.shards ?? os.availableParallelism();
+    const requestedShards = options.shards ?? engineDefault('shards', { cores: os.availableParallelism() });
     if (options.dir === undefined) {
       return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, new Map(), undefined, options);
     }
@@ -118,7 +122,7 @@ export class Engine {
         writeMeta(dir, meta);
       }
       const { store, nextLogSegment } = loadLatest(dir, meta.shards);
-      const { log, report } = AppendLog.open(dir, options.durability ?? 'fsync', (records) => store.apply(records), { fromSegment: nextLogSegment });
+      const { log, report } = AppendLog.open(dir, options.durability ?? engineDefault('durability', { cores: 0 }), (records) => store.apply(records), { fromSegment: nextLogSegment });
       return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
     } catch (e) {
       lock.release();
@@ -238,7 +242,7 @@ export class Engine {
     const slice = new TimeSlice(() => {
       throwIfAborted(signal, options.timeoutMs);
       if (performance.now() >= deadline) throw timedOut(options.timeoutMs);
-    });
+    }, () => this.admission.pausing());
     slice.checkNow();
     // a big text is parsed on a helper thread (one synchronous pass of the XML parser)
     const ast = await parseQueryText(xml, this.limits, signal).catch((e) => {
@@ -360,17 +364,33 @@ export class Engine {
       }
       // all ran here (appends were waiting): give the event loop a turn, as in-process evaluation does
       if (perShard.every((s) => s.tasks.length === 0)) await slice.pause();
-      // every shard's tasks settle before the gate opens: one failing must not let an append under another's feet
-      const settled = await Promise.allSettled(perShard.map(async ({ tasks, taskNodes }, i) => {
-        if (tasks.length === 0) return;
-        const done = await pool.run(tasks, signal);
-        done.forEach(({ members, timeMs }, k) => {
-          const node = taskNodes[k]!;
-          results[i]!.set(node, members);
+      // A shard's tasks go in messages of at most POOL_TASKS_PER_MESSAGE (a message is
+      // serialised here, in one go), with a turn for the event loop between them.
+      const sent: { shard: number; nodes: PlanNode[]; reply: Promise<ArrayBuffer> }[] = [];
+      let settled: PromiseSettledResult<ArrayBuffer>[];
+      try {
+        for (const [i, { tasks, taskNodes }] of perShard.entries()) {
+          for (let k = 0; k < tasks.length; k += POOL_TASKS_PER_MESSAGE) {
+            if (sent.length > 0) await slice.maybePause();
+            const reply = pool.runEncoded(tasks.slice(k, k + POOL_TASKS_PER_MESSAGE), signal);
+            reply.catch(() => undefined); // awaited below; not unhandled meanwhile
+            sent.push({ shard: i, nodes: taskNodes.slice(k, k + POOL_TASKS_PER_MESSAGE), reply });
+          }
+        }
+      } finally {
+        // every message settles before the gate opens: one failing must not let an append under another's feet
+        settled = await Promise.allSettled(sent.map((m) => m.reply));
+      }
+      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+      // decoded a message at a time, with a turn for the event loop whenever the slice is spent
+      for (const [j, m] of sent.entries()) {
+        await slice.maybePause();
+        decodeResults((settled[j] as PromiseFulfilledResult<ArrayBuffer>).value).forEach(({ members, timeMs }, k) => {
+          const node = m.nodes[k]!;
+          results[m.shard]!.set(node, members);
           addTime(stats, node, timeMs);
         });
-      }));
-      for (const r of settled) if (r.status === 'rejected') throw r.reason;
+      }
     } finally {
       // also when a pause stopped the query before the pool ran: nothing of it is in flight then
       for (let k = 0; k < gated; k++) this.totalsGate.exit();
@@ -545,15 +565,8 @@ function resolveAsOf(asOf: QueryOptions['asOf']): number {
 }
 
 let nextInstance = 0;
-const DEFAULT_POOL_MIN_LINES = 50_000;
-/** Day buckets' memory, all shards: at 300M lines a year of all-orders blocks takes ~0.6 GiB. */
-const DEFAULT_DAY_BUCKET_BYTES = 1536 * 1024 * 1024;
-/**
- * A complement task goes to the pool from this many values read (outside
- * orders plus customers' totals): at 2.9M lines (100k customers a shard) it
- * ran 2x slower there than here; at 300M (6.4M a shard) the 2 cores win.
- */
-const DEFAULT_POOL_MIN_COMPLEMENT = 1_000_000;
+/** `<bought>` tasks per pool message: a 20,000-branch `<or>` goes in pieces that each serialise in a few ms. */
+const POOL_TASKS_PER_MESSAGE = 200;
 
 /** The caller's signal combined with the query's timeout. */
 function querySignal(options: QueryOptions): AbortSignal | undefined {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { TUNING } from '../model/defaults.js';
 import type { Bitmap } from '../index/bitmap.js';
 import { decodeResults } from '../exec/bought-results.js';
 import type { BoughtTask } from '../exec/bought-task.js';
@@ -17,7 +18,7 @@ export class QueryPool {
   private readonly pool: Piscina;
 
   private constructor(readonly threads: number) {
-    this.pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    this.pool = new Piscina({ filename: WORKER_FILE, minThreads: threads, maxThreads: threads, idleTimeout: TUNING.POOL_IDLE_TIMEOUT_MS });
   }
 
   /** A pool when `threads > 0` and the compiled worker exists; otherwise undefined (evaluate in-process). */
@@ -28,7 +29,16 @@ export class QueryPool {
 
   /** Runs the tasks of one shard in one message; results in task order. */
   async run(tasks: BoughtTask[], signal?: AbortSignal): Promise<{ members: Bitmap; timeMs: number }[]> {
-    return decodeResults((await this.pool.run(tasks, { signal })) as ArrayBuffer);
+    return decodeResults(await this.runEncoded(tasks, signal));
+  }
+
+  /**
+   * As `run`, but the results still encoded (exec/bought-results.ts): the
+   * caller decodes them when its time slice allows (a worker's replies all
+   * arrive in one go, so decoding them on arrival would be one long stretch).
+   */
+  async runEncoded(tasks: BoughtTask[], signal?: AbortSignal): Promise<ArrayBuffer> {
+    return (await this.pool.run(tasks, { signal })) as ArrayBuffer;
   }
 
   /** Worker threads, for tests that kill one. */

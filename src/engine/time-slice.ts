@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * How long a query may run on the calling thread before it gives the event
@@ -7,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * the one step in progress), and `signal` / `timeoutMs` take effect at the
  * next turn.
  */
-export const YIELD_BUDGET_MS = 10;
+export const YIELD_BUDGET_MS = TUNING.YIELD_BUDGET_MS;
 
 /**
  * Cooperative scheduling for one query on the calling thread: the query's
@@ -22,6 +23,8 @@ export class TimeSlice {
   constructor(
     /** throws when the query must stop (signal aborted, deadline passed) */
     private readonly check: () => void = () => {},
+    /** called as a pause starts; what it returns is called as the pause ends (Admission.pausing) */
+    private readonly onPause?: () => () => void,
     private readonly budgetMs = YIELD_BUDGET_MS,
   ) {}
 
@@ -32,7 +35,12 @@ export class TimeSlice {
 
   /** Gives the event loop a turn, then checks signal and deadline. */
   async pause(): Promise<void> {
-    await nextTurn();
+    const resumed = this.onPause?.();
+    try {
+      await nextTurn();
+    } finally {
+      resumed?.();
+    }
     this.started = performance.now();
     this.check();
   }
