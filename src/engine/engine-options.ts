@@ -2,6 +2,7 @@ import type { Durability } from '../log/append-log.js';
 import type { ParseLimits } from '../query/parse-limits.js';
 import { ShandianError } from '../model/errors.js';
 import { isValidTimeZone } from '../model/time.js';
+import { defaultHint, ENGINE_DEFAULTS, LIMIT_DEFAULTS, QUERY_DEFAULTS } from '../model/defaults.js';
 
 export interface EngineOptions {
   /** data directory; absent: in-memory only */
@@ -76,33 +77,33 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
 /** Query text limits (`limits` of Engine.open). */
 export const LIMIT_OPTION_SPECS = {
-  maxBytes: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'size of the query text in UTF-8 bytes', default: '1048576 (1 MiB)' },
-  maxDepth: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'nesting depth in elements; the root <segment> is depth 1', default: '100' },
+  maxBytes: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'size of the query text in UTF-8 bytes', default: defaultHint(LIMIT_DEFAULTS.maxBytes) },
+  maxDepth: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'nesting depth in elements; the root <segment> is depth 1', default: defaultHint(LIMIT_DEFAULTS.maxDepth) },
 } as const satisfies Record<keyof ParseLimits, OptionSpec>;
 
 /** Every `Engine.open` option: the one place they are described and checked. */
 export const ENGINE_OPTION_SPECS = {
-  dir: { kind: 'string', doc: 'data directory (a non-empty path)', default: 'none: in-memory only' },
-  shards: { kind: 'integer', min: 1, max: 256, doc: 'shard count, fixed when the store is created', default: 'the available cores' },
-  tz: { kind: 'timeZone', doc: "the store's IANA zone for date-only bounds", default: 'UTC' },
-  durability: { kind: 'enum', allowed: ['fsync', 'none'], doc: "'fsync': append resolves after the log is on disk; 'none': bulk loads that can be redone", default: 'fsync' },
-  readOnly: { kind: 'boolean', doc: 'open an existing store for queries only (no lock, appends refused)', default: 'false' },
-  limits: { kind: 'object', fields: LIMIT_OPTION_SPECS, doc: 'query text limits { maxBytes, maxDepth }', default: '{ maxBytes: 1048576, maxDepth: 100 }' },
-  threads: { kind: 'integer', min: 0, max: 1024, doc: 'worker threads for <bought> conditions; 0 evaluates on the calling thread', default: 'the available cores' },
-  poolMinLines: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'order lines a query must scan before it uses the workers', default: '50000' },
-  poolMinComplement: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'values read a shard before a wide window goes to the workers', default: '1000000' },
-  dayBucketBytes: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'memory for cached per-day customer bitmaps; 0 turns them off', default: '1610612736 (1.5 GiB)' },
-  dayBucketMinRows: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'rows a shard a window must match before day buckets are used', default: '100000' },
-  maxConcurrentQueries: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'queries evaluated at once', default: '2 x threads (at least 2)' },
-  maxQueuedQueries: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'queries waiting for a slot before E_OVERLOADED', default: '256' },
+  dir: { kind: 'string', doc: 'data directory (a non-empty path)', default: defaultHint(ENGINE_DEFAULTS.dir) },
+  shards: { kind: 'integer', min: 1, max: 256, doc: 'shard count, fixed when the store is created', default: defaultHint(ENGINE_DEFAULTS.shards) },
+  tz: { kind: 'timeZone', doc: "the store's IANA zone for date-only bounds", default: defaultHint(ENGINE_DEFAULTS.tz) },
+  durability: { kind: 'enum', allowed: ['fsync', 'none'], doc: "'fsync': append resolves after the log is on disk; 'none': bulk loads that can be redone", default: defaultHint(ENGINE_DEFAULTS.durability) },
+  readOnly: { kind: 'boolean', doc: 'open an existing store for queries only (no lock, appends refused)', default: defaultHint(ENGINE_DEFAULTS.readOnly) },
+  limits: { kind: 'object', fields: LIMIT_OPTION_SPECS, doc: 'query text limits { maxBytes, maxDepth }', default: defaultHint(ENGINE_DEFAULTS.limits) },
+  threads: { kind: 'integer', min: 0, max: 1024, doc: 'worker threads for <bought> conditions; 0 evaluates on the calling thread', default: defaultHint(ENGINE_DEFAULTS.threads) },
+  poolMinLines: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'order lines a query must scan before it uses the workers', default: defaultHint(ENGINE_DEFAULTS.poolMinLines) },
+  poolMinComplement: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'values read a shard before a wide window goes to the workers', default: defaultHint(ENGINE_DEFAULTS.poolMinComplement) },
+  dayBucketBytes: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'memory for cached per-day customer bitmaps; 0 turns them off', default: defaultHint(ENGINE_DEFAULTS.dayBucketBytes) },
+  dayBucketMinRows: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'rows a shard a window must match before day buckets are used', default: defaultHint(ENGINE_DEFAULTS.dayBucketMinRows) },
+  maxConcurrentQueries: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'queries evaluated at once', default: defaultHint(ENGINE_DEFAULTS.maxConcurrentQueries) },
+  maxQueuedQueries: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'queries waiting for a slot before E_OVERLOADED', default: defaultHint(ENGINE_DEFAULTS.maxQueuedQueries) },
 } as const satisfies Record<keyof EngineOptions, OptionSpec>;
 
 /** Every query option (`engine.query` and `engine.explain`). */
 export const QUERY_OPTION_SPECS = {
-  asOf: { kind: 'dateTime', doc: 'ISO date-time with offset, epoch milliseconds, or a Date', default: 'now' },
-  tz: { kind: 'timeZone', doc: 'IANA zone for date-only bounds', default: "the query's tz, then the engine's, then UTC" },
-  signal: { kind: 'signal', doc: 'an AbortSignal that aborts the query', default: 'none' },
-  timeoutMs: { kind: 'number', min: 0, minExclusive: true, doc: 'deadline for the query in milliseconds (E_TIMEOUT)', default: 'none' },
+  asOf: { kind: 'dateTime', doc: 'ISO date-time with offset, epoch milliseconds, or a Date', default: defaultHint(QUERY_DEFAULTS.asOf) },
+  tz: { kind: 'timeZone', doc: 'IANA zone for date-only bounds', default: defaultHint(QUERY_DEFAULTS.tz) },
+  signal: { kind: 'signal', doc: 'an AbortSignal that aborts the query', default: defaultHint(QUERY_DEFAULTS.signal) },
+  timeoutMs: { kind: 'number', min: 0, minExclusive: true, doc: 'deadline for the query in milliseconds (E_TIMEOUT)', default: defaultHint(QUERY_DEFAULTS.timeoutMs) },
 } as const satisfies Record<keyof QueryOptions, OptionSpec>;
 
 /** Checks every `Engine.open` option against ENGINE_OPTION_SPECS; throws E_BAD_ARGS (E_BAD_TZ for an unknown zone). */

@@ -6,6 +6,7 @@ import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtQuery } from './bought-query.js';
 import { ORDER_DIMENSIONS, type DimensionName, type OrderDimension } from '../model/order-dimensions.js';
+import { TUNING } from '../model/defaults.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 import { scanOrders } from './scan-orders.js';
@@ -92,7 +93,7 @@ function orderSlices(
   }
   const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderColumns);
   const size = (slices: typeof inside) => slices.reduce((n, s) => n + s.end - s.start, 0);
-  if (choice.complement ?? size(outside) + shard.customerCount / 4 < size(inside)) {
+  if (choice.complement ?? size(outside) + shard.customerCount * TUNING.COMPLEMENT_CUSTOMER_WEIGHT < size(inside)) {
     return { unit: 'orders', slices: outside, complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
   }
   return { unit: 'orders', slices: inside };

@@ -1,4 +1,5 @@
 import { U32Column, type NarrowData } from '../columns/growable.js';
+import { TUNING } from '../model/defaults.js';
 
 /** Reads the timestamp (epoch seconds) of an order line row. */
 export type RowTime = (row: number) => number;
@@ -61,7 +62,7 @@ export class TimePosting {
       return;
     }
     this.tail.push(row);
-    if (this.tail.length > Math.max(256, this.rows.length >> 4)) this.mergeTail(rowTime);
+    if (this.tail.length > Math.max(TUNING.POSTING_TAIL_MIN_ROWS, this.rows.length >> TUNING.POSTING_TAIL_SHIFT)) this.mergeTail(rowTime);
   }
 
   /** Takes over another posting's rows and order (loading a snapshot into an existing slot). */

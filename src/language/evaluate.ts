@@ -4,6 +4,7 @@ import type { BoughtQuery } from '../exec/bought-query.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 import { boughtByDays, type DayBucketCache } from '../exec/day-buckets.js';
 import type { StatsByNode } from '../exec/node-stats.js';
+import { TUNING } from '../model/defaults.js';
 import type { Scratch } from '../exec/scratch.js';
 import { scratchFor } from '../exec/shard-scratch.js';
 import { Bitmap } from '../index/bitmap.js';
@@ -26,7 +27,7 @@ export interface Pauser {
  * the shard's customers: a looser one costs a bit test per row and the
  * conversion, and saves little.
  */
-const MAX_CANDIDATE_SHARE = 0.5;
+const MAX_CANDIDATE_SHARE = TUNING.MAX_CANDIDATE_SHARE;
 
 /** The distinct `<bought>` nodes of a plan (shared subtrees once). */
 export function boughtNodes(plan: PlanNode): BoughtPlan[] {

@@ -1,4 +1,5 @@
 import { ShandianError } from '../model/errors.js';
+import { ENGINE_DEFAULTS } from '../model/defaults.js';
 
 /** Caps on query text, checked before any XML parsing happens. */
 export interface ParseLimits {
@@ -9,7 +10,7 @@ export interface ParseLimits {
 }
 
 /** The contract's defaults: 1 MiB of XML text and 100 nested elements. */
-export const DEFAULT_LIMITS: Readonly<ParseLimits> = Object.freeze({ maxBytes: 1_048_576, maxDepth: 100 });
+export const DEFAULT_LIMITS: Readonly<ParseLimits> = Object.freeze({ ...ENGINE_DEFAULTS.limits.value });
 
 /** Fills in defaults; a nonsensical limit is the caller's bug, not the query's. */
 export function resolveLimits(limits: Partial<ParseLimits> | undefined): ParseLimits {
