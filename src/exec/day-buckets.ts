@@ -3,6 +3,7 @@ import type { Catalog } from '../store/catalog.js';
 import { DAY_SECONDS, type Shard } from '../store/shard.js';
 import { isExistenceOnly, type BoughtQuery } from './bought-query.js';
 import { ORDER_DIMENSIONS } from '../model/order-dimensions.js';
+import { ENGINE_DEFAULTS, TUNING } from '../model/defaults.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import type { BoughtTask } from './bought-task.js';
 import type { NarrowData } from '../columns/growable.js';
@@ -78,20 +79,20 @@ export class DayBucketCache {
 }
 
 /** Filters remembered for askedBefore(). */
-const MAX_ASKED = 10_000;
+const MAX_ASKED = TUNING.DAY_BUCKET_MAX_ASKED;
 /** A cached bitmap's JS and native object, Map entry and key, beyond its data (an estimate). */
-const ENTRY_OVERHEAD_BYTES = 256;
+const ENTRY_OVERHEAD_BYTES = TUNING.DAY_BUCKET_ENTRY_OVERHEAD_BYTES;
 /** Block sizes in days, largest first: each is four of the next. */
-const BLOCK_DAYS = [64, 16, 4, 1] as const;
+const BLOCK_DAYS = TUNING.DAY_BUCKET_BLOCK_DAYS;
 /** Windows with fewer whole days than this are scanned: a scan of a few days is as cheap as their buckets. */
-const MIN_WHOLE_DAYS = 4;
+const MIN_WHOLE_DAYS = TUNING.DAY_BUCKET_MIN_WHOLE_DAYS;
 /**
  * Nor are windows whose orders span more days than this (about 11 years) a
  * shard: their blocks would be many and mostly empty, a scan is cheaper.
  */
 const MAX_WINDOW_DAYS = 4096;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
-const DEFAULT_MIN_ROWS = 100_000;
+const DEFAULT_MIN_ROWS: number = ENGINE_DEFAULTS.dayBucketMinRows.value;
 
 /**
  * An existence-only `<bought>` on one shard from day buckets, or undefined
