@@ -16,7 +16,7 @@ import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment, planSegmentCooperatively, type PlanContext } from '../language/plan-segment.js';
 import { TimeSlice } from './time-slice.js';
-import { decodeResults } from '../exec/bought-results.js';
+import { decodeResults } from '../exec/protocol.js';
 import { parseQueryText } from './parse-helper.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../language/parse-segment.js';

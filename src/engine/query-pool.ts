@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../model/defaults.js';
 import type { Bitmap } from '../index/bitmap.js';
-import { decodeResults } from '../exec/bought-results.js';
+import { boughtRequest, checkReply, decodeResults, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 
 /** The compiled worker entry (CommonJS, see bought-worker-entry.cts); absent when running from TypeScript sources. */
@@ -33,12 +33,17 @@ export class QueryPool {
   }
 
   /**
-   * As `run`, but the results still encoded (exec/bought-results.ts): the
+   * As `run`, but the results still encoded (exec/protocol.ts): the
    * caller decodes them when its time slice allows (a worker's replies all
    * arrive in one go, so decoding them on arrival would be one long stretch).
    */
   async runEncoded(tasks: BoughtTask[], signal?: AbortSignal): Promise<ArrayBuffer> {
-    return (await this.pool.run(tasks, { signal })) as ArrayBuffer;
+    return this.send(boughtRequest(tasks), signal);
+  }
+
+  /** One request as it is (tests send other versions); the reply's buffer, or the worker's ShandianError thrown. */
+  async send(request: WorkerRequest, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return checkReply((await this.pool.run(request, { signal })) as WorkerReply);
   }
 
   /** Worker threads, for tests that kill one. */

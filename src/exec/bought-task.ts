@@ -2,8 +2,9 @@ import type { PostingSlice } from '../index/time-posting.js';
 import type { NarrowData } from '../columns/growable.js';
 
 /**
- * The message that carries one `<bought>` over one shard to whoever runs it:
- * the calling thread, or a worker (src/exec/bought-worker.ts). Plain data
+ * One `<bought>` over one shard, for whoever runs it: the calling thread, or
+ * a worker (a BoughtRequest of src/exec/protocol.ts, which describes the
+ * messages and replies; run by src/exec/bought-worker.ts). Plain data
  * only: typed arrays over the shard's SharedArrayBuffers (shared, not
  * copied), the time-window slices of the posting lists, small id masks and
  * the thresholds. Lengths are fixed when the task is made, so appends that
@@ -20,8 +21,10 @@ export interface BoughtTask {
   slices: PostingSlice[];
   /**
    * 'orders' only: the slices hold the orders OUTSIDE the window, to subtract
-   * from these per-customer alive totals. The totals are live columns, so
-   * such a task must run on the thread that made it, before any append.
+   * from these per-customer alive totals. The totals are live columns, so no
+   * append may apply while such a task runs: it runs on the calling thread,
+   * or in a worker (from poolMinComplement values read) through the totals
+   * gate (engine/totals-gate.ts), which holds appends back until it is done.
    */
   complement?: { orders: Uint32Array; cents: Float64Array };
   /** integer cents per order */

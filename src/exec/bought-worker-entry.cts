@@ -11,7 +11,7 @@ type Worker = typeof import('./bought-worker.js');
 
 let worker: Promise<Worker> | undefined;
 
-export = async function runBoughtTasks(tasks: Parameters<Worker['default']>[0]): Promise<ArrayBuffer> {
+export = async function runWorkerRequest(request: Parameters<Worker['default']>[0]): Promise<ReturnType<Worker['default']>> {
   worker ??= import('./bought-worker.js');
-  return (await worker).default(tasks);
+  return (await worker).default(request);
 };

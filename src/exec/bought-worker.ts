@@ -5,15 +5,28 @@
  * main thread's SharedArrayBuffers.
  */
 import { Piscina } from 'piscina';
-import type { BoughtTask } from './bought-task.js';
-import { encodeResults } from './bought-results.js';
+import { ShandianError } from '../model/errors.js';
+import { checkRequest, encodeResults, errorReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { runBought } from './eval-bought.js';
 import { Scratch } from './scratch.js';
 
 const scratchByShard = new Map<string, Scratch>();
 
-/** Runs every task in order; the results travel as one transferred buffer (see bought-results.ts). */
-export default function runBoughtTasks(tasks: BoughtTask[]): ArrayBuffer {
+/**
+ * Runs a request's tasks in order (exec/protocol.ts): the results travel as
+ * one transferred buffer; a ShandianError as an error reply, so it arrives
+ * with its code and hint.
+ */
+export default function runWorkerRequest(request: WorkerRequest): WorkerReply {
+  try {
+    return runBoughtTasks(checkRequest(request).tasks);
+  } catch (e) {
+    if (e instanceof ShandianError) return errorReply(e);
+    throw e;
+  }
+}
+
+function runBoughtTasks(tasks: WorkerRequest['tasks']): ArrayBuffer {
   const results = tasks.map((task) => {
     const started = performance.now();
     let scratch = scratchByShard.get(task.shardKey);

@@ -1,0 +1,125 @@
+import { Bitmap } from '../index/bitmap.js';
+import { fail, ShandianError, type ErrorCode, type ErrorLocation } from '../model/errors.js';
+import type { BoughtTask } from './bought-task.js';
+
+/**
+ * The protocol between the calling thread and the query workers, all of it:
+ * the requests (a tagged union of task kinds), the reply buffer's layout and
+ * how errors cross. Both sides check PROTOCOL_VERSION: the worker refuses a
+ * request of another version, the caller a reply of another version (a
+ * worker file left from another build), each with E_INTERNAL.
+ *
+ * Complement tasks (BoughtTask.complement: live per-customer totals minus
+ * the orders outside a window) DO run in workers, above poolMinComplement
+ * values read, while the totals gate (engine/totals-gate.ts) holds appends
+ * back; below it they run on the calling thread.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** One message to a worker: every task of one kind for one shard. */
+export type WorkerRequest = BoughtRequest;
+
+/** The `<bought>` tasks of one shard (exec/bought-task.ts), run in order by exec/bought-worker.ts. */
+export interface BoughtRequest {
+  kind: 'bought';
+  version: number;
+  tasks: BoughtTask[];
+}
+
+/**
+ * What a worker answers: the results as one transferred buffer (layout at
+ * encodeResults), or the ShandianError it threw, as plain data (structured
+ * clone keeps an Error's message but not its class, code or hint).
+ */
+export type WorkerReply = ArrayBuffer | ErrorReply;
+
+export interface ErrorReply {
+  kind: 'error';
+  version: number;
+  code: ErrorCode;
+  reason: string;
+  where: ErrorLocation;
+  hint?: string;
+}
+
+export function boughtRequest(tasks: BoughtTask[]): BoughtRequest {
+  return { kind: 'bought', version: PROTOCOL_VERSION, tasks };
+}
+
+/** The worker's side: a request's version checked (E_INTERNAL otherwise). */
+export function checkRequest(request: WorkerRequest): WorkerRequest {
+  if (request?.version !== PROTOCOL_VERSION) {
+    throw fail.internal(`a worker request of protocol version ${String(request?.version)} reached a worker of version ${PROTOCOL_VERSION}`);
+  }
+  return request;
+}
+
+/** The worker's side: a ShandianError as a reply (other errors are thrown: piscina passes them as they are). */
+export function errorReply(e: ShandianError): ErrorReply {
+  return { kind: 'error', version: PROTOCOL_VERSION, code: e.code, reason: e.reason, where: { ...e.where }, hint: e.hint };
+}
+
+/**
+ * The caller's side: the results buffer of a reply, its version checked;
+ * an error reply is thrown as the ShandianError the worker threw (same code,
+ * reason, location and hint).
+ */
+export function checkReply(reply: WorkerReply): ArrayBuffer {
+  if (reply instanceof ArrayBuffer) {
+    const version = reply.byteLength >= 8 ? new DataView(reply).getUint32(4, true) : undefined;
+    if (version !== PROTOCOL_VERSION) {
+      throw fail.internal(`a worker reply of protocol version ${String(version)} reached a caller of version ${PROTOCOL_VERSION}`);
+    }
+    return reply;
+  }
+  if (reply?.kind === 'error') {
+    if (reply.version !== PROTOCOL_VERSION) {
+      throw fail.internal(`a worker error of protocol version ${String(reply.version)} reached a caller of version ${PROTOCOL_VERSION}: ${reply.code}: ${reply.reason}`);
+    }
+    throw new ShandianError(reply.code, reply.reason, reply.where, reply.hint);
+  }
+  throw fail.internal(`a worker replied with neither results nor an error (${typeof reply})`);
+}
+
+/**
+ * The results of N tasks, in one ArrayBuffer so it is transferred with a
+ * single move:
+ *
+ *     [N u32][PROTOCOL_VERSION u32][timeMs f64 x N][byteLength u32 x N]
+ *     (padded to 8) then N roaring portable bitmaps back to back
+ *
+ * little-endian; result i is task i's members and time in the worker.
+ */
+export function encodeResults(results: readonly { members: Bitmap; timeMs: number }[]): ArrayBuffer {
+  const n = results.length;
+  const sizes = results.map((r) => r.members.getSerializationSizeInBytes('portable'));
+  const head = 8 + 8 * n + 4 * n;
+  const start = Math.ceil(head / 8) * 8;
+  const out = new ArrayBuffer(start + sizes.reduce((a, b) => a + b, 0));
+  const view = new DataView(out);
+  view.setUint32(0, n, true);
+  view.setUint32(4, PROTOCOL_VERSION, true);
+  let at = start;
+  results.forEach((r, i) => {
+    view.setFloat64(8 + 8 * i, r.timeMs, true);
+    view.setUint32(8 + 8 * n + 4 * i, sizes[i]!, true);
+    r.members.serialize('portable', new Uint8Array(out, at, sizes[i]!));
+    at += sizes[i]!;
+  });
+  return out;
+}
+
+/** The results encodeResults laid out, in task order (the version is checked by checkReply). */
+export function decodeResults(buffer: ArrayBuffer): { members: Bitmap; timeMs: number }[] {
+  const view = new DataView(buffer);
+  const n = view.getUint32(0, true);
+  const start = Math.ceil((8 + 12 * n) / 8) * 8;
+  const out: { members: Bitmap; timeMs: number }[] = [];
+  let at = start;
+  for (let i = 0; i < n; i++) {
+    const size = view.getUint32(8 + 8 * n + 4 * i, true);
+    out.push({ members: Bitmap.deserialize(new Uint8Array(buffer, at, size), 'portable'), timeMs: view.getFloat64(8 + 8 * i, true) });
+    at += size;
+  }
+  return out;
+}
