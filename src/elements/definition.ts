@@ -1,4 +1,4 @@
-import type { BoughtQuery } from '../exec/bought-query.js';
+import type { BoughtQuery, Candidates } from '../exec/bought-query.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 import type { NodeStats } from '../exec/node-stats.js';
 import type { Scratch } from '../exec/scratch.js';
@@ -80,11 +80,7 @@ export interface LowerContext {
   withRef(name: string): LowerContext;
 }
 
-/**
- * The customers a node on one shard is limited to (language/candidate-sources.ts),
- * a bit per customer: `none` when nobody can match, undefined when it is not limited.
- */
-export type Candidates = Int32Array | 'none' | undefined;
+export type { Candidates } from '../exec/bought-query.js';
 
 /** What a node's evaluation may ask of the shard's evaluation (language/evaluate.ts). */
 export interface EvalContext {

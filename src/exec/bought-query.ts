@@ -19,3 +19,10 @@ export interface BoughtQuery extends DimensionFilters {
 export function isExistenceOnly(b: BoughtQuery): boolean {
   return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;
 }
+
+/**
+ * The customers a `<bought>` on one shard is limited to (language/candidate-sources.ts),
+ * a bit per customer as BoughtTask.candidates takes them: `none` when nobody
+ * can match, undefined when it is not limited.
+ */
+export type Candidates = Int32Array | 'none' | undefined;
