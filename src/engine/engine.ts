@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { boughtNodes, ShardEvaluation } from '../language/evaluate.js';
-import { scratchFor } from '../exec/shard-scratch.js';
 import { DayBucketCache } from '../exec/day-buckets.js';
-import type { Shard } from '../store/shard.js';
+import { DayBucketShards, type Executor } from '../exec/executor.js';
+import { InProcessExecutor } from '../exec/in-process-executor.js';
+import { PoolExecutor } from '../exec/pool-executor.js';
 import type { StatsByNode } from '../exec/node-stats.js';
 import { validateRecord } from '../ingest/validate-record.js';
 import { AppendLog, type ReplayReport } from '../log/append-log.js';
@@ -16,7 +17,6 @@ import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment, planSegmentCooperatively, type PlanContext } from '../language/plan-segment.js';
 import { TimeSlice } from './time-slice.js';
-import { decodeResults } from '../exec/protocol.js';
 import { parseQueryText } from './parse-helper.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../language/parse-segment.js';
@@ -31,9 +31,6 @@ import { Segment } from './segment.js';
 import { Admission } from './admission.js';
 import { QueryPool } from './query-pool.js';
 import { TotalsGate } from './totals-gate.js';
-import { Bitmap } from '../index/bitmap.js';
-import { prepareBought, runBought } from '../exec/eval-bought.js';
-import type { BoughtTask } from '../exec/bought-task.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
 
@@ -57,15 +54,8 @@ export class Engine {
   /** appends and snapshots, in call order, with group commit */
   private readonly commits: CommitQueue;
   private snapshotQueued = false;
-  /** worker threads for `<bought>` conditions; undefined: evaluate in-process */
-  private readonly pool: QueryPool | undefined;
-  /** below this many order lines, messages to workers cost more than they save */
-  private readonly poolMinLines: number;
-  private readonly poolMinComplement: number;
-  /** per shard: cached day buckets (exec/day-buckets.ts); undefined when turned off */
-  private readonly dayBuckets: WeakMap<Shard, DayBucketCache> | undefined;
-  private readonly dayBucketBytesPerShard: number;
-  private readonly dayBucketMinRows: number | undefined;
+  /** where the plan's work runs: worker threads for `<bought>` conditions, or all in-process (exec/executor.ts) */
+  private readonly executor: Executor;
   /** complement tasks in workers vs appends (see totals-gate.ts) */
   private readonly totalsGate = new TotalsGate();
   private readonly admission: Admission;
@@ -87,13 +77,16 @@ export class Engine {
   ) {
     const cores = os.availableParallelism();
     const threads = options.threads ?? engineDefault('threads', { cores });
-    this.pool = QueryPool.create(threads);
-    this.poolMinLines = options.poolMinLines ?? engineDefault('poolMinLines', { cores });
-    this.poolMinComplement = options.poolMinComplement ?? engineDefault('poolMinComplement', { cores });
     const dayBytes = options.dayBucketBytes ?? engineDefault('dayBucketBytes', { cores });
-    this.dayBuckets = dayBytes > 0 ? new WeakMap() : undefined;
-    this.dayBucketBytesPerShard = dayBytes / store.shards.length;
-    this.dayBucketMinRows = options.dayBucketMinRows;
+    const days = new DayBucketShards(dayBytes, store.shards.length, options.dayBucketMinRows, (bytes, minRows) => new DayBucketCache(bytes, minRows));
+    const pool = QueryPool.create(threads);
+    this.executor = pool
+      ? new PoolExecutor(pool, this.totalsGate, days, {
+        poolMinLines: options.poolMinLines ?? engineDefault('poolMinLines', { cores }),
+        poolMinComplement: options.poolMinComplement ?? engineDefault('poolMinComplement', { cores }),
+        instance: this.instance,
+      })
+      : new InProcessExecutor(days);
     this.admission = new Admission(options.maxConcurrentQueries ?? engineDefault('maxConcurrentQueries', { cores, threads }),
       options.maxQueuedQueries ?? engineDefault('maxQueuedQueries', { cores }));
     this.commits = new CommitQueue(store, log, () => this.admission.starving, this.totalsGate);
@@ -225,11 +218,10 @@ export class Engine {
   }
 
   /**
-   * Parse, plan, then evaluate per shard. With a worker pool and a store big
-   * enough to pay for the messages, every `<bought>` x shard runs as a task
-   * in the pool first; the rest of the plan (bitmap algebra, tags,
-   * attributes) then runs here on the results. Admission control bounds how
-   * many queries run and wait; `signal` and `timeoutMs` stop a query.
+   * Parse, plan, admit, then hand the plan to the executor (exec/executor.ts:
+   * which shard work runs where) and merge its shards' members. Admission
+   * control bounds how many queries run and wait; `signal` and `timeoutMs`
+   * stop a query.
    */
   private async run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
     this.assertOpen();
@@ -259,158 +251,19 @@ export class Engine {
       throw asTimeout(e, signal, options.timeoutMs);
     });
     try {
-      const evaluations = this.store.shards.map((shard) => new ShardEvaluation(plan, shard, this.store.catalog, stats, this.dayBucketsFor(shard)));
-      const precomputed = await this.runBoughtInPool(plan, evaluations, signal, stats, slice).catch((e) => {
-        throw asTimeout(e, signal, options.timeoutMs);
+      const { shards, catalog } = this.store;
+      const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard)));
+      const members = await this.executor.run({
+        plan, boughtNodes: boughtNodes(plan), shards, catalog, evaluations, signal, stats, slice,
+        poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
-      // Evaluating on this thread never waits on I/O: give the event loop a
-      // turn first, so callers querying in a tight loop cannot starve timers,
-      // appends' disk writes or other callers.
-      if (!precomputed) await slice.pause();
-      const parts: { shard: Shard; members: Bitmap }[] = [];
-      for (const [i, shard] of this.store.shards.entries()) {
-        slice.checkNow();
-        parts.push({ shard, members: await evaluations[i]!.runCooperatively(slice, precomputed?.[i]) });
-      }
+      const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
       return { segment: new Segment(parts), plan, asOfMs, tz };
     } finally {
       leave();
     }
   }
 
-  /**
-   * Every `<bought>` of the plan, one pool message per shard, all shards at
-   * once. Undefined (evaluate in-process) without a pool, or when the query
-   * scans fewer than `poolMinLines` order lines in all: then a round trip to
-   * the workers costs more than the scan.
-   */
-  private async runBoughtInPool(
-    plan: PlanNode,
-    evaluations: readonly ShardEvaluation[],
-    signal: AbortSignal | undefined,
-    stats: StatsByNode | undefined,
-    slice: TimeSlice,
-  ) {
-    const pool = this.pool;
-    if (!pool) return undefined;
-    const nodes = boughtNodes(plan);
-    if (nodes.length === 0) return undefined;
-    const { shards, catalog } = this.store;
-    const results = shards.map(() => new Map<PlanNode, Bitmap>());
-    let anyByDays = false;
-    // prepared here, a node at a time, with a turn for the event loop whenever the slice is spent
-    const perShard: { shard: Shard; tasks: BoughtTask[]; taskNodes: PlanNode[] }[] = [];
-    for (const [i, shard] of shards.entries()) {
-      const tasks: BoughtTask[] = [];
-      const taskNodes: PlanNode[] = [];
-      for (const node of nodes) {
-        await slice.maybePause();
-        const candidates = evaluations[i]!.candidates(node);
-        const task = candidates === 'none' ? undefined : prepareBought(node, shard, catalog, `${this.instance}:${i}`, candidates);
-        if (!task) {
-          results[i]!.set(node, new Bitmap());
-          continue;
-        }
-        if (this.dayBuckets) {
-          // existence over many whole days: cached day buckets, here (small edge scans only, once warm)
-          const started = performance.now();
-          const byDays = evaluations[i]!.byDays(node, task);
-          if (byDays) {
-            results[i]!.set(node, byDays);
-            addTime(stats, node, performance.now() - started);
-            anyByDays = true;
-            continue;
-          }
-        }
-        tasks.push(task), taskNodes.push(node);
-      }
-      perShard.push({ shard, tasks, taskNodes });
-    }
-    // Complement tasks read live totals and return big member sets: below poolMinComplement
-    // values read they run here (the round trip costs more), above it in the workers, through
-    // the gate, which holds appends back until they are done (if an append waits: here, now).
-    const work = (t: BoughtTask) => t.slices.reduce((n, sl) => n + sl.end - sl.start, 0) + (t.complement ? t.customerCount : 0);
-    const pooled = (t: BoughtTask) => !t.complement || work(t) >= this.poolMinComplement;
-    let rows = 0;
-    for (const { tasks } of perShard) for (const t of tasks) if (pooled(t)) rows += work(t);
-    if (rows < this.poolMinLines) {
-      if (!anyByDays) return undefined;
-      // some came from day buckets: keep them, scan the rest here
-      for (const [i, s] of perShard.entries()) {
-        for (const [k, task] of s.tasks.entries()) {
-          await slice.maybePause();
-          results[i]!.set(s.taskNodes[k]!, this.runInline(s.taskNodes[k]!, task, s.shard, stats));
-        }
-      }
-      return results;
-    }
-    let gated = 0;
-    try {
-      for (const [i, s] of perShard.entries()) {
-        const tasks: BoughtTask[] = [], taskNodes: PlanNode[] = [];
-        for (const [k, task] of s.tasks.entries()) {
-          const node = s.taskNodes[k]!;
-          if (task.complement && (!pooled(task) || !this.totalsGate.enter())) {
-            await slice.maybePause();
-            results[i]!.set(node, this.runInline(node, task, s.shard, stats));
-            continue;
-          }
-          if (task.complement) gated++;
-          tasks.push(task);
-          taskNodes.push(node);
-        }
-        s.tasks = tasks;
-        s.taskNodes = taskNodes;
-      }
-      // all ran here (appends were waiting): give the event loop a turn, as in-process evaluation does
-      if (perShard.every((s) => s.tasks.length === 0)) await slice.pause();
-      // A shard's tasks go in messages of at most POOL_TASKS_PER_MESSAGE (a message is
-      // serialised here, in one go), with a turn for the event loop between them.
-      const sent: { shard: number; nodes: PlanNode[]; reply: Promise<ArrayBuffer> }[] = [];
-      let settled: PromiseSettledResult<ArrayBuffer>[];
-      try {
-        for (const [i, { tasks, taskNodes }] of perShard.entries()) {
-          for (let k = 0; k < tasks.length; k += POOL_TASKS_PER_MESSAGE) {
-            if (sent.length > 0) await slice.maybePause();
-            const reply = pool.runEncoded(tasks.slice(k, k + POOL_TASKS_PER_MESSAGE), signal);
-            reply.catch(() => undefined); // awaited below; not unhandled meanwhile
-            sent.push({ shard: i, nodes: taskNodes.slice(k, k + POOL_TASKS_PER_MESSAGE), reply });
-          }
-        }
-      } finally {
-        // every message settles before the gate opens: one failing must not let an append under another's feet
-        settled = await Promise.allSettled(sent.map((m) => m.reply));
-      }
-      for (const r of settled) if (r.status === 'rejected') throw r.reason;
-      // decoded a message at a time, with a turn for the event loop whenever the slice is spent
-      for (const [j, m] of sent.entries()) {
-        await slice.maybePause();
-        decodeResults((settled[j] as PromiseFulfilledResult<ArrayBuffer>).value).forEach(({ members, timeMs }, k) => {
-          const node = m.nodes[k]!;
-          results[m.shard]!.set(node, members);
-          addTime(stats, node, timeMs);
-        });
-      }
-    } finally {
-      // also when a pause stopped the query before the pool ran: nothing of it is in flight then
-      for (let k = 0; k < gated; k++) this.totalsGate.exit();
-    }
-    return results;
-  }
-
-  private dayBucketsFor(shard: Shard): DayBucketCache | undefined {
-    if (!this.dayBuckets) return undefined;
-    let cache = this.dayBuckets.get(shard);
-    if (!cache) this.dayBuckets.set(shard, (cache = new DayBucketCache(this.dayBucketBytesPerShard, this.dayBucketMinRows)));
-    return cache;
-  }
-
-  private runInline(node: PlanNode, task: BoughtTask, shard: Shard, stats: StatsByNode | undefined): Bitmap {
-    const started = performance.now();
-    const members = runBought(task, scratchFor(shard));
-    addTime(stats, node, performance.now() - started);
-    return members;
-  }
 
   /** `segments`: the saved segments refs resolve against (save plans against the map it is about to write). */
   private plan(ast: SegmentNode, asOfMs: number, tz: string, segments: ReadonlyMap<string, string> = this.saved): PlanNode {
@@ -520,12 +373,12 @@ export class Engine {
     if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
     this.log?.close();
     this.lock?.release();
-    await this.pool?.close();
+    await this.executor.close();
   }
 
   /** The worker pool's threads (tests kill one to check recovery). */
   get workerThreads(): readonly { terminate(): Promise<number> }[] {
-    return this.pool?.workers ?? [];
+    return this.executor.workers;
   }
 
   private assertOpen(): void {
@@ -565,8 +418,6 @@ function resolveAsOf(asOf: QueryOptions['asOf']): number {
 }
 
 let nextInstance = 0;
-/** `<bought>` tasks per pool message: a 20,000-branch `<or>` goes in pieces that each serialise in a few ms. */
-const POOL_TASKS_PER_MESSAGE = 200;
 
 /** The caller's signal combined with the query's timeout. */
 function querySignal(options: QueryOptions): AbortSignal | undefined {
@@ -600,10 +451,3 @@ function asTimeout(e: unknown, signal: AbortSignal | undefined, timeoutMs: numbe
   return e;
 }
 
-/** Adds time spent on a node to EXPLAIN's stats (when collected). */
-function addTime(stats: StatsByNode | undefined, node: PlanNode, ms: number): void {
-  if (!stats) return;
-  const s = stats.get(node) ?? { actual: 0, timeMs: 0 };
-  s.timeMs += ms;
-  stats.set(node, s);
-}

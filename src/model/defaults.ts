@@ -117,6 +117,13 @@ export const TUNING = {
    * are minThreads = maxThreads, so this only matters after one died.
    */
   POOL_IDLE_TIMEOUT_MS: 60_000,
+  /**
+   * `<bought>` tasks a pool message holds (exec/pool-executor.ts): a message is
+   * serialised on the calling thread in one go, so a 20,000-branch `<or>`
+   * goes in pieces that each take a few ms; more per message means fewer
+   * round trips but longer stretches without an event loop turn.
+   */
+  POOL_TASKS_PER_MESSAGE: 200,
   /** Day buckets (exec/day-buckets.ts): bytes counted per cached entry beyond its bitmap (Map entry, key, versions). */
   DAY_BUCKET_ENTRY_OVERHEAD_BYTES: 256,
   /**
