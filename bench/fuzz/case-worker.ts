@@ -34,7 +34,7 @@ async function makeRunner(): Promise<Runner> {
   return {
     async run(index) {
       const { format, bytes } = f.input(seed, index);
-      return { ...(await f.check(format, bytes, index % 2 === 0)), format, input: bytes };
+      return { ...(await f.check(format, bytes, index % 2 === 0, index)), format, input: bytes };
     },
     close: () => f.close(),
   };

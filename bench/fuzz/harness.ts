@@ -26,6 +26,21 @@ export const CASE_LIMIT_MS = 1000;
 /** a case that has not settled by then is reported as hung, so the run goes on */
 const HANG_MS = 3_000;
 
+/**
+ * Where case files are written: /dev/shm (memory) when there is one. Every
+ * record case rewrites its file; on ext4 truncating a file that was just
+ * written forces its data out (auto_da_alloc): ~1 ms a case, a third of a
+ * record run (5,000 cases: 242 cases/s in os.tmpdir(), 384 in /dev/shm).
+ */
+export function scratchRoot(): string {
+  try {
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return os.tmpdir();
+  }
+}
+
 /** The repository root: the nearest folder up from here with shandian's package.json. */
 export function repoRoot(): string {
   let dir = path.dirname(new URL(import.meta.url).pathname);
@@ -85,6 +100,12 @@ export interface FuzzOptions {
   /** keep at most this many failures in memory (all are counted) */
   keepFailures?: number;
   onFailure?: (f: Failure) => void;
+  /**
+   * Worker threads running cases side by side (default 1), each on its own
+   * contiguous range of cases (record ranges start at a multiple of
+   * RECORD_BLOCK, so each case meets the same engine history as with one).
+   */
+  workers?: number;
 }
 
 const KNOWN_TAG = 'fuzz-known';
@@ -222,9 +243,13 @@ export class QueryFuzzer {
   }
 }
 
+/** Record cases share an engine in blocks of this many (by case index), so a case's engine history does not depend on which worker ran it. */
+export const RECORD_BLOCK = 500;
+
 export class RecordFuzzer {
   private engine!: Engine;
-  private sinceReset = 0;
+  /** the block of cases the engine has served since its last reset */
+  private block = -1;
 
   private constructor(
     private readonly dir: string,
@@ -249,7 +274,7 @@ export class RecordFuzzer {
   }
 
   static async create(): Promise<RecordFuzzer> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-fuzz-'));
+    const dir = fs.mkdtempSync(path.join(scratchRoot(), 'shandian-fuzz-'));
     const seeds = await RecordFuzzer.makeSeeds(dir);
     const base = knownRecords();
     const f = new RecordFuzzer(dir, seeds, base, 3);
@@ -260,7 +285,6 @@ export class RecordFuzzer {
   private async reset(): Promise<void> {
     await this.engine?.close();
     this.engine = await openEngine(this.base, []);
-    this.sinceReset = 0;
   }
 
   private static seedCache: Record<RecordFormat, Uint8Array[]> | undefined;
@@ -282,8 +306,12 @@ export class RecordFuzzer {
   }
 
   /** Reads and ingests one file (alternately stopping at and skipping bad records). */
-  async check(format: RecordFormat, bytes: Uint8Array, skipBad: boolean): Promise<{ problem?: string; code?: string }> {
-    if (++this.sinceReset > 500) await this.reset();
+  async check(format: RecordFormat, bytes: Uint8Array, skipBad: boolean, index = 0): Promise<{ problem?: string; code?: string }> {
+    const block = Math.floor(index / RECORD_BLOCK);
+    if (block !== this.block) {
+      if (this.block !== -1) await this.reset();
+      this.block = block;
+    }
     const file = path.join(this.dir, `case.${format}`);
     fs.writeFileSync(file, bytes);
     let code: string | undefined;
@@ -339,8 +367,9 @@ export async function runFuzz(opts: FuzzOptions): Promise<Summary> {
     if (opts.onProgress && (summary.cases % every === 0 || summary.cases === opts.cases)) opts.onProgress(summary.cases, opts.cases, summary);
   };
 
-  if (nQuery > 0) await supervise('query', opts.seed, nQuery, (r) => record('query', r.index, r.ms, r, r.input, undefined, r.text));
-  if (nRecords > 0) await supervise('records', opts.seed, nRecords, (r) => record('records', r.index, r.ms, r, r.input, r.format as RecordFormat));
+  const workers = Math.max(1, Math.floor(opts.workers ?? 1));
+  if (nQuery > 0) await supervise('query', opts.seed, nQuery, workers, (r) => record('query', r.index, r.ms, r, r.input, undefined, r.text));
+  if (nRecords > 0) await supervise('records', opts.seed, nRecords, workers, (r) => record('records', r.index, r.ms, r, r.input, r.format as RecordFormat));
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
@@ -357,12 +386,28 @@ export interface CaseResult {
   text?: string;
 }
 
-/** Cases [0, count) of `kind` in workers; a case silent for HANG_MS is a failure and the next worker starts after it. */
-async function supervise(kind: Kind, seed: number, count: number, onResult: (r: CaseResult) => void): Promise<void> {
+/** [from, to) ranges covering [0, count), `parts` of them at most, each starting at a multiple of `align`. */
+export function caseRanges(count: number, parts: number, align: number): Array<[number, number]> {
+  const blocks = Math.ceil(count / align);
+  const n = Math.max(1, Math.min(parts, blocks));
+  const out: Array<[number, number]> = [];
+  for (let k = 0; k < n; k++) {
+    const from = Math.floor((blocks * k) / n) * align, to = Math.min(count, Math.floor((blocks * (k + 1)) / n) * align);
+    if (to > from) out.push([from, to]);
+  }
+  return out;
+}
+
+/**
+ * Cases [0, count) of `kind` in `workers` worker threads side by side, each
+ * on its own range; in each, a case silent for HANG_MS is a failure and the
+ * next worker starts after it.
+ */
+async function supervise(kind: Kind, seed: number, count: number, workers: number, onResult: (r: CaseResult) => void): Promise<void> {
   const script = path.join(repoRoot(), 'dist', 'bench', 'fuzz', 'case-worker.js');
   if (!fs.existsSync(script)) throw new Error(`fuzz: ${script} is missing: run npm run build first`);
   const { Worker } = await import('node:worker_threads');
-  const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-fuzz-seeds-'));
+  const seedDir = fs.mkdtempSync(path.join(scratchRoot(), 'shandian-fuzz-seeds-'));
   if (kind === 'records') await RecordFuzzer.makeSeeds(seedDir);
   fs.rmSync(seedDir, { recursive: true, force: true });
   const inputOf = (index: number): { format?: string; input: Uint8Array; text?: string } => {
@@ -373,50 +418,55 @@ async function supervise(kind: Kind, seed: number, count: number, onResult: (r: 
     const text = QueryFuzzer.inputWithoutEngine(seed, index);
     return { input: new TextEncoder().encode(text), text };
   };
-  let next = 0;
-  while (next < count) {
-    next = await new Promise<number>((resolve) => {
-      const worker = new Worker(script, { workerData: { kind, seed, from: next, to: count }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-      let current = next;
-      let timer: NodeJS.Timeout | undefined;
-      let finished = false;
-      const finish = (resumeAt: number) => {
-        if (finished) return;
-        finished = true;
-        clearTimeout(timer);
-        void worker.terminate();
-        resolve(resumeAt);
-      };
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          onResult({ index: current, ms: HANG_MS, problem: `hung: no answer in ${HANG_MS} ms`, ...inputOf(current) });
+  const ranges = caseRanges(count, workers, kind === 'records' ? RECORD_BLOCK : 1);
+  await Promise.all(ranges.map(([from, to]) => superviseRange(from, to)));
+
+  async function superviseRange(from: number, to: number): Promise<void> {
+    let next = from;
+    while (next < to) {
+      next = await new Promise<number>((resolve) => {
+        const worker = new Worker(script, { workerData: { kind, seed, from: next, to }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+        let current = next;
+        let timer: NodeJS.Timeout | undefined;
+        let finished = false;
+        const finish = (resumeAt: number) => {
+          if (finished) return;
+          finished = true;
+          clearTimeout(timer);
+          void worker.terminate();
+          resolve(resumeAt);
+        };
+        const arm = () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => {
+            onResult({ index: current, ms: HANG_MS, problem: `hung: no answer in ${HANG_MS} ms`, ...inputOf(current) });
+            finish(current + 1);
+          }, HANG_MS);
+        };
+        arm();
+        worker.on('message', (m: CaseResult | { started: number } | { done: true }) => {
+          if (finished) return;
+          if ('done' in m) return finish(to);
+          if ('started' in m) {
+            current = m.started;
+            return arm();
+          }
+          onResult(m);
+          current = m.index + 1;
+        });
+        worker.on('error', (e) => {
+          if (finished) return;
+          onResult({ index: current, ms: 0, problem: `worker died: ${badError(e) ?? e}`, ...inputOf(current) });
           finish(current + 1);
-        }, HANG_MS);
-      };
-      arm();
-      worker.on('message', (m: CaseResult | { started: number } | { done: true }) => {
-        if (finished) return;
-        if ('done' in m) return finish(count);
-        if ('started' in m) {
-          current = m.started;
-          return arm();
-        }
-        onResult(m);
-        current = m.index + 1;
+        });
+        worker.on('exit', (exitCode) => {
+          if (finished) return;
+          // e.g. the worker's heap limit (resourceLimits) reached by one case
+          onResult({ index: current, ms: 0, problem: `worker exited with code ${exitCode} during the case`, ...inputOf(current) });
+          finish(current + 1);
+        });
       });
-      worker.on('error', (e) => {
-        if (finished) return;
-        onResult({ index: current, ms: 0, problem: `worker died: ${badError(e) ?? e}`, ...inputOf(current) });
-        finish(current + 1);
-      });
-      worker.on('exit', (exitCode) => {
-        if (finished) return;
-        // e.g. the worker's heap limit (resourceLimits) reached by one case
-        onResult({ index: current, ms: 0, problem: `worker exited with code ${exitCode} during the case`, ...inputOf(current) });
-        finish(current + 1);
-      });
-    });
+    }
   }
 }
 
