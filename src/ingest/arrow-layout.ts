@@ -3,12 +3,15 @@ import type fs from 'node:fs';
 /**
  * Checks what an Arrow IPC file says about itself before the Arrow library
  * trusts it (issue 13, fuzz findings F1 and F2): every message and footer
- * must lie inside the file, every flatbuffer table and vector of the
- * metadata inside its buffer, every body buffer inside its body, and a
+ * must lie inside the file, every message where a block says (of the kind
+ * the block is for), every flatbuffer table the library follows inside its
+ * buffer, every vector it loops over no longer than its buffer, and a
  * record batch may not claim more rows than its body can hold. The library
  * checks none of this: a damaged length sent it into an endless re-read of
  * one block (F1), a vector length of 2^31 into a loop decoding field nodes
- * that are not there (F2), a footer length into a 2 GiB allocation.
+ * that are not there (F2), a footer length into a 2 GiB allocation. What
+ * the library reads harmlessly (strings, body buffers, elements of a vector
+ * past its buffer, which read as zeros) is left to it.
  *
  * Reads only the metadata (the bodies are skipped), so it costs a few small
  * reads per batch. Throws ArrowLayoutError; read-arrow.ts turns that into
