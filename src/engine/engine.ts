@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { boughtNodes, ShardEvaluation } from '../language/evaluate.js';
+import { boughtNodeSteps, ShardEvaluation } from '../language/evaluate.js';
+import { candidateSourceSteps } from '../language/candidate-sources.js';
 import { DayBucketCache } from '../exec/day-buckets.js';
 import { DayBucketShards, type Executor } from '../exec/executor.js';
 import { InProcessExecutor } from '../exec/in-process-executor.js';
@@ -247,6 +248,9 @@ export class Engine {
     const tz = ast.tz ?? callerTz ?? this.tz ?? 'UTC';
     await slice.maybePause();
     const plan = await planSegmentCooperatively(ast, this.planContext(asOfMs, tz), slice);
+    // the plan's walks, in steps too (a 20,000-branch plan takes milliseconds each)
+    const bought = await slice.run(boughtNodeSteps(plan));
+    await slice.run(candidateSourceSteps(plan)); // cached for the evaluations
     const leave = await this.admission.enter(signal).catch((e) => {
       throw asTimeout(e, signal, options.timeoutMs);
     });
@@ -254,7 +258,7 @@ export class Engine {
       const { shards, catalog } = this.store;
       const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard)));
       const members = await this.executor.run({
-        plan, boughtNodes: boughtNodes(plan), shards, catalog, evaluations, signal, stats, slice,
+        plan, boughtNodes: bought, shards, catalog, evaluations, signal, stats, slice,
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));

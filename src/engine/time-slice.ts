@@ -50,6 +50,15 @@ export class TimeSlice {
     return this.due() ? this.pause() : undefined;
   }
 
+  /** Runs `steps` to the end, pausing between steps whenever the budget is spent. */
+  async run<T>(steps: Generator<void, T>): Promise<T> {
+    for (;;) {
+      const next = steps.next();
+      if (next.done) return next.value;
+      if (this.due()) await this.pause();
+    }
+  }
+
   /** Checks signal and deadline now, without yielding. */
   checkNow(): void {
     this.check();

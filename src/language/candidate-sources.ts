@@ -23,59 +23,113 @@ import { planChildren as children, planDefinitionOf } from './registry.js';
  */
 export function candidateSources(plan: PlanNode): ReadonlyMap<PlanNode, readonly PlanNode[]> {
   let cached = cache.get(plan);
-  if (!cached) cache.set(plan, (cached = find(plan)));
+  if (!cached) cache.set(plan, (cached = finish(find(plan))));
+  return cached;
+}
+
+/**
+ * candidateSources in steps (a 20,000-branch plan takes milliseconds to
+ * walk, a few times): yields every WALK_STEP nodes, a point where the
+ * caller may pause; the result is cached for candidateSources.
+ */
+export function* candidateSourceSteps(plan: PlanNode): Generator<void, ReadonlyMap<PlanNode, readonly PlanNode[]>> {
+  let cached = cache.get(plan);
+  if (!cached) {
+    const found = yield* find(plan);
+    if (!(cached = cache.get(plan))) cache.set(plan, (cached = found));
+  }
   return cached;
 }
 
 const cache = new WeakMap<PlanNode, ReadonlyMap<PlanNode, readonly PlanNode[]>>();
 
-function find(plan: PlanNode): Map<PlanNode, PlanNode[]> {
-  const uses = countUses(plan);
-  const hasBought = new Map<PlanNode, boolean>();
-  const containsBought = (n: PlanNode): boolean => {
-    let v = hasBought.get(n);
-    if (v === undefined) hasBought.set(n, (v = children(n).some(containsBought) || takesBounds(n)));
-    return v;
-  };
+/** Walks yield after this many nodes. */
+const WALK_STEP = 1024;
+
+type Steps<T> = Generator<void, T>;
+
+/** The same walks as the recursive definition (depth first, children in order), with explicit stacks. */
+function* find(plan: PlanNode): Steps<Map<PlanNode, PlanNode[]>> {
+  const { uses, hasBought } = yield* countUses(plan);
+  const containsBought = (n: PlanNode): boolean => hasBought.get(n)!;
   const out = new Map<PlanNode, PlanNode[]>();
   const visited = new Set<PlanNode>();
+  let steps = 0;
 
   // pushes `bounds` down from an `and` to the <bought> nodes it may restrict
-  const push = (node: PlanNode, bounds: readonly PlanNode[]): void => {
-    if (uses.get(node) !== 1) return;
-    const passes = planDefinitionOf(node).bounds;
-    if (passes === 'takes') out.set(node, [...(out.get(node) ?? []), ...bounds]);
-    // an `and` passes them to all its children; its own free children are added when the walk reaches it
-    else if (passes) passes(node).forEach((c) => push(c, bounds));
-  };
+  function* push(node: PlanNode, bounds: readonly PlanNode[]): Steps<void> {
+    const stack = [node];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (++steps % WALK_STEP === 0) yield;
+      if (uses.get(n) !== 1) continue;
+      const passes = planDefinitionOf(n).bounds;
+      if (passes === 'takes') out.set(n, [...(out.get(n) ?? []), ...bounds]);
+      // an `and` passes them to all its children; its own free children are added when the walk reaches it
+      else if (passes) {
+        const next = passes(n);
+        for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+      }
+    }
+  }
 
-  const walk = (node: PlanNode): void => {
-    if (visited.has(node)) return;
+  const stack = [plan];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (visited.has(node)) continue;
     visited.add(node);
+    if (++steps % WALK_STEP === 0) yield;
     if (node.kind === 'and') {
       const free = node.children.filter((c) => !containsBought(c));
-      if (free.length > 0) for (const c of node.children) if (containsBought(c)) push(c, free);
+      if (free.length > 0) for (const c of node.children) if (containsBought(c)) yield* push(c, free);
     }
-    children(node).forEach(walk);
-  };
-  walk(plan);
+    const next = children(node);
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
+  }
   return out;
 }
 
-/** How many parent edges reach each node (the root counts as one use). */
-function countUses(plan: PlanNode): Map<PlanNode, number> {
+/**
+ * How many parent edges reach each node (the root counts as one use), and
+ * whether a `<bought>` (a node that takes bounds) is in its subtree.
+ */
+function* countUses(plan: PlanNode): Steps<{ uses: Map<PlanNode, number>; hasBought: Map<PlanNode, boolean> }> {
   const uses = new Map<PlanNode, number>([[plan, 1]]);
-  const seen = new Set<PlanNode>();
-  const walk = (n: PlanNode): void => {
-    if (seen.has(n)) return;
-    seen.add(n);
-    for (const c of children(n)) {
-      uses.set(c, (uses.get(c) ?? 0) + 1);
-      walk(c);
+  const hasBought = new Map<PlanNode, boolean>();
+  const expanded = new Set<PlanNode>();
+  // post-order: a node is finished after its children; a shared node is
+  // expanded once (its parent edges counted once each), later entries skipped
+  const stack: { node: PlanNode; open: boolean }[] = [{ node: plan, open: false }];
+  let steps = 0;
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const kids = children(top.node);
+    if (!top.open) {
+      if (expanded.has(top.node)) {
+        stack.pop(); // finished through another parent (a DAG has no path back to an open node)
+        continue;
+      }
+      expanded.add(top.node);
+      top.open = true;
+      for (const c of kids) {
+        uses.set(c, (uses.get(c) ?? 0) + 1);
+        if (!expanded.has(c)) stack.push({ node: c, open: false });
+      }
+      if (++steps % WALK_STEP === 0) yield;
+      continue;
     }
-  };
-  walk(plan);
-  return uses;
+    stack.pop();
+    hasBought.set(top.node, takesBounds(top.node) || kids.some((c) => hasBought.get(c)!));
+  }
+  return { uses, hasBought };
+}
+
+/** Runs steps to the end without pausing. */
+function finish<T>(steps: Steps<T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
 }
 
 function takesBounds(n: PlanNode): boolean {

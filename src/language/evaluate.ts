@@ -31,17 +31,33 @@ const MAX_CANDIDATE_SHARE = TUNING.MAX_CANDIDATE_SHARE;
 
 /** The distinct `<bought>` nodes of a plan (shared subtrees once). */
 export function boughtNodes(plan: PlanNode): BoughtPlan[] {
+  return finish(boughtNodeSteps(plan));
+}
+
+/**
+ * boughtNodes in steps (a 20,000-branch plan takes milliseconds to walk):
+ * yields every WALK_STEP nodes, a point where the caller may pause. The
+ * nodes come in the same order (depth first, children in order).
+ */
+export function* boughtNodeSteps(plan: PlanNode): Steps<BoughtPlan[]> {
   const seen = new Set<PlanNode>();
   const out: BoughtPlan[] = [];
-  const walk = (n: PlanNode): void => {
-    if (seen.has(n)) return;
+  const stack: PlanNode[] = [plan];
+  let visited = 0;
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
     seen.add(n);
     if (n.kind === 'bought') out.push(n);
-    planChildren(n).forEach(walk);
-  };
-  walk(plan);
+    const children = planChildren(n);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    if (++visited % WALK_STEP === 0) yield;
+  }
   return out;
 }
+
+/** Walks over a plan yield after this many nodes. */
+const WALK_STEP = 1024;
 
 /**
  * One plan on one shard: each node computed by its kind's definition

@@ -51,7 +51,7 @@ export async function planSegmentCooperatively(root: SegmentNode, ctx: PlanConte
 /** The plan, yielding after every condition lowered (a point where a caller may pause). */
 function* planSteps(root: SegmentNode, ctx: PlanContext): Generator<void, PlanNode> {
   const lowering = new Lowering(ctx, new PlanBuilder(ctx.stats), []);
-  return lowering.builder.and(yield* lowering.lowerAll(root.children), root.pos);
+  return yield* lowering.builder.andSteps(yield* lowering.lowerAll(root.children), root.pos);
 }
 
 /** The planner as the elements see it, inside the saved segments of `refStack`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { candidateSources } from '../../src/language/candidate-sources.js';
+import { candidateSources, candidateSourceSteps } from '../../src/language/candidate-sources.js';
 import type { BoughtPlan } from '../../src/elements/bought/index.js';
 import type { TagPlan } from '../../src/elements/tag/index.js';
 import type { PlanNode } from '../../src/plan/plan-node.js';
@@ -46,5 +46,27 @@ describe('candidateSources (semi-join pushdown)', () => {
     const sources = candidateSources(and(vip, or(and(city, b), bought('other'))));
     expect(sources.get(b)).toEqual(expect.arrayContaining([vip, city]));
     expect(sources.get(b)).toHaveLength(2);
+  });
+
+  it('sees a shared subtree with a <bought> inside as not free, whichever parent reaches it first', () => {
+    const b = bought('b'), vip = tag('vip'), c = or(bought('c'));
+    // d reaches c too: c is finished through d before the and looks at its children
+    const d = or(c, tag('z'));
+    expect(candidateSources(and(vip, b, c, d)).get(b)).toEqual([vip]);
+  });
+
+  it('in steps: a 20,000-branch plan yields along the way, and the map is the same', () => {
+    const vip = tag('vip');
+    const branches = Array.from({ length: 20_000 }, (_, i) => bought(`b${i}`));
+    const plan = and(vip, or(...branches));
+    const steps = candidateSourceSteps(plan);
+    let yields = 0;
+    let next = steps.next();
+    for (; !next.done; next = steps.next()) yields++;
+    expect(yields).toBeGreaterThanOrEqual(20);
+    const sources = next.value;
+    expect(sources.size).toBe(20_000);
+    expect(sources.get(branches[12_345]!)).toEqual([vip]);
+    expect(candidateSources(plan)).toBe(sources); // cached for the evaluations
   });
 });

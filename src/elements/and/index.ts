@@ -12,7 +12,7 @@ export const and = {
   },
   children: (n) => n.children,
   *lower(n, ctx) {
-    return ctx.builder.and(yield* ctx.lowerAll(n.children), n.pos);
+    return yield* ctx.builder.andSteps(yield* ctx.lowerAll(n.children), n.pos);
   },
 } satisfies ElementDefinition<'and'>;
 

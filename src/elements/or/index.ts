@@ -15,7 +15,7 @@ export const or = {
   },
   children: (n) => n.children,
   *lower(n, ctx) {
-    return ctx.builder.or(yield* ctx.lowerAll(n.children), n.pos);
+    return yield* ctx.builder.orSteps(yield* ctx.lowerAll(n.children), n.pos);
   },
 } satisfies ElementDefinition<'or'>;
 
