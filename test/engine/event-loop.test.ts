@@ -88,11 +88,14 @@ describe.runIf(hasBuild)('the calling thread stays responsive (threads: 0)', () 
     clearInterval(timer);
     expect(n).toBe(segment.count);
     expect(segment.count).toBeGreaterThan(0);
-    // The bound is loose on purpose: this 20,000-branch <or> still plans its
-    // flattened OR in one step (70-120 ms measured on a quiet host, more when
-    // CI runs two test files at once); the everyday queries stay under 20 ms
-    // (docs/performance.md, bench/event-loop.ts). Before the fix: 600-800 ms.
-    expect(maxOwn, `longest gap ${maxGap.toFixed(1)} ms`).toBeLessThan(300);
+    // Planning, the plan's walks and evaluation all pause every 10 ms now
+    // (the 20,000-child OR is built, and walked for boughtNodes and
+    // candidateSources, in steps); what is left between two pauses is one
+    // step plus, at times, a V8 mark-compact pause (this query allocates
+    // ~470 MB): 38-53 ms measured with the load average at 5 on 2 cores,
+    // 77 ms at worst (docs/performance.md). The bound leaves 2x for CI
+    // running two test files at once. Before the fix: 600-800 ms.
+    expect(maxOwn, `longest gap ${maxGap.toFixed(1)} ms`).toBeLessThan(150);
   }, 60_000);
 
   it('cooperative evaluation gives the same members as before', async () => {
