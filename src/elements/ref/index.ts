@@ -30,6 +30,6 @@ export const ref = {
     } catch (e) {
       throw e instanceof ShandianError && e.where.line === undefined ? e.at(n.pos) : e;
     }
-    return ctx.builder.and(yield* ctx.withRef(n.segment).lowerAll(saved.children), n.pos);
+    return yield* ctx.builder.andSteps(yield* ctx.withRef(n.segment).lowerAll(saved.children), n.pos);
   },
 } satisfies ElementDefinition<'ref'>;
