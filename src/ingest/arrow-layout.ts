@@ -1,4 +1,5 @@
 import type fs from 'node:fs';
+import { ShandianError } from '../model/errors.js';
 
 /**
  * Checks what an Arrow IPC file says about itself before the Arrow library
@@ -17,7 +18,12 @@ import type fs from 'node:fs';
  * reads per batch. Throws ArrowLayoutError; read-arrow.ts turns that into
  * E_BAD_RECORD.
  */
-export class ArrowLayoutError extends Error {}
+export class ArrowLayoutError extends ShandianError {
+  constructor(reason: string) {
+    // the reason is internal detail: read-arrow.ts's malformed() reports it with the file, row and a hint
+    super('E_BAD_RECORD', reason, {}, 'write the whole file again, e.g. with tableToIPC or pyarrow.ipc');
+  }
+}
 
 const CONTINUATION = 0xffffffff;
 /** Schema, DictionaryBatch, RecordBatch (Tensor and SparseTensor are not data we read) */

@@ -174,7 +174,7 @@ function checkSchema(schema: Schema, file: string): Column[] {
 }
 
 /** A read the Arrow library asked for that no well-formed file leads to (see guardedHandle). */
-class DamagedArrow extends Error {}
+class DamagedArrow extends ArrowLayoutError {}
 
 /**
  * The same file handle, counting the bytes the Arrow reader pulls through it
@@ -219,7 +219,7 @@ const WRITE_ARROW = 'write Arrow IPC (file or stream format), e.g. with tableToI
  * "Expected to read 1330795073 metadata bytes") and say nothing useful.
  */
 function malformed(file: string, line: number, e: unknown, note = ''): ShandianError {
-  if (e instanceof ShandianError) return e;
+  if (e instanceof ShandianError && !(e instanceof ArrowLayoutError)) return e; // layout damage is said in our words below
   return new ShandianError('E_BAD_RECORD', `the Arrow file is truncated or not an Arrow IPC file${note}`, { file, line },
     'write the whole file again, e.g. with tableToIPC or pyarrow.ipc: a copy or a write that was cut short cannot be read');
 }
