@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CASE_LIMIT_MS, QueryFuzzer, RecordFuzzer, type CaseResult, type Kind } from './harness.js';
 
-const { kind, seed, from, to } = workerData as { kind: Kind; seed: number; from: number; to: number };
+const { kind, seed, from, to, scratch } = workerData as { kind: Kind; seed: number; from: number; to: number; scratch?: string };
 
 interface Runner {
   run(index: number): Promise<{ problem?: string; code?: string; format?: string; input: Uint8Array; text?: string }>;
@@ -30,7 +30,7 @@ async function makeRunner(): Promise<Runner> {
       close: () => q.close(),
     };
   }
-  const f = await RecordFuzzer.create();
+  const f = await RecordFuzzer.create(scratch);
   return {
     async run(index) {
       const { format, bytes } = f.input(seed, index);

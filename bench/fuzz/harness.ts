@@ -273,8 +273,9 @@ export class RecordFuzzer {
     return seeds;
   }
 
-  static async create(): Promise<RecordFuzzer> {
-    const dir = fs.mkdtempSync(path.join(scratchRoot(), 'shandian-fuzz-'));
+  /** `parent`: where its folder goes (the supervisor's run folder, removed at the end even when this worker is terminated) */
+  static async create(parent = scratchRoot()): Promise<RecordFuzzer> {
+    const dir = fs.mkdtempSync(path.join(parent, 'shandian-fuzz-'));
     const seeds = await RecordFuzzer.makeSeeds(dir);
     const base = knownRecords();
     const f = new RecordFuzzer(dir, seeds, base, 3);
@@ -418,14 +419,20 @@ async function supervise(kind: Kind, seed: number, count: number, workers: numbe
     const text = QueryFuzzer.inputWithoutEngine(seed, index);
     return { input: new TextEncoder().encode(text), text };
   };
+  // the workers' case folders go in here: a worker terminated on a hung case cannot remove its own
+  const runDir = fs.mkdtempSync(path.join(scratchRoot(), 'shandian-fuzz-run-'));
   const ranges = caseRanges(count, workers, kind === 'records' ? RECORD_BLOCK : 1);
-  await Promise.all(ranges.map(([from, to]) => superviseRange(from, to)));
+  try {
+    await Promise.all(ranges.map(([from, to]) => superviseRange(from, to)));
+  } finally {
+    fs.rmSync(runDir, { recursive: true, force: true });
+  }
 
   async function superviseRange(from: number, to: number): Promise<void> {
     let next = from;
     while (next < to) {
       next = await new Promise<number>((resolve) => {
-        const worker = new Worker(script, { workerData: { kind, seed, from: next, to }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+        const worker = new Worker(script, { workerData: { kind, seed, from: next, to, scratch: runDir }, resourceLimits: { maxOldGenerationSizeMb: 1024 } });
         let current = next;
         let timer: NodeJS.Timeout | undefined;
         let finished = false;
