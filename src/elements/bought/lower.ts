@@ -1,4 +1,4 @@
-import { ORDER_DIMENSIONS, type DimensionFilters } from '../../model/order-dimensions.js';
+import { filtersKey, filtersOf } from '../../plan/dimension-filters.js';
 import type { PlanNode } from '../../plan/plan-node.js';
 import { resolveWindow } from '../../plan/resolve-window.js';
 import type { LowerContext } from '../definition.js';
@@ -12,15 +12,11 @@ export function lowerBought(n: BoughtNode, ctx: LowerContext): PlanNode {
     (n.maxCount !== undefined && n.maxCount < n.minCount) ||
     (n.minAmountCents !== undefined && n.maxAmountCents !== undefined && n.minAmountCents > n.maxAmountCents);
   if (impossible) return ctx.builder.empty(n.pos);
-  const filters = Object.fromEntries(ORDER_DIMENSIONS.map((d) => [d.field, n[d.field]])) as DimensionFilters;
+  const filters = filtersOf(n);
   const key =
-    `bought(${ORDER_DIMENSIONS.map((d) => listKey(d.name, n[d.field])).join('')}` +
+    `bought(${filtersKey(n)}` +
     `${lo},${hi},${n.minCount},${n.maxCount ?? ''},${n.minAmountCents ?? ''},${n.maxAmountCents ?? ''})`;
   const estimate = Math.min(ctx.stats.boughtRows(filters), ctx.stats.universe());
   return ctx.builder.intern({ kind: 'bought', key, estimate, pos: n.pos, ...filters, lo, hi,
     minCount: n.minCount, maxCount: n.maxCount, minAmountCents: n.minAmountCents, maxAmountCents: n.maxAmountCents });
-}
-
-function listKey(name: string, values: readonly string[] | undefined): string {
-  return values === undefined ? '' : `${name}=${JSON.stringify([...new Set(values)].sort())},`;
 }

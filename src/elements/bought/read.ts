@@ -1,18 +1,12 @@
 import type { BoughtNode } from './node.js';
-import { ORDER_DIMENSIONS, type DimensionField } from '../../model/order-dimensions.js';
-import { checkAttributeNames, leafText, misplaced, rejectText } from '../../query/element-rules.js';
+import { checkAttributeNames, rejectText } from '../../query/element-rules.js';
 import { MAX_COUNT, parseAmountCents, parseCount } from '../../query/numbers.js';
 import { queryError } from '../../query/query-error.js';
+import { FILTER_NAMES, readFilters } from '../../query/read-filters.js';
 import { readWindow } from '../../query/read-window.js';
 import type { XmlElement } from '../../query/xml-tree.js';
 
-/** Line filters: an attribute gives one value, child elements an any-of list. */
-const FILTERS = ORDER_DIMENSIONS;
-const FILTER_NAMES = FILTERS.map((f) => f.name);
-
 const BOUGHT_ATTRIBUTES = [...FILTER_NAMES, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount'];
-
-type Filters = { -readonly [K in DimensionField]?: string[] };
 
 export function readBought(el: XmlElement): BoughtNode {
   checkAttributeNames(el, BOUGHT_ATTRIBUTES);
@@ -31,29 +25,6 @@ export function readBought(el: XmlElement): BoughtNode {
     ...(maxAmountCents !== undefined ? { maxAmountCents } : {}),
     pos: el.pos,
   };
-}
-
-function readFilters(el: XmlElement): Filters {
-  const lists = new Map<string, string[]>();
-  for (const child of el.children) {
-    if (!FILTER_NAMES.includes(child.name as (typeof FILTER_NAMES)[number])) throw misplaced(child, el, FILTER_NAMES);
-    const value = leafText(child);
-    const list = lists.get(child.name) ?? [];
-    if (!list.includes(value)) list.push(value); // any-of: duplicates add nothing
-    lists.set(child.name, list);
-  }
-
-  const filters: Filters = {};
-  for (const { name, field } of FILTERS) {
-    const attr = el.attrs.get(name);
-    const list = lists.get(name);
-    if (attr !== undefined && list !== undefined) {
-      throw queryError('E_CONFLICT', `<bought> has both a ${name} attribute and <${name}> children`, el.pos, `use ${name}="..." for one value or <${name}> children for several, not both`);
-    }
-    const values = attr !== undefined ? [attr] : list;
-    if (values !== undefined) filters[field] = values;
-  }
-  return filters;
 }
 
 function readCounts(el: XmlElement): { minCount: number; maxCount?: number } {
