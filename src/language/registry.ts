@@ -7,6 +7,7 @@ import { emptyPlan } from '../elements/empty/index.js';
 import { not, notPlan } from '../elements/not/index.js';
 import { or, orPlan } from '../elements/or/index.js';
 import { ref } from '../elements/ref/index.js';
+import { sample, samplePlan } from '../elements/sample/index.js';
 import { tag, tagPlan } from '../elements/tag/index.js';
 import type { PlanKind, PlanNode } from '../plan/plan-node.js';
 import type { ConditionKind, ConditionNode } from '../query/ast/index.js';
@@ -25,6 +26,7 @@ export const ELEMENTS = {
   tag,
   attr,
   ref,
+  sample,
 } as const satisfies { readonly [K in ConditionKind]: ElementDefinition<K> };
 
 /** Every plan node kind (PlanNodes: the builder's algebra and the elements' own). */
@@ -37,6 +39,7 @@ export const PLAN_NODES = {
   bought: boughtPlan,
   tag: tagPlan,
   attr: attrPlan,
+  sample: samplePlan,
 } as const satisfies { readonly [K in PlanKind]: PlanNodeDefinition<K> };
 
 /** The definition of a node's element (the tables are keyed by kind, so the pair always matches). */

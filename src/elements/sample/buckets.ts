@@ -1,0 +1,93 @@
+import type { Dictionary } from '../../store/dictionary.js';
+import { BucketHasher } from './bucket.js';
+
+/**
+ * Each shard's customer buckets per seed, computed once and kept: a
+ * Uint16Array by shard-local customer id (2 bytes a customer a seed),
+ * extended as new customers arrive (customer ids are dense and
+ * append-only, so the first `length` entries never change). Kept per
+ * customer dictionary (weakly: a closed store's caches go with it), at most
+ * SAMPLE_CACHE_BYTES_PER_SHARD a shard, least recently used seeds dropped
+ * first (the one being read is always kept).
+ */
+export const SAMPLE_CACHE_BYTES_PER_SHARD = 128 * 2 ** 20;
+
+/** Customers hashed between pauses (the compute step yields so a big first build does not hold the event loop). */
+export const HASH_STEP = 1 << 16;
+
+export interface SeedBuckets {
+  readonly seed: string;
+  buckets: Uint16Array;
+  /** customers 0..length-1 have their bucket */
+  length: number;
+  readonly hasher: BucketHasher;
+}
+
+const caches = new WeakMap<Dictionary, Map<string, SeedBuckets>>();
+
+/** The seed's entry for these customers (most recently used now), creating an empty one. */
+export function seedBuckets(customers: Dictionary, seed: string): SeedBuckets {
+  let bySeed = caches.get(customers);
+  if (!bySeed) caches.set(customers, (bySeed = new Map()));
+  let entry = bySeed.get(seed);
+  if (entry) {
+    bySeed.delete(seed); // re-insert: Map order is the LRU order
+  } else {
+    entry = { seed, buckets: new Uint16Array(0), length: 0, hasher: new BucketHasher(seed) };
+  }
+  bySeed.set(seed, entry);
+  return entry;
+}
+
+/**
+ * Extends `entry` to the first `count` customers, in steps of HASH_STEP
+ * (yielding between them), then drops least recently used seeds over the
+ * budget. Safe when another query extends the same entry while this one
+ * is paused: each step starts from the entry's current length.
+ */
+export function* extendBuckets(customers: Dictionary, entry: SeedBuckets, count: number): Generator<void, void> {
+  if (entry.buckets.length < count) {
+    const grown = new Uint16Array(entry.length === 0 ? count : Math.max(count, Math.ceil(entry.buckets.length * 1.25) + 1024));
+    grown.set(entry.buckets.subarray(0, entry.length));
+    entry.buckets = grown;
+  }
+  while (entry.length < count) {
+    const end = Math.min(count, entry.length + HASH_STEP);
+    const buckets = entry.buckets, hasher = entry.hasher;
+    for (let c = entry.length; c < end; c++) buckets[c] = hasher.bucket(customers.value(c));
+    entry.length = end;
+    if (end < count) yield;
+  }
+  evict(customers, entry);
+}
+
+function evict(customers: Dictionary, keep: SeedBuckets): void {
+  const bySeed = caches.get(customers);
+  if (!bySeed) return;
+  let bytes = 0;
+  for (const e of bySeed.values()) bytes += e.buckets.byteLength;
+  for (const [seed, e] of bySeed) {
+    if (bytes <= SAMPLE_CACHE_BYTES_PER_SHARD) break;
+    if (e === keep) continue;
+    bySeed.delete(seed);
+    bytes -= e.buckets.byteLength;
+  }
+}
+
+/** Bytes of cached buckets for these customers (all seeds). */
+export function cachedBucketBytes(customers: Dictionary): number {
+  let bytes = 0;
+  for (const e of caches.get(customers)?.values() ?? []) bytes += e.buckets.byteLength;
+  return bytes;
+}
+
+/** Customer ids 0..count-1 whose bucket is in [from, to), ascending (one pass to count, one to fill). */
+export function customersInRange(entry: SeedBuckets, count: number, from: number, to: number): Uint32Array {
+  const buckets = entry.buckets, width = to - from;
+  let n = 0;
+  for (let c = 0; c < count; c++) if (((buckets[c]! - from) >>> 0) < width) n++;
+  const out = new Uint32Array(n);
+  let k = 0;
+  for (let c = 0; c < count && k < n; c++) if (((buckets[c]! - from) >>> 0) < width) out[k++] = c;
+  return out;
+}
