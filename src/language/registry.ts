@@ -4,6 +4,7 @@ import { attr, attrPlan } from '../elements/attr/index.js';
 import { bought, boughtPlan } from '../elements/bought/index.js';
 import type { ElementDefinition, PlanNodeDefinition } from '../elements/definition.js';
 import { emptyPlan } from '../elements/empty/index.js';
+import { firstOrder, firstOrderPlan, lastOrder, lastOrderPlan } from '../elements/first-last-order/index.js';
 import { not, notPlan } from '../elements/not/index.js';
 import { or, orPlan } from '../elements/or/index.js';
 import { ref } from '../elements/ref/index.js';
@@ -26,6 +27,8 @@ export const ELEMENTS = {
   tag,
   attr,
   ref,
+  firstOrder,
+  lastOrder,
   sample,
 } as const satisfies { readonly [K in ConditionKind]: ElementDefinition<K> };
 
@@ -39,6 +42,8 @@ export const PLAN_NODES = {
   bought: boughtPlan,
   tag: tagPlan,
   attr: attrPlan,
+  firstOrder: firstOrderPlan,
+  lastOrder: lastOrderPlan,
   sample: samplePlan,
 } as const satisfies { readonly [K in PlanKind]: PlanNodeDefinition<K> };
 
