@@ -2,6 +2,7 @@
 // (/work/shared/spec/segment-query.md). Written from the contract alone:
 // plain JS maps and sets, every query evaluated by scanning everything.
 
+import { createHash } from 'node:crypto';
 import type { AttrNode, BoughtNode, QNode, SegmentTree } from './query-tree.js';
 import { parseIsoWithOffset, rawTsToSeconds } from './time.js';
 import { boundMs, windowMs, type EvalCtx } from './window.js';
@@ -206,6 +207,10 @@ export class RefModel {
       }
       case 'bought':
         return this.evalBought(n, ctx);
+      case 'sample': {
+        const lo = percentHundredths(n.from), hi = percentHundredths(n.to);
+        return new Set([...this.known].filter((c) => sampleBucket(n.seed, c) >= lo && sampleBucket(n.seed, c) < hi));
+      }
     }
   }
 
@@ -282,6 +287,19 @@ export class RefModel {
     }
     return out;
   }
+}
+
+/** Contract 7.6: the first 8 bytes of MD5(seed + ":" + id) as a big-endian u64, mod 10000 (BigInt, node:crypto). */
+export function sampleBucket(seed: string, customerId: string): number {
+  const digest = createHash('md5').update(`${seed}:${customerId}`, 'utf8').digest();
+  return Number(digest.readBigUInt64BE(0) % 10000n);
+}
+
+/** A `<sample>` percentage (0..100, at most 2 decimals) in hundredths, from the digits. */
+export function percentHundredths(text: string): number {
+  const m = /^([0-9]+)(?:\.([0-9]{1,2}))?$/.exec(text);
+  if (!m) throw new Error(`malformed percentage ${text}`);
+  return Number(BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0')));
 }
 
 function eqMatch(v: string | number, q: string): boolean {

@@ -69,8 +69,15 @@ export interface RefNode {
   k: 'ref';
   name: string;
 }
+/** `<sample seed from to>`: from/to as written (percentages, at most 2 decimals). */
+export interface SampleNode {
+  k: 'sample';
+  seed: string;
+  from: string;
+  to: string;
+}
 
-export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode;
+export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode;
 
 /** The <segment> root: its children are ANDed. */
 export interface SegmentTree {

@@ -18,7 +18,7 @@
  * by hand would (the result is the same as complementing against the universe).
  */
 import { parseNumeric } from './model.js';
-import type { AttrNode, BoughtNode, NotNode, ParsedSegment, QNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, BoughtNode, NotNode, ParsedSegment, QNode, SampleNode, SegmentTree } from './query-tree.js';
 import { windowSec } from './window.js';
 import { checkZone, parseQuery, TranslateError, yuanToCents } from './xml-query.js';
 
@@ -82,6 +82,7 @@ class Translator {
       case 'tag': return `SELECT customer_id FROM tags WHERE tag = ${q(c.name)}`;
       case 'attr': return this.attr(c);
       case 'ref': return this.ref(c.name);
+      case 'sample': return sampleSql(c);
     }
   }
 
@@ -160,6 +161,23 @@ class Translator {
     }
     return tests.length ? `${named} AND ${tests.join(' AND ')}` : named;
   }
+}
+
+/**
+ * `<sample>` (contract 7.6): DuckDB's md5() is the hex digest of the UTF-8 text;
+ * its first 16 hex digits are the first 8 bytes, big-endian, read as a UBIGINT.
+ */
+export function sampleBucketSql(seed: string, customerIdSql: string): string {
+  return `(('0x' || substr(md5(${q(seed)} || ':' || ${customerIdSql}), 1, 16))::UBIGINT % 10000)`;
+}
+
+function sampleSql(c: SampleNode): string {
+  const hundredths = (t: string): number => {
+    const m = /^([0-9]+)(?:\.([0-9]{1,2}))?$/.exec(t);
+    if (!m) throw new TranslateError(`"${t}" is not a percentage`);
+    return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  };
+  return `${UNIVERSE} WHERE ${sampleBucketSql(c.seed, 'customer_id')} >= ${hundredths(c.from)} AND ${sampleBucketSql(c.seed, 'customer_id')} < ${hundredths(c.to)}`;
 }
 
 function setOp(op: 'INTERSECT' | 'UNION' | 'EXCEPT', parts: readonly string[]): string {

@@ -197,6 +197,21 @@ function condition(el: El): QNode {
       return bought(el);
     case 'attr':
       return attr(el);
+    case 'sample': {
+      allowOnly(el, ['seed', 'from', 'to']);
+      noText(el);
+      if (el.children.length) throw new TranslateError('<sample> takes no children');
+      const seed = need(el, 'seed'), from = need(el, 'from'), to = need(el, 'to');
+      if (seed === '') throw new TranslateError('<sample> seed is empty');
+      const pct = (name: string, v: string): number => {
+        const m = /^([0-9]+)(?:\.([0-9]{1,2}))?$/.exec(v);
+        const h = m ? BigInt(m[1]!) * 100n + BigInt((m[2] ?? '').padEnd(2, '0')) : -1n;
+        if (h < 0n || h > 10000n) throw new TranslateError(`${name}="${v}" is not a percentage 0..100 with at most 2 decimals`);
+        return Number(h);
+      };
+      if (pct('from', from) >= pct('to', to)) throw new TranslateError('<sample> from is not below to');
+      return { k: 'sample', seed, from, to };
+    }
     default:
       throw new TranslateError(`unknown element <${el.name}>`);
   }
