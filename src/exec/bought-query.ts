@@ -13,11 +13,20 @@ export interface BoughtQuery extends DimensionFilters {
   readonly maxCount?: number;
   readonly minAmountCents?: number;
   readonly maxAmountCents?: number;
+  /** bounds on the sum of the matching lines' quantities (integers >= 1) */
+  readonly minQuantity?: number;
+  readonly maxQuantity?: number;
 }
 
 /** True when a bought needs only "at least one matching order": no counting, no sums. */
 export function isExistenceOnly(b: BoughtQuery): boolean {
-  return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined;
+  return b.minCount === 1 && b.maxCount === undefined && b.minAmountCents === undefined && b.maxAmountCents === undefined &&
+    !hasQuantityBound(b);
+}
+
+/** True when a bought bounds the sum of its matching lines' quantities (exec/sum-quantities.ts runs it). */
+export function hasQuantityBound(b: Pick<BoughtQuery, 'minQuantity' | 'maxQuantity'>): boolean {
+  return b.minQuantity !== undefined || b.maxQuantity !== undefined;
 }
 
 /**

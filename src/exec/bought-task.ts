@@ -33,6 +33,10 @@ export interface BoughtTask {
   lineSku: Uint32Array;
   lineCategory: NarrowData;
   lineAmount: NarrowData;
+  /** quantity per line row (read only by a task with a quantity bound) */
+  lineQuantity: NarrowData;
+  /** line rows 0..lineCount-1 exist when the task is made (lineOrder is ascending over them) */
+  lineCount: number;
   orderAlive: Uint8Array;
   orderShop: NarrowData;
   orderCustomer: Uint32Array;
@@ -52,6 +56,9 @@ export interface BoughtTask {
   maxCount?: number;
   minAmountCents?: number;
   maxAmountCents?: number;
+  /** bounds on the sum of the matching lines' quantities: exec/sum-quantities.ts runs such a task */
+  minQuantity?: number;
+  maxQuantity?: number;
   /** shard-local customers 0..customerCount-1 */
   customerCount: number;
   /** which shard, so a worker keeps one scratch area per shard */

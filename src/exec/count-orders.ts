@@ -13,12 +13,13 @@ const SATURATED = 255;
  * slots (100 MB) cost a memory access per matching line, and a sequential
  * pass over the bytes gives the members in order and clears them.
  *
- * Undefined when the task needs sums, has a maxCount the byte cannot
+ * Undefined when the task needs sums (of amounts or quantities), has a maxCount the byte cannot
  * decide, or subtracts from totals (complement): then acc is used.
  */
 export function countOrdersOnly(task: BoughtTask, scratch: Scratch): Bitmap | undefined {
   if (task.existence || task.complement) return undefined;
   if (task.minAmountCents !== undefined || task.maxAmountCents !== undefined) return undefined;
+  if (task.minQuantity !== undefined || task.maxQuantity !== undefined) return undefined;
   // a saturated byte means "255 or more": it decides minCount <= 255 and maxCount < 255
   if (task.minCount > SATURATED || (task.maxCount !== undefined && task.maxCount >= SATURATED)) return undefined;
   const counts = scratch.ensureCounts(task.customerCount);

@@ -4,13 +4,14 @@ import type { TimePosting } from '../index/time-posting.js';
 import type { Dictionary } from '../store/dictionary.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
-import { isExistenceOnly, type BoughtQuery } from './bought-query.js';
+import { hasQuantityBound, isExistenceOnly, type BoughtQuery } from './bought-query.js';
 import { ORDER_DIMENSIONS, type DimensionName, type OrderDimension } from '../model/order-dimensions.js';
 import { TUNING } from '../model/defaults.js';
 import type { BoughtTask } from './bought-task.js';
 import type { Scratch } from './scratch.js';
 import { scanOrders } from './scan-orders.js';
 import { countOrdersOnly } from './count-orders.js';
+import { sumQuantities } from './sum-quantities.js';
 import { forEachMatchingLine, isCandidate, lineMatches } from './row-filters.js';
 
 /** A filter as a membership mask by id: undefined = no check needed. */
@@ -49,6 +50,8 @@ export function prepareBought(
     lineSku: shard.lineSku.data,
     lineCategory: shard.lineCategory.data,
     lineAmount: shard.lineAmount.data,
+    lineQuantity: shard.lineQuantity.data,
+    lineCount: shard.lineCount,
     orderAlive: shard.orderAlive.data,
     orderShop: shard.orderShop.data,
     orderCustomer: shard.orderCustomer.data,
@@ -57,6 +60,8 @@ export function prepareBought(
     maxCount: plan.maxCount,
     minAmountCents: plan.minAmountCents,
     maxAmountCents: plan.maxAmountCents,
+    minQuantity: plan.minQuantity,
+    maxQuantity: plan.maxQuantity,
     customerCount: shard.customerCount,
     shardKey,
     candidates,
@@ -93,6 +98,8 @@ function orderSlices(
   }
   const { inside, outside } = shard.allOrders.split(plan.lo, plan.hi, shard.orderColumns);
   const size = (slices: typeof inside) => slices.reduce((n, s) => n + s.end - s.start, 0);
+  // the totals hold no quantities: a quantity bound counts the orders inside
+  if (hasQuantityBound(plan)) return { unit: 'orders', slices: inside };
   if (choice.complement ?? size(outside) + shard.customerCount * TUNING.COMPLEMENT_CUSTOMER_WEIGHT < size(inside)) {
     return { unit: 'orders', slices: outside, complement: { orders: shard.customerOrders.view(), cents: shard.customerCents.view() } };
   }
@@ -106,6 +113,7 @@ function orderSlices(
  * the calling thread and in workers.
  */
 export function runBought(task: BoughtTask, scratch: Scratch, choice: KernelChoice = {}): Bitmap {
+  if (hasQuantityBound(task)) return sumQuantities(task, scratch);
   const counted = choice.byteCounts === false ? undefined : countOrdersOnly(task, scratch);
   if (counted) return counted;
   if (task.unit === 'orders') return scanOrders(task, scratch);

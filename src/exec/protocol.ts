@@ -14,7 +14,7 @@ import type { BoughtTask } from './bought-task.js';
  * values read, while the totals gate (engine/totals-gate.ts) holds appends
  * back; below it they run on the calling thread.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** One message to a worker: every task of one kind for one shard. */
 export type WorkerRequest = BoughtRequest;

@@ -1,5 +1,6 @@
 import { ByteCounts } from './scratch/byte-counts.js';
 import { CustomerMarks } from './scratch/customer-marks.js';
+import { CustomerQuantities } from './scratch/customer-quantities.js';
 import { CustomerSums } from './scratch/customer-sums.js';
 import { OrderMarks } from './scratch/order-marks.js';
 import { ReusedBuffers } from './scratch/reused-buffers.js';
@@ -26,6 +27,8 @@ export class Scratch {
   readonly orderMarks = new OrderMarks();
   /** a saturating byte count per customer (count-orders.ts) */
   readonly counts = new ByteCounts(this.buffers);
+  /** a sum of line quantities per customer (sum-quantities.ts) */
+  readonly quantities = new CustomerQuantities();
 
   /** The defaults are the tuned sizes; tests shrink them to exercise flushes and buckets on small data. */
   constructor(sizes: { pending?: number; bucketShift?: number } = {}) {

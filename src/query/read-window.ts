@@ -4,10 +4,11 @@ import { queryError } from './query-error.js';
 import type { XmlElement } from './xml-tree.js';
 
 /**
- * The time window of a `<bought>`: `from`/`to` (dates or instants, both
- * inclusive) or `last="N{h|d|w}"`. Date-only bounds stay dates: the zone that
- * turns them into instants may come from the caller, so the planner resolves
- * them.
+ * The time window of a `<bought>` (and of every element that takes one):
+ * `from`/`to` (dates, instants or `-N{h|d|w}` before asOf, contract 7.1;
+ * both inclusive) or `last="N{h|d|w}"`. Date-only and relative bounds stay
+ * as written: the zone and the asOf that turn them into instants may come
+ * from the caller, so the planner resolves them (plan/resolve-window.ts).
  */
 
 /** Largest N in `last`: 10 million weeks is far beyond any data, yet safe to multiply. */
@@ -50,8 +51,18 @@ export function parseLast(text: string): { amount: number; unit: DurationUnit } 
   return amount <= MAX_LAST_AMOUNT ? { amount, unit: m[2] as DurationUnit } : undefined;
 }
 
-/** A date (`2026-10-01`) or a date-time with offset, else undefined. */
+/** `-N{h|d|w}` with 0 <= N <= MAX_LAST_AMOUNT (asOf minus N units), else undefined. */
+export function parseRelativeBound(text: string): { amount: number; unit: DurationUnit } | undefined {
+  const m = /^-(0|[1-9][0-9]*)([hdw])$/.exec(text);
+  if (!m) return undefined;
+  const amount = Number(m[1]);
+  return amount <= MAX_LAST_AMOUNT ? { amount, unit: m[2] as DurationUnit } : undefined;
+}
+
+/** A date (`2026-10-01`), a date-time with offset or `-N{h|d|w}` (relative to asOf), else undefined. */
 export function parseTimeBound(text: string): TimeBound | undefined {
+  const relative = parseRelativeBound(text);
+  if (relative !== undefined) return { kind: 'relative', ...relative };
   if (parseDateOnly(text) !== undefined) return { kind: 'date', date: text };
   const ms = parseDateTimeWithOffset(text);
   return ms === undefined ? undefined : { kind: 'instant', ms };
@@ -60,17 +71,24 @@ export function parseTimeBound(text: string): TimeBound | undefined {
 function readBound(el: XmlElement, attr: string, text: string): TimeBound {
   const bound = parseTimeBound(text);
   if (bound === undefined) {
-    throw queryError('E_BAD_DATE', `${attr}="${text}" is not a date or a date-time with offset`, el.pos, 'write a real date like 2026-10-01 or a date-time with offset like 2026-10-01T00:00:00+08:00');
+    throw queryError('E_BAD_DATE', `${attr}="${text}" is not a date or a date-time with offset`, el.pos, `write a real date like 2026-10-01, a date-time with offset like 2026-10-01T00:00:00+08:00, or a time before asOf like ${attr}="-90d" (a whole number from 0 to ${MAX_LAST_AMOUNT} of h, d or w)`);
   }
   return bound;
 }
 
+const UNIT_HOURS = { h: 1, d: 24, w: 168 } as const;
+
 /**
  * Only bounds of the same kind can be ordered here: a date's instants depend
- * on the zone, which the planner knows and re-checks.
+ * on the zone, which the planner knows and re-checks (a date against an
+ * instant, both absolute, is refused there). Two relative bounds are ordered
+ * by the text alone (asOf - a is after asOf - b when a < b); a relative bound
+ * against an absolute one is decided by the asOf, which is not an error: the
+ * planner makes such a window empty when it resolves to from after to.
  */
 function isAfter(from: TimeBound, to: TimeBound): boolean {
   if (from.kind === 'instant' && to.kind === 'instant') return from.ms > to.ms;
   if (from.kind === 'date' && to.kind === 'date') return from.date > to.date;
+  if (from.kind === 'relative' && to.kind === 'relative') return from.amount * UNIT_HOURS[from.unit] < to.amount * UNIT_HOURS[to.unit];
   return false;
 }

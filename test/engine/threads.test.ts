@@ -20,6 +20,8 @@ const QUERIES = [
   '<segment><bought category="skincare" last="90d" minCount="2"/><not><bought category="skincare" last="30d"/></not></segment>',
   '<segment><or>' + Array.from({ length: 40 }, (_, i) => `<bought sku="SKU-${String(i * 3).padStart(6, '0')}" last="${30 + i * 7}d"/>`).join('') + '</or></segment>',
   '<segment><bought shop="tmall-flagship" last="26w"/><tag name="vip"/><not><attr name="city" eq="Beijing"/></not></segment>',
+  // contract 7.1 and 7.2: relative bounds, quantity sums over lines and over orders
+  '<segment><bought category="skincare" from="-180d" to="-30d" minQuantity="2"/><bought from="-52w" minQuantity="4" maxQuantity="12" minAmount="100"/></segment>',
 ];
 
 beforeAll(async () => {

@@ -21,6 +21,7 @@ import type { BoughtPlan } from '../../src/elements/bought/index.js';
  * - orders inside the window, or outside it against the totals (KernelChoice.complement)
  * - existence marks, with and without candidates
  * - day buckets (existence over whole days), before and after refunds and appends
+ * - quantity bounds (sum-quantities.ts), over lines and over orders
  * - a fresh scratch with tiny buffers (flushes, buckets) and one reused dirty across runs
  */
 
@@ -31,7 +32,7 @@ const SKUS = ['s0', 's1', 's2', 's3'];
 const CATEGORIES = ['c0', 'c1', 'c2'];
 const SHOPS = ['p0', 'p1', 'p2'];
 
-interface Line { sku: number; category: number; amount: number }
+interface Line { sku: number; category: number; amount: number; quantity: number }
 interface Order { customer: number; ts: number; shop: number; alive: boolean; lines: Line[] }
 
 /** seconds within a day, often on its edges: same-second orders and window edges are common */
@@ -42,6 +43,8 @@ const lineArb = fc.record({
   sku: fc.integer({ min: 0, max: SKUS.length - 1 }),
   category: fc.integer({ min: 0, max: CATEGORIES.length - 1 }),
   amount: fc.constantFrom(0, 1, 99, 100, 250, 1000),
+  // mostly one, as in real data; equal sums across customers are common
+  quantity: fc.constantFrom(1, 1, 1, 2, 3, 7),
 });
 const orderArb: fc.Arbitrary<Order> = fc.record({
   customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }),
@@ -79,8 +82,19 @@ const planArb: fc.Arbitrary<BoughtPlan> = fc
         }),
       },
     ),
+    // contract 7.2: bounds on the sum of the matching lines' quantities (sum-quantities.ts)
+    quantities: fc.oneof(
+      { weight: 2, arbitrary: fc.constant(undefined) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          minQuantity: fc.option(fc.constantFrom(1, 2, 3, 4, 8), { nil: undefined }),
+          maxQuantity: fc.option(fc.constantFrom(1, 2, 3, 5, 10), { nil: undefined }),
+        }),
+      },
+    ),
   })
-  .map(({ skus, categories, shops, lo, hiEdge, span, counts, amounts }) => {
+  .map(({ skus, categories, shops, lo, hiEdge, span, counts, amounts, quantities }) => {
     // whole seconds, as resolved windows are
     let hi = Number.isFinite(lo) ? lo + span : (DAYS - 1) * DAY + Math.floor(span / 2);
     if (hiEdge !== undefined && hiEdge >= lo) hi = hiEdge;
@@ -89,12 +103,14 @@ const planArb: fc.Arbitrary<BoughtPlan> = fc
     const maxCount = counts.maxCount !== undefined && counts.maxCount >= minCount ? counts.maxCount : undefined;
     let { minAmountCents, maxAmountCents } = amounts ?? {};
     if (minAmountCents !== undefined && maxAmountCents !== undefined && maxAmountCents < minAmountCents) maxAmountCents = undefined;
-    return { kind: 'bought', key: 'k', estimate: 0, skus, categories, shops, lo, hi, minCount, maxCount, minAmountCents, maxAmountCents };
+    let { minQuantity, maxQuantity } = quantities ?? {};
+    if (minQuantity !== undefined && maxQuantity !== undefined && maxQuantity < minQuantity) maxQuantity = undefined;
+    return { kind: 'bought', key: 'k', estimate: 0, skus, categories, shops, lo, hi, minCount, maxCount, minAmountCents, maxAmountCents, minQuantity, maxQuantity };
   });
 
 /** The obvious answer: every order line, grouped by order, then by customer. */
 function reference(orders: readonly Order[], plan: BoughtPlan, candidates: ReadonlySet<number> | undefined): number[] {
-  const count = new Map<number, number>(), sum = new Map<number, number>();
+  const count = new Map<number, number>(), sum = new Map<number, number>(), quantity = new Map<number, number>();
   for (const o of orders) {
     if (!o.alive || o.ts < plan.lo || o.ts > plan.hi) continue;
     if (plan.shops && !plan.shops.includes(SHOPS[o.shop]!)) continue;
@@ -102,6 +118,7 @@ function reference(orders: readonly Order[], plan: BoughtPlan, candidates: Reado
     if (lines.length === 0) continue;
     count.set(o.customer, (count.get(o.customer) ?? 0) + 1);
     sum.set(o.customer, (sum.get(o.customer) ?? 0) + lines.reduce((s, l) => s + l.amount, 0));
+    quantity.set(o.customer, (quantity.get(o.customer) ?? 0) + lines.reduce((s, l) => s + l.quantity, 0));
   }
   const members: number[] = [];
   for (const [c, n] of count) {
@@ -109,6 +126,8 @@ function reference(orders: readonly Order[], plan: BoughtPlan, candidates: Reado
     if (candidates && !candidates.has(c)) continue;
     if (n < plan.minCount || (plan.maxCount !== undefined && n > plan.maxCount)) continue;
     if ((plan.minAmountCents !== undefined && cents < plan.minAmountCents) || (plan.maxAmountCents !== undefined && cents > plan.maxAmountCents)) continue;
+    const q = quantity.get(c)!;
+    if ((plan.minQuantity !== undefined && q < plan.minQuantity) || (plan.maxQuantity !== undefined && q > plan.maxQuantity)) continue;
     members.push(c);
   }
   return members.sort((a, b) => a - b);
@@ -122,7 +141,7 @@ function catalogOf(): Catalog {
   return catalog;
 }
 
-const encode = (o: Order) => o.lines.map((l) => ({ skuId: l.sku, categoryId: l.category, quantity: 1, amountCents: l.amount }));
+const encode = (o: Order) => o.lines.map((l) => ({ skuId: l.sku, categoryId: l.category, quantity: l.quantity, amountCents: l.amount }));
 
 /** Appended one by one (late rows when out of time order), or bulk-loaded (in time order: counting-sorted postings with order copies). */
 function buildShard(orders: readonly Order[], bulk: boolean): Shard {
@@ -134,7 +153,7 @@ function buildShard(orders: readonly Order[], bulk: boolean): Shard {
   }
   const lines = orders.flatMap((o) => o.lines);
   shard.beginBulk(orders.length, lines.length);
-  const cols = { skuIds: lines.map((l) => l.sku), categoryIds: lines.map((l) => l.category), quantities: lines.map(() => 1), amountCents: lines.map((l) => l.amount) };
+  const cols = { skuIds: lines.map((l) => l.sku), categoryIds: lines.map((l) => l.category), quantities: lines.map((l) => l.quantity), amountCents: lines.map((l) => l.amount) };
   let at = 0;
   for (const o of orders) {
     shard.addOrderFromColumns(o.customer, o.ts, o.shop, o.alive, cols, at, at + o.lines.length);
@@ -163,6 +182,7 @@ function candidateBits(set: ReadonlySet<number>, customerCount: number): Int32Ar
 
 /** Which code path a task takes under a choice (mirrors runBought's dispatch): to check every path was reached. */
 function pathOf(task: BoughtTask, choice: KernelChoice): string {
+  if (task.minQuantity !== undefined || task.maxQuantity !== undefined) return `quantity/${task.unit}${task.candidates ? '+candidates' : ''}`;
   const bytes = choice.byteCounts !== false && !task.existence && !task.complement && task.minAmountCents === undefined &&
     task.maxAmountCents === undefined && task.minCount <= 255 && (task.maxCount === undefined || task.maxCount < 255);
   const slices = task.slices.length === 1 ? 'one' : 'many';
@@ -177,6 +197,7 @@ const seen = new Set<string>();
 const REQUIRED_PATHS = [
   'bytes/orders', 'bytes/lines/one', 'bytes/lines/many', 'orders/existence', 'orders/counted', 'orders/complement',
   'lines/existence', 'lines/acc/one', 'lines/acc/many', 'day-buckets/lines', 'day-buckets/orders',
+  'quantity/lines', 'quantity/orders',
 ];
 
 describe('every <bought> kernel against a plain reference', () => {
@@ -196,7 +217,7 @@ describe('every <bought> kernel against a plain reference', () => {
 
   it('gives the reference members from day buckets: existence over whole days, edges to the second', () => {
     const bucketed = fc.tuple(planArb, edgeArb, edgeArb, fc.integer({ min: 0, max: 4 })).map(([plan, lo, hi, days]): [BoughtPlan, undefined] => [
-      { ...plan, lo, hi: Math.max(lo, hi + days * DAY), minCount: 1, maxCount: undefined, minAmountCents: undefined, maxAmountCents: undefined },
+      { ...plan, lo, hi: Math.max(lo, hi + days * DAY), minCount: 1, maxCount: undefined, minAmountCents: undefined, maxAmountCents: undefined, minQuantity: undefined, maxQuantity: undefined },
       undefined,
     ]);
     fc.assert(property(bucketed), { numRuns: 200 });

@@ -2,7 +2,7 @@ import type { NodeStats } from '../../exec/node-stats.js';
 import { ORDER_DIMENSIONS } from '../../model/order-dimensions.js';
 import type { BoughtPlan } from './plan.js';
 
-/** Filters, window, count and amount bounds; a restricted scan's actual counts only customers that pass its and-siblings. */
+/** Filters, window, count, amount and quantity bounds; a restricted scan's actual counts only customers that pass its and-siblings. */
 export function explainBought(b: BoughtPlan, s: NodeStats): string {
   return describeBought(b) + (s.candidates === undefined ? '' : `; scanned for ${s.candidates} candidates (its and-siblings)`);
 }
@@ -18,6 +18,9 @@ function describeBought(b: BoughtPlan): string {
   parts.push(`orders ${b.minCount}..${b.maxCount ?? 'inf'}`);
   if (b.minAmountCents !== undefined || b.maxAmountCents !== undefined) {
     parts.push(`amount ${b.minAmountCents === undefined ? '0' : (b.minAmountCents / 100).toFixed(2)}..${b.maxAmountCents === undefined ? 'inf' : (b.maxAmountCents / 100).toFixed(2)}`);
+  }
+  if (b.minQuantity !== undefined || b.maxQuantity !== undefined) {
+    parts.push(`quantity ${b.minQuantity ?? 1}..${b.maxQuantity ?? 'inf'}`);
   }
   return parts.join(', ');
 }

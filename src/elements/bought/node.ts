@@ -14,6 +14,10 @@ export interface BoughtNode extends DimensionFilters {
   readonly maxCount?: number;
   readonly minAmountCents?: number;
   readonly maxAmountCents?: number;
+  /** integer >= 1: bounds on the sum of the matching lines' quantities */
+  readonly minQuantity?: number;
+  /** integer >= minQuantity */
+  readonly maxQuantity?: number;
   readonly pos: Position;
 }
 

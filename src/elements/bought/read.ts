@@ -6,7 +6,7 @@ import { FILTER_NAMES, readFilters } from '../../query/read-filters.js';
 import { readWindow } from '../../query/read-window.js';
 import type { XmlElement } from '../../query/xml-tree.js';
 
-const BOUGHT_ATTRIBUTES = [...FILTER_NAMES, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount'];
+const BOUGHT_ATTRIBUTES = [...FILTER_NAMES, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount', 'minQuantity', 'maxQuantity'];
 
 export function readBought(el: XmlElement): BoughtNode {
   checkAttributeNames(el, BOUGHT_ATTRIBUTES);
@@ -15,6 +15,7 @@ export function readBought(el: XmlElement): BoughtNode {
   const window = readWindow(el);
   const { minCount, maxCount } = readCounts(el);
   const { minAmountCents, maxAmountCents } = readAmounts(el);
+  const { minQuantity, maxQuantity } = readQuantities(el);
   return {
     kind: 'bought',
     ...filters,
@@ -23,6 +24,8 @@ export function readBought(el: XmlElement): BoughtNode {
     ...(maxCount !== undefined ? { maxCount } : {}),
     ...(minAmountCents !== undefined ? { minAmountCents } : {}),
     ...(maxAmountCents !== undefined ? { maxAmountCents } : {}),
+    ...(minQuantity !== undefined ? { minQuantity } : {}),
+    ...(maxQuantity !== undefined ? { maxQuantity } : {}),
     pos: el.pos,
   };
 }
@@ -62,4 +65,24 @@ function readAmount(el: XmlElement, attr: 'minAmount' | 'maxAmount'): number | u
     throw queryError('E_BAD_NUMBER', `${attr}="${text}" is not an amount`, el.pos, 'write a decimal >= 0 with at most 2 decimals and no sign or exponent, e.g. 299.50');
   }
   return cents;
+}
+
+/** `minQuantity`/`maxQuantity` (contract 7.2): whole numbers >= 1, min at most max. */
+function readQuantities(el: XmlElement): { minQuantity?: number; maxQuantity?: number } {
+  const min = readQuantity(el, 'minQuantity');
+  const max = readQuantity(el, 'maxQuantity');
+  if (min !== undefined && max !== undefined && min > max) {
+    throw queryError('E_BAD_NUMBER', `minQuantity="${el.attrs.get('minQuantity')}" is more than maxQuantity="${el.attrs.get('maxQuantity')}"`, el.pos, 'make minQuantity at most maxQuantity');
+  }
+  return { ...(min !== undefined ? { minQuantity: min } : {}), ...(max !== undefined ? { maxQuantity: max } : {}) };
+}
+
+function readQuantity(el: XmlElement, attr: 'minQuantity' | 'maxQuantity'): number | undefined {
+  const text = el.attrs.get(attr);
+  if (text === undefined) return undefined;
+  const quantity = parseCount(text);
+  if (quantity === undefined || quantity < 1) {
+    throw queryError('E_BAD_NUMBER', `${attr}="${text}" is not a whole number from 1 to ${MAX_COUNT}`, el.pos, `write ${attr} as plain digits, at least 1 (the sum of the quantities of the matching lines)`);
+  }
+  return quantity;
 }
