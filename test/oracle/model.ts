@@ -3,7 +3,7 @@
 // plain JS maps and sets, every query evaluated by scanning everything.
 
 import { createHash } from 'node:crypto';
-import type { AttrNode, BoughtNode, QNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, BoughtNode, OrderEdgeNode, QNode, SegmentTree } from './query-tree.js';
 import { parseIsoWithOffset, rawTsToSeconds } from './time.js';
 import { boundMs, windowMs, type EvalCtx } from './window.js';
 
@@ -207,6 +207,9 @@ export class RefModel {
       }
       case 'bought':
         return this.evalBought(n, ctx);
+      case 'firstOrder':
+      case 'lastOrder':
+        return this.evalOrderEdge(n, ctx);
       case 'sample': {
         const lo = percentHundredths(n.from), hi = percentHundredths(n.to);
         return new Set([...this.known].filter((c) => sampleBucket(n.seed, c) >= lo && sampleBucket(n.seed, c) < hi));
@@ -249,6 +252,28 @@ export class RefModel {
       throw new Error('from after to');
     }
     return windowMs(n, ctx);
+  }
+
+  /**
+   * 7.3: the customer's earliest (firstOrder) or latest (lastOrder) counting
+   * order with a matching line and ts <= asOf, over all history, has its ts
+   * in the window. Refunded orders do not count, so they never are that order.
+   */
+  private evalOrderEdge(n: OrderEdgeNode, ctx: EvalCtx): Set<string> {
+    const { fromMs, toMs, afterMs } = RefModel.window({ k: 'bought', from: n.from, to: n.to, last: n.last }, ctx);
+    const edge = new Map<string, number>();
+    for (const o of this.orders.values()) {
+      if (o.status !== 'paid' || o.refunded) continue;
+      const t = o.tsS * 1000;
+      if (t > ctx.asOfMs) continue;
+      if (n.shop && !n.shop.values.includes(o.shop)) continue;
+      if (!o.lines.some((l) => (!n.sku || n.sku.values.includes(l.sku)) && (!n.category || n.category.values.includes(l.category)))) continue;
+      const seen = edge.get(o.customerId);
+      if (seen === undefined || (n.k === 'firstOrder' ? t < seen : t > seen)) edge.set(o.customerId, t);
+    }
+    const out = new Set<string>();
+    for (const [c, t] of edge) if (t >= fromMs && t <= toMs && t > afterMs) out.add(c);
+    return out;
   }
 
   private evalBought(n: BoughtNode, ctx: EvalCtx): Set<string> {

@@ -36,6 +36,17 @@ export interface BoughtNode {
   maxAmount?: string;
 }
 
+/** `<firstOrder>` / `<lastOrder>` (7.3): the filters and window of `<bought>`, no thresholds. */
+export interface OrderEdgeNode {
+  k: 'firstOrder' | 'lastOrder';
+  sku?: Filter;
+  category?: Filter;
+  shop?: Filter;
+  from?: Bound;
+  to?: Bound;
+  last?: Last;
+}
+
 export interface TagNode {
   k: 'tag';
   name: string;
@@ -77,7 +88,7 @@ export interface SampleNode {
   to: string;
 }
 
-export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode;
+export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode | OrderEdgeNode;
 
 /** The <segment> root: its children are ANDed. */
 export interface SegmentTree {

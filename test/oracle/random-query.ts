@@ -2,7 +2,7 @@
 // contract's XML and (through sql.ts) to DuckDB SQL.
 
 import { boundMs } from './model.js';
-import type { AttrNode, Bound, BoughtNode, Filter, QNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SegmentTree } from './query-tree.js';
 import { translateSegment } from './sql.js';
 import { DATES, DAY_STARTS, LAST_CHOICES, Rng, ZONES, type Vocab, unitMs } from './random-data.js';
 import { isoWithOffset, isoZ } from './time.js';
@@ -108,6 +108,19 @@ function genBought(rng: Rng, vocab: Vocab, hint?: number): BoughtNode {
   return n;
 }
 
+/** `<firstOrder>`/`<lastOrder>` (7.3): a `<bought>`'s filters and window, without its thresholds. */
+function genOrderEdge(rng: Rng, vocab: Vocab, hint?: number): OrderEdgeNode {
+  const b = genBought(rng, vocab, hint);
+  const n: OrderEdgeNode = { k: rng.bool() ? 'firstOrder' : 'lastOrder' };
+  if (b.sku) n.sku = b.sku;
+  if (b.category) n.category = b.category;
+  if (b.shop) n.shop = b.shop;
+  if (b.from) n.from = b.from;
+  if (b.to) n.to = b.to;
+  if (b.last) n.last = b.last;
+  return n;
+}
+
 function genAttr(rng: Rng, vocab: Vocab): AttrNode {
   const name = rng.bool(0.05) ? 'nosuch' : rng.pick(vocab.attrNames);
   const strs = vocab.attrStrings.filter((s) => s !== '');
@@ -152,6 +165,7 @@ export function genNode(rng: Rng, vocab: Vocab, depth: number, opts: QueryGenOpt
   }
   const l = rng.next();
   if (canRef && l < 0.1) return { k: 'ref', name: rng.pick(opts.savedNames!) };
+  if (l >= 0.48 && l < 0.6) return genOrderEdge(rng, vocab, opts.asOfHint);
   if (l < 0.6) return genBought(rng, vocab, opts.asOfHint);
   if (l < 0.72) return { k: 'tag', name: rng.bool(0.08) ? '__none__' : rng.pick(vocab.tags) };
   return genAttr(rng, vocab);
@@ -327,6 +341,10 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
         const kids = (n.values ?? []).map((v) => `${ind(d + 1)}<value>${escText(v, rng)}</value>`);
         return el('attr', a, kids, d);
       }
+      case 'firstOrder':
+      case 'lastOrder':
+        // rendered as <bought> renders its filters and window, under its own name
+        return node({ ...n, k: 'bought' }, d).replace(/^(\s*)<bought/, `$1<${n.k}`).replace(/<\/bought>$/, `</${n.k}>`);
       case 'bought': {
         const filt = (f: Filter | undefined): string | undefined => (f && f.form === 'attr' ? f.values[0] : undefined);
         const a = attrs([

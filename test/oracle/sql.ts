@@ -18,7 +18,7 @@
  * by hand would (the result is the same as complementing against the universe).
  */
 import { parseNumeric } from './model.js';
-import type { AttrNode, BoughtNode, NotNode, ParsedSegment, QNode, SampleNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, BoughtNode, NotNode, OrderEdgeNode, ParsedSegment, QNode, SampleNode, SegmentTree } from './query-tree.js';
 import { windowSec } from './window.js';
 import { checkZone, parseQuery, TranslateError, yuanToCents } from './xml-query.js';
 
@@ -79,6 +79,7 @@ class Translator {
       case 'or': return c.children.length === 1 ? this.cond(c.children[0]!) : setOp('UNION', c.children.map((x) => this.cond(x)));
       case 'not': return setOp('EXCEPT', [UNIVERSE, this.cond(c.child)]);
       case 'bought': return this.bought(c);
+      case 'firstOrder': case 'lastOrder': return this.orderEdge(c);
       case 'tag': return `SELECT customer_id FROM tags WHERE tag = ${q(c.name)}`;
       case 'attr': return this.attr(c);
       case 'ref': return this.ref(c.name);
@@ -135,6 +136,27 @@ class Translator {
     const head = `FROM ${from}\nWHERE ${where.join('\n  AND ')}`;
     if (having.length === 0) return `SELECT DISTINCT o.customer_id AS customer_id ${head}`;
     return `SELECT o.customer_id AS customer_id ${head}\nGROUP BY o.customer_id\nHAVING ${having.join(' AND ')}`;
+  }
+
+  /**
+   * 7.3: per customer, the min (firstOrder) or max (lastOrder) ts of the
+   * counting orders with a matching line and ts <= asOf, inside the window.
+   */
+  private orderEdge(n: OrderEdgeNode): string {
+    const w = windowSec({ k: 'bought', from: n.from, to: n.to, last: n.last }, { asOfMs: this.asOfMs, tz: this.tz });
+    if (!w) return NOBODY;
+    const skus = distinct(n.sku?.values);
+    const categories = distinct(n.category?.values);
+    const shops = distinct(n.shop?.values);
+    const where = ['o.alive', `o.ts <= ${Math.floor(this.asOfMs / 1000)}`];
+    if (shops) where.push(inList('o.shop', shops));
+    const lineFilters: string[] = [];
+    if (skus) lineFilters.push(inList('l.sku', skus));
+    if (categories) lineFilters.push(inList('l.category', categories));
+    if (lineFilters.length) where.push(`EXISTS (SELECT 1 FROM lines l WHERE l.order_id = o.order_id AND ${lineFilters.join(' AND ')})`);
+    const edge = n.k === 'firstOrder' ? 'min(o.ts)' : 'max(o.ts)';
+    const inside = w.lo === undefined ? `${edge} <= ${w.hi}` : `${edge} BETWEEN ${w.lo} AND ${w.hi}`;
+    return `SELECT o.customer_id AS customer_id FROM orders o\nWHERE ${where.join('\n  AND ')}\nGROUP BY o.customer_id\nHAVING ${inside}`;
   }
 
   private attr(a: AttrNode): string {

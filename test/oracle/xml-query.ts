@@ -195,6 +195,15 @@ function condition(el: El): QNode {
       return { k: 'ref', name: need(el, 'segment') };
     case 'bought':
       return bought(el);
+    case 'firstOrder':
+    case 'lastOrder': {
+      // 7.3: <bought>'s filters and window, no thresholds
+      const threshold = ['minCount', 'maxCount', 'minAmount', 'maxAmount', 'minQuantity', 'maxQuantity'].find((t) => el.attrs.has(t));
+      if (threshold !== undefined) throw new TranslateError(`<${el.name}> takes no thresholds (${threshold})`);
+      const b = bought(el);
+      return { k: el.name, ...(b.sku ? { sku: b.sku } : {}), ...(b.category ? { category: b.category } : {}), ...(b.shop ? { shop: b.shop } : {}),
+        ...(b.from ? { from: b.from } : {}), ...(b.to ? { to: b.to } : {}), ...(b.last ? { last: b.last } : {}) };
+    }
     case 'attr':
       return attr(el);
     case 'sample': {
