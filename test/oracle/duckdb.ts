@@ -7,7 +7,7 @@
  *
  * Tables (as the benchmark's issue specifies them):
  *   orders(order_id VARCHAR, customer_id VARCHAR, ts BIGINT, shop VARCHAR, alive BOOLEAN)   ts: epoch seconds
- *   lines(order_id VARCHAR, sku VARCHAR, category VARCHAR, amount_cents BIGINT)
+ *   lines(order_id VARCHAR, sku VARCHAR, category VARCHAR, amount_cents BIGINT, quantity BIGINT)
  *   attrs(customer_id VARCHAR, name VARCHAR, str_val VARCHAR, num_val DOUBLE)
  *   tags(customer_id VARCHAR, tag VARCHAR)
  *   customers(customer_id VARCHAR)
@@ -16,14 +16,14 @@ import { DuckDBInstance, version as duckdbVersion, type DuckDBAppender, type Duc
 
 /** A contract record as the loader reads it (src/gen's GenRecord and hand-written records fit it). */
 export type OracleRecord =
-  | { type: 'order'; order_id: string; customer_id: string; ts: string | number; shop: string; status: string; lines: readonly { sku: string; category: string; amount: string | number }[] }
+  | { type: 'order'; order_id: string; customer_id: string; ts: string | number; shop: string; status: string; lines: readonly { sku: string; category: string; quantity: number; amount: string | number }[] }
   | { type: 'refund'; order_id: string }
   | { type: 'customer'; customer_id: string; attrs: object }
   | { type: 'tag'; customer_id: string; tag: string; op: string };
 
 const SCHEMA = `
 CREATE TABLE orders (order_id VARCHAR, customer_id VARCHAR, ts BIGINT, shop VARCHAR, alive BOOLEAN);
-CREATE TABLE lines (order_id VARCHAR, sku VARCHAR, category VARCHAR, amount_cents BIGINT);
+CREATE TABLE lines (order_id VARCHAR, sku VARCHAR, category VARCHAR, amount_cents BIGINT, quantity BIGINT);
 CREATE TABLE refund_events (order_id VARCHAR);
 CREATE TABLE attr_events (seq BIGINT, customer_id VARCHAR, name VARCHAR, str_val VARCHAR, num_val DOUBLE, deleted BOOLEAN);
 CREATE TABLE tag_events (seq BIGINT, customer_id VARCHAR, tag VARCHAR, op VARCHAR);
@@ -123,6 +123,7 @@ export class DuckPeer {
               l.appendVarchar(line.sku);
               l.appendVarchar(line.category);
               l.appendBigInt(cents(line.amount));
+              l.appendBigInt(BigInt(line.quantity));
               l.endRow();
             }
             break;

@@ -248,7 +248,9 @@ export class RefModel {
 
   /** Resolves the window of a bought node to inclusive epoch-ms bounds [lo, hi] plus an exclusive lower bound. */
   static window(n: BoughtNode, ctx: EvalCtx): { fromMs: number; toMs: number; afterMs: number } {
-    if (n.from && n.to && boundMs(n.from, 'from', ctx.tz) > boundMs(n.to, 'to', ctx.tz)) {
+    // contract 7.1: a relative bound against an absolute one past it is an empty window, not an error
+    const mixed = n.from && n.to && (n.from.kind === 'relative') !== (n.to.kind === 'relative');
+    if (n.from && n.to && !mixed && boundMs(n.from, 'from', ctx.tz, ctx.asOfMs) > boundMs(n.to, 'to', ctx.tz, ctx.asOfMs)) {
       throw new Error('from after to');
     }
     return windowMs(n, ctx);
@@ -279,7 +281,7 @@ export class RefModel {
   private evalBought(n: BoughtNode, ctx: EvalCtx): Set<string> {
     const { fromMs, toMs, afterMs } = RefModel.window(n, ctx);
     const minCount = n.minCount ?? 1;
-    const perCustomer = new Map<string, { count: number; cents: number }>();
+    const perCustomer = new Map<string, { count: number; cents: number; quantity: number }>();
     for (const o of this.orders.values()) {
       if (o.status !== 'paid' || o.refunded) continue;
       const t = o.tsS * 1000;
@@ -287,16 +289,19 @@ export class RefModel {
       if (n.shop && !n.shop.values.includes(o.shop)) continue;
       let matched = false;
       let cents = 0;
+      let quantity = 0;
       for (const l of o.lines) {
         if (n.sku && !n.sku.values.includes(l.sku)) continue;
         if (n.category && !n.category.values.includes(l.category)) continue;
         matched = true;
         cents += l.cents;
+        quantity += l.quantity;
       }
       if (!matched) continue;
-      const agg = perCustomer.get(o.customerId) ?? { count: 0, cents: 0 };
+      const agg = perCustomer.get(o.customerId) ?? { count: 0, cents: 0, quantity: 0 };
       agg.count += 1;
       agg.cents += cents;
+      agg.quantity += quantity;
       perCustomer.set(o.customerId, agg);
     }
     const minC = n.minAmount !== undefined ? amountToCents(n.minAmount) : undefined;
@@ -308,6 +313,8 @@ export class RefModel {
       if (n.maxCount !== undefined && agg.count > n.maxCount) continue;
       if (minC !== undefined && agg.cents < minC) continue;
       if (maxC !== undefined && agg.cents > maxC) continue;
+      if (n.minQuantity !== undefined && agg.quantity < n.minQuantity) continue;
+      if (n.maxQuantity !== undefined && agg.quantity > n.maxQuantity) continue;
       out.add(c);
     }
     return out;

@@ -7,7 +7,8 @@
 /** A window bound as written in the query. */
 export type Bound =
   | { kind: 'date'; date: string } // YYYY-MM-DD, resolved in the query's tz
-  | { kind: 'datetime'; text: string }; // ISO-8601 date-time with offset (Z / +hh:mm / -hh:mm), maybe with .mmm
+  | { kind: 'datetime'; text: string } // ISO-8601 date-time with offset (Z / +hh:mm / -hh:mm), maybe with .mmm
+  | { kind: 'relative'; n: number; unit: LastUnit }; // contract 7.1: `-N{h|d|w}`, asOf minus N units (N >= 0)
 
 export type LastUnit = 'h' | 'd' | 'w';
 
@@ -34,6 +35,8 @@ export interface BoughtNode {
   maxCount?: number;
   minAmount?: string; // decimal text, <= 2 decimals
   maxAmount?: string;
+  minQuantity?: number; // contract 7.2: integer >= 1, sum of the matching lines' quantities
+  maxQuantity?: number;
 }
 
 /** `<firstOrder>` / `<lastOrder>` (7.3): the filters and window of `<bought>`, no thresholds. */

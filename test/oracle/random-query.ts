@@ -58,6 +58,8 @@ export function renderInstant(rng: Rng, ms: number): string {
 }
 
 function genBound(rng: Rng, vocab: Vocab, hint?: number): Bound {
+  // contract 7.1: asOf - N units; the data has orders at asOf - N units of LAST_CHOICES, +-1 s
+  if (rng.bool(0.3)) return rng.bool(0.85) ? { kind: 'relative', ...rng.pick(LAST_CHOICES) } : { kind: 'relative', n: rng.int(0, 400), unit: rng.pick(['h', 'd', 'w'] as const) };
   if (rng.bool(0.55)) {
     const dates = hint !== undefined && rng.bool(0.8) ? DATES.filter((d) => Date.parse(d) <= hint) : [];
     return { kind: 'date', date: rng.pick(dates.length ? dates : DATES) };
@@ -65,8 +67,15 @@ function genBound(rng: Rng, vocab: Vocab, hint?: number): Bound {
   return { kind: 'datetime', text: renderInstant(rng, genInstant(rng, vocab, hint)) };
 }
 
-/** from <= to in every zone the query might be evaluated in (refs inherit the caller's tz). */
+/**
+ * from <= to in every zone the query might be evaluated in (refs inherit the
+ * caller's tz). Two relative bounds are ordered by their text; a relative
+ * bound against an absolute one is always allowed (contract 7.1: past each
+ * other at the asOf, an empty window).
+ */
 function boundsOk(from: Bound, to: Bound): boolean {
+  if (from.kind === 'relative' && to.kind === 'relative') return from.n * unitMs(from.unit) >= to.n * unitMs(to.unit);
+  if (from.kind === 'relative' || to.kind === 'relative') return true;
   return ZONES.every((z) => boundMs(from, 'from', z) <= boundMs(to, 'to', z));
 }
 
@@ -105,6 +114,9 @@ function genBought(rng: Rng, vocab: Vocab, hint?: number): BoughtNode {
     if (minC !== undefined && maxC < minC) maxC = minC + rng.int(0, 5000);
     n.maxAmount = centsText(rng, maxC);
   }
+  // contract 7.2: line quantities are 1..3 in the data, so small sums bite
+  if (rng.bool(0.2)) n.minQuantity = rng.int(1, 6);
+  if (rng.bool(0.15)) n.maxQuantity = rng.int(n.minQuantity ?? 1, (n.minQuantity ?? 1) + rng.pick([0, 1, 3, 8]));
   return n;
 }
 
@@ -291,6 +303,7 @@ function escText(v: string, rng?: Rng): string {
 }
 
 function renderBound(b: Bound): string {
+  if (b.kind === 'relative') return `-${b.n}${b.unit}`;
   return b.kind === 'date' ? b.date : b.text;
 }
 
@@ -358,6 +371,8 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
           ['maxCount', n.maxCount?.toString()],
           ['minAmount', n.minAmount],
           ['maxAmount', n.maxAmount],
+          ['minQuantity', n.minQuantity?.toString()],
+          ['maxQuantity', n.maxQuantity?.toString()],
         ]);
         const kids: string[] = [];
         for (const key of ['sku', 'category', 'shop'] as const) {

@@ -221,3 +221,25 @@ describe('time arithmetic', () => {
     expect(localToUtcMs(parseIsoDateTime('2026-11-01T01:30:00')!.ms, 'America/New_York')).toBe(Date.parse('2026-11-01T05:30:00Z'));
   });
 });
+
+describe('relative window bounds (contract 7.1) and quantity thresholds (7.2)', () => {
+  it('-N{h|d|w} is asOf minus N units, both bounds inclusive; a mixed pair past each other is empty', async () => {
+    // g's order is exactly asOf - 1 d, h's exactly at asOf, a's o2 one second before asOf
+    expect(await members('<bought from="-1d" to="-1d"/>')).toEqual(['g']);
+    expect(await members('<bought from="-24h" to="-0h"/>')).toEqual(['a', 'g', 'h']);
+    expect(await members('<bought from="-1w" to="-1d"/>')).toEqual(['g']); // a's o2 is after to, b's o5 refunded
+    expect(await members('<bought from="-1d" to="2026-11-01"/>')).toEqual([]);
+    expect(await members('<bought from="2026-11-11T12:00:00+08:00" to="-1d"/>')).toEqual([]);
+    expect(() => parseQuery(seg('<bought from="-1d" to="-2d"/>'))).toThrow(TranslateError);
+    expect(() => parseQuery(seg('<bought from="-1.5d"/>'))).toThrow(TranslateError);
+  });
+
+  it('minQuantity/maxQuantity bound the sum of the matching lines\' quantities', async () => {
+    expect(await members('<bought minQuantity="3"/>')).toEqual(['a']); // o1 (2 lines) + o2
+    expect(await members('<bought sku="A" minQuantity="2" maxQuantity="2"/>')).toEqual(['a']);
+    expect(await members('<bought maxQuantity="1"/>')).toEqual(['b', 'c', 'g', 'h']);
+    expect(await members('<bought minQuantity="2" minCount="2"/>')).toEqual(['a']);
+    expect(() => parseQuery(seg('<bought minQuantity="0"/>'))).toThrow(TranslateError);
+    expect(() => parseQuery(seg('<bought minQuantity="3" maxQuantity="2"/>'))).toThrow(TranslateError);
+  });
+});

@@ -122,7 +122,8 @@ class Translator {
     if (skus) lineFilters.push(inList('l.sku', skus));
     if (categories) lineFilters.push(inList('l.category', categories));
     const amounts = minCents !== undefined || maxCents !== undefined;
-    const needLines = lineFilters.length > 0 || amounts;
+    const quantities = b.minQuantity !== undefined || b.maxQuantity !== undefined;
+    const needLines = lineFilters.length > 0 || amounts || quantities;
     const where = ['o.alive', w.lo === undefined ? `o.ts <= ${w.hi}` : `o.ts BETWEEN ${w.lo} AND ${w.hi}`];
     if (shops) where.push(inList('o.shop', shops));
     where.push(...lineFilters);
@@ -133,6 +134,8 @@ class Translator {
     if (b.maxCount !== undefined) having.push(`${orders} <= ${b.maxCount}`);
     if (minCents !== undefined) having.push(`sum(l.amount_cents) >= ${minCents}`);
     if (maxCents !== undefined) having.push(`sum(l.amount_cents) <= ${maxCents}`);
+    if (b.minQuantity !== undefined) having.push(`sum(l.quantity) >= ${b.minQuantity}`);
+    if (b.maxQuantity !== undefined) having.push(`sum(l.quantity) <= ${b.maxQuantity}`);
     const head = `FROM ${from}\nWHERE ${where.join('\n  AND ')}`;
     if (having.length === 0) return `SELECT DISTINCT o.customer_id AS customer_id ${head}`;
     return `SELECT o.customer_id AS customer_id ${head}\nGROUP BY o.customer_id\nHAVING ${having.join(' AND ')}`;

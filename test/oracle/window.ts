@@ -6,6 +6,8 @@
  * - a date-only `from` is the first instant of that day in the zone, a
  *   date-only `to` the last millisecond of that day; a date-time is that instant;
  * - `last="Nh|Nd|Nw"` is asOf - N units < ts <= asOf;
+ * - `-N{h|d|w}` as from or to is the instant asOf - N units (contract 7.1); a
+ *   relative bound against an absolute one past it is an empty window;
  * - every window is capped at asOf.
  *
  * Stored order timestamps are whole epoch seconds: windowSec gives the
@@ -20,8 +22,15 @@ export interface EvalCtx {
   tz: string;
 }
 
-/** Epoch ms of a window bound: a date-only `from` starts its local day, a date-only `to` ends it. */
-export function boundMs(b: Bound, side: 'from' | 'to', tz: string): number {
+/**
+ * Epoch ms of a window bound: a date-only `from` starts its local day, a
+ * date-only `to` ends it; `-N{h|d|w}` (contract 7.1) is asOf minus N units.
+ */
+export function boundMs(b: Bound, side: 'from' | 'to', tz: string, asOfMs?: number): number {
+  if (b.kind === 'relative') {
+    if (asOfMs === undefined) throw new Error('a relative bound needs the asOf');
+    return asOfMs - b.n * unitMs(b.unit);
+  }
   if (b.kind === 'date') return side === 'from' ? startOfDay(b.date, tz) : endOfDay(b.date, tz);
   const ms = parseInstant(b.text);
   if (ms === undefined) throw new Error(`not an ISO date-time with offset: ${JSON.stringify(b.text)}`);
@@ -46,8 +55,8 @@ export function windowMs(n: BoughtNode, ctx: EvalCtx): WindowMs {
     if (n.from || n.to) throw new Error('last with from/to');
     afterMs = ctx.asOfMs - n.last.n * unitMs(n.last.unit);
   }
-  if (n.from) fromMs = boundMs(n.from, 'from', ctx.tz);
-  if (n.to) toMs = Math.min(toMs, boundMs(n.to, 'to', ctx.tz));
+  if (n.from) fromMs = boundMs(n.from, 'from', ctx.tz, ctx.asOfMs);
+  if (n.to) toMs = Math.min(toMs, boundMs(n.to, 'to', ctx.tz, ctx.asOfMs));
   return { fromMs, toMs, afterMs };
 }
 

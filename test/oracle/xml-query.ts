@@ -135,9 +135,13 @@ function amount(el: El, attr: string): string | undefined {
   return v;
 }
 
+const unitHours = (u: 'h' | 'd' | 'w'): number => (u === 'h' ? 1 : u === 'd' ? 24 : 168);
+
 function bound(el: El, attr: string): Bound | undefined {
   const v = el.attrs.get(attr);
   if (v === undefined) return undefined;
+  const rel = /^-(0|[1-9][0-9]*)([hdw])$/.exec(v);
+  if (rel) return { kind: 'relative', n: Number(rel[1]), unit: rel[2] as 'h' | 'd' | 'w' };
   if (isDateOnly(v)) return { kind: 'date', date: v };
   if (parseInstant(v) === undefined) throw new TranslateError(`${attr}="${v}" is not a date or a date-time with offset`);
   return { kind: 'datetime', text: v };
@@ -228,7 +232,7 @@ function condition(el: El): QNode {
 
 function bought(el: El): BoughtNode {
   const filters = ['sku', 'category', 'shop'] as const;
-  allowOnly(el, [...filters, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount']);
+  allowOnly(el, [...filters, 'from', 'to', 'last', 'minCount', 'maxCount', 'minAmount', 'maxAmount', 'minQuantity', 'maxQuantity']);
   noText(el);
   const lists: Record<(typeof filters)[number], Filter | undefined> = { sku: undefined, category: undefined, shop: undefined };
   for (const child of el.children) {
@@ -262,6 +266,13 @@ function bought(el: El): BoughtNode {
   if (minAmount !== undefined && maxAmount !== undefined && yuanToCents(minAmount)! > yuanToCents(maxAmount)!) {
     throw new TranslateError('minAmount is more than maxAmount');
   }
+  const minQuantity = count(el, 'minQuantity');
+  const maxQuantity = count(el, 'maxQuantity');
+  if (minQuantity !== undefined && minQuantity < 1) throw new TranslateError('minQuantity must be at least 1');
+  if (maxQuantity !== undefined && maxQuantity < 1) throw new TranslateError('maxQuantity must be at least 1');
+  if (minQuantity !== undefined && maxQuantity !== undefined && minQuantity > maxQuantity) throw new TranslateError('minQuantity is more than maxQuantity');
+  if (minQuantity !== undefined) out.minQuantity = minQuantity;
+  if (maxQuantity !== undefined) out.maxQuantity = maxQuantity;
   const last = el.attrs.get('last');
   if (last !== undefined) {
     if (el.attrs.has('from') || el.attrs.has('to')) throw new TranslateError('last cannot be combined with from/to');
@@ -273,6 +284,10 @@ function bought(el: El): BoughtNode {
   const to = bound(el, 'to');
   if (from) out.from = from;
   if (to) out.to = to;
+  // contract 7.1: two relative bounds in the wrong order are an error from the text alone
+  if (from?.kind === 'relative' && to?.kind === 'relative' && from.n * unitHours(from.unit) < to.n * unitHours(to.unit)) {
+    throw new TranslateError('from is after to');
+  }
   return out;
 }
 
