@@ -135,6 +135,15 @@ describe('<firstOrder>/<lastOrder> results', () => {
     await engine.close();
   });
 
+  it('takes relative bounds (7.1): lapsed between 90 and 10 days before asOf, and a mixed pair past each other is empty', async () => {
+    const engine = await open();
+    // asOf - 10 d = 2026-11-20T00:00:00Z, on hi-edge's e1; its e2 one second later is the last one
+    expect(await ids(engine, '<lastOrder from="-90d" to="-10d"/>')).toEqual(['future', 'lo-edge', 'old', 'pending', 'refunded-first', 'refunded-last', 'same-second']);
+    expect(await ids(engine, '<firstOrder from="-29d" to="-10d"/>')).toEqual(['first-in', 'future', 'hi-edge', 'lo-edge', 'pending', 'refunded-first', 'refunded-last']);
+    expect(await ids(engine, '<firstOrder from="-5d" to="2026-11-01"/>')).toEqual([]);
+    await engine.close();
+  });
+
   it('an empty window matches nobody', async () => {
     const engine = await open();
     expect(await ids(engine, '<firstOrder from="2026-12-01T00:00:00Z"/>')).toEqual([]);
