@@ -123,6 +123,16 @@ describe('<firstOrder>/<lastOrder> results', () => {
     await engine.close();
   });
 
+  it('its <bought> scans take candidates from a small and-sibling (semi-join pushdown)', async () => {
+    const engine = await Engine.open({ durability: 'none', shards: 1 });
+    await engine.append([...DATA, { type: 'tag', customer_id: 'same-second', tag: 'vip', op: 'add' }]);
+    const { plan } = await engine.explain(q(`<tag name="vip"/><lastOrder ${W}/>`));
+    const last = plan.children.find((c) => c.op === 'lastOrder')!;
+    expect(last.children[0]!.detail).toContain('scanned for 1 candidates');
+    expect(plan.actual).toBe(1);
+    await engine.close();
+  });
+
   it('explains itself: op, detail, and the two <bought> scans under it', async () => {
     const engine = await open();
     const { plan } = await engine.explain(q(`<firstOrder sku="A" ${W}/>`));
