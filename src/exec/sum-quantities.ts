@@ -1,5 +1,4 @@
 import { Bitmap } from '../index/bitmap.js';
-import type { NarrowData } from '../columns/growable.js';
 import type { BoughtTask } from './bought-task.js';
 import { forEachMatchingLine, isCandidate } from './row-filters.js';
 import type { Scratch } from './scratch.js';
@@ -13,8 +12,9 @@ import type { Scratch } from './scratch.js';
  *
  * Line tasks (a sku or category filter) add each matching line's quantity;
  * order tasks (at most a shop filter: every line of an order matches) add
- * the order's lines' quantities, found from the order by a binary search on
- * lineOrder (an order's lines are contiguous and ascending by order).
+ * the order's lines' quantities: its lines are contiguous, right after the
+ * previous order's in time-ordered data, else found by a binary search on
+ * lineOrder (which ascends).
  */
 export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
   scratch.ensureCustomers(task.customerCount);
@@ -27,6 +27,8 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
     });
   } else {
     const { orderAlive, orderCustomer, orderAmount, candidates, lineOrder, lineCount } = task;
+    // where the last order's lines ended: the next order in the slice is often the next ordinal (time order)
+    let next = 0;
     for (const { rows, start, end, customers, amounts } of task.slices) {
       for (let i = start; i < end; i++) {
         const order = rows[i]!;
@@ -34,7 +36,13 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
         const c = customers ? customers[i]! : orderCustomer[order]!;
         if (candidates !== undefined && !isCandidate(candidates, c)) continue;
         scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
-        qty[c]! += orderQuantity(lineOrder, lineQuantity, lineCount, order);
+        let row = next < lineCount && lineOrder[next] === order && (next === 0 || lineOrder[next - 1] !== order)
+          ? next
+          : firstLine(lineOrder, lineCount, order);
+        let sum = 0;
+        for (; row < lineCount && lineOrder[row] === order; row++) sum += lineQuantity[row]!;
+        qty[c]! += sum;
+        next = row;
       }
     }
   }
@@ -63,15 +71,13 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
   return result;
 }
 
-/** The sum of an order's line quantities: its lines are the run of `order` in lineOrder[0..lineCount), which ascends. */
-export function orderQuantity(lineOrder: Uint32Array, lineQuantity: NarrowData, lineCount: number, order: number): number {
+/** The first line row of `order`: lineOrder[0..lineCount) ascends (an order's lines are contiguous, appended after it). */
+export function firstLine(lineOrder: Uint32Array, lineCount: number, order: number): number {
   let lo = 0, hi = lineCount;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (lineOrder[mid]! < order) lo = mid + 1;
     else hi = mid;
   }
-  let sum = 0;
-  for (let row = lo; row < lineCount && lineOrder[row] === order; row++) sum += lineQuantity[row]!;
-  return sum;
+  return lo;
 }
