@@ -71,7 +71,7 @@ export function parseTimeBound(text: string): TimeBound | undefined {
 function readBound(el: XmlElement, attr: string, text: string): TimeBound {
   const bound = parseTimeBound(text);
   if (bound === undefined) {
-    throw queryError('E_BAD_DATE', `${attr}="${text}" is not a date or a date-time with offset`, el.pos, `write a real date like 2026-10-01, a date-time with offset like 2026-10-01T00:00:00+08:00, or a time before asOf like ${attr}="-90d" (a whole number from 0 to ${MAX_LAST_AMOUNT} of h, d or w)`);
+    throw queryError('E_BAD_DATE', `${attr}="${text}" is not a date, a date-time with offset or -N{h|d|w}`, el.pos, `write a real date like 2026-10-01, a date-time with offset like 2026-10-01T00:00:00+08:00, or a time before asOf like ${attr}="-90d" (a whole number from 0 to ${MAX_LAST_AMOUNT} of h, d or w)`);
   }
   return bound;
 }
