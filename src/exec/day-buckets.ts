@@ -109,6 +109,11 @@ export function boughtByDays(
   whole: BoughtTask,
 ): Bitmap | undefined {
   if (!cache || !isExistenceOnly(plan) || !Number.isFinite(plan.lo)) return undefined;
+  // the cheap refusals first, before orderDays() splits the shard's orders
+  // (the late tail one by one): most windows of a wide <or> are small, and
+  // clamping only narrows a window, so these refuse it clamped or not
+  if (whole.slices.reduce((n, s) => n + s.end - s.start, 0) < cache.minRows) return undefined;
+  if (Math.floor((plan.hi + 1) / DAY_SECONDS) - Math.ceil(plan.lo / DAY_SECONDS) < MIN_WHOLE_DAYS) return undefined;
   // the window clamped to the days of the shard's orders inside it: a window
   // reaching back centuries (last="120120d", from="0026-11-01") walks the
   // days that hold data, not every day it names (fuzz finding F3)
@@ -119,7 +124,6 @@ export function boughtByDays(
   const firstDay = Math.ceil(lo / DAY_SECONDS);
   const lastDay = Math.floor((hi + 1) / DAY_SECONDS) - 1;
   if (lastDay - firstDay + 1 < MIN_WHOLE_DAYS) return undefined;
-  if (whole.slices.reduce((n, s) => n + s.end - s.start, 0) < cache.minRows) return undefined;
 
   const scan = (lo: number, hi: number): Bitmap => {
     const task = prepareBought({ ...plan, lo, hi }, shard, catalog, '');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { boughtByDays, DayBucketCache } from '../../src/exec/day-buckets.js';
 import { prepareBought, runBought } from '../../src/exec/eval-bought.js';
 import { Scratch } from '../../src/exec/scratch.js';
@@ -69,6 +69,25 @@ describe('boughtByDays over a window far wider than the data (F3)', () => {
       expect(cache.size.buckets).toBeLessThan(200); // the days that hold data, not the window's
     });
   }
+
+  it('a window below minRows (or a few days) is refused before the shard\'s orders are split: a wide <or> of small windows pays no clamp (regression of 78fb691)', () => {
+    const { shard, catalog } = store();
+    const small = plan(OCT_1, OCT_1 + 30 * DAY - 1, ['sneakers']);
+    const whole = prepareBought(small, shard, catalog, 's')!;
+    const rows = whole.slices.reduce((n, s) => n + s.end - s.start, 0);
+    expect(rows).toBeGreaterThan(0);
+    const short = plan(OCT_1 + 5 * DAY, OCT_1 + 7 * DAY - 1);
+    const shortTask = prepareBought(short, shard, catalog, 's')!;
+    const split = vi.spyOn(shard.allOrders, 'split');
+    // below minRows
+    expect(boughtByDays(small, shard, catalog, new Scratch(), new DayBucketCache(16 << 20, rows + 1), whole)).toBeUndefined();
+    // fewer whole days than MIN_WHOLE_DAYS
+    expect(boughtByDays(short, shard, catalog, new Scratch(), new DayBucketCache(16 << 20, 0), shortTask)).toBeUndefined();
+    expect(split).not.toHaveBeenCalled();
+    // a window that passes both is clamped (and split) as before
+    boughtByDays(small, shard, catalog, new Scratch(), new DayBucketCache(16 << 20, 0), whole);
+    expect(split).toHaveBeenCalled();
+  });
 
   it('a window holding no order is left to the scan', () => {
     const { shard, catalog } = store();
