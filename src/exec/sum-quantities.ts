@@ -27,6 +27,26 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
     });
   } else {
     const { orderAlive, orderCustomer, orderAmount, candidates, lineOrder, lineCount } = task;
+    let orders = 0;
+    for (const s of task.slices) orders += s.end - s.start;
+    if (orders * WIDE_ORDERS_PER_LINE >= lineCount) {
+      // many orders: one sequential pass over the lines gives every order's quantity
+      // (a lookup per order after it), where a search per order is a cache miss or more each
+      const perOrder = scratch.quantities.ensureOrders(orderAlive.length);
+      perOrder.fill(0);
+      for (let row = 0; row < lineCount; row++) perOrder[lineOrder[row]!]! += lineQuantity[row]!;
+      for (const { rows, start, end, customers, amounts } of task.slices) {
+        for (let i = start; i < end; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          if (candidates !== undefined && !isCandidate(candidates, c)) continue;
+          scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
+          qty[c]! += perOrder[order]!;
+        }
+      }
+      return passing(task, scratch, qty);
+    }
     // where the last order's lines ended: the next order in the slice is often the next ordinal (time order)
     let next = 0;
     for (const { rows, start, end, customers, amounts } of task.slices) {
@@ -46,6 +66,18 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
       }
     }
   }
+  return passing(task, scratch, qty);
+}
+
+/**
+ * Orders in the slices per line of the shard above which the order path
+ * sums every order's lines in one pass first (sequential) instead of
+ * searching each order's lines.
+ */
+const WIDE_ORDERS_PER_LINE = 16;
+
+/** The touched customers whose count, cents and quantity pass every threshold (then scratch and quantities are clear). */
+function passing(task: BoughtTask, scratch: Scratch, qty: Float64Array): Bitmap {
   scratch.finish();
   const { acc, touched, touchedCount } = scratch;
   const minCount = Math.max(1, task.minCount);
