@@ -1,8 +1,8 @@
 // Random query trees over a dataset's vocabulary, plus renderers to the
 // contract's XML and (through sql.ts) to DuckDB SQL.
 
-import { boundMs } from './model.js';
-import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SegmentTree } from './query-tree.js';
+import { boundMs, sampleBucket } from './model.js';
+import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SampleNode, SegmentTree } from './query-tree.js';
 import { translateSegment } from './sql.js';
 import { DATES, DAY_STARTS, LAST_CHOICES, Rng, ZONES, type Vocab, unitMs } from './random-data.js';
 import { isoWithOffset, isoZ } from './time.js';
@@ -180,7 +180,36 @@ export function genNode(rng: Rng, vocab: Vocab, depth: number, opts: QueryGenOpt
   if (l >= 0.48 && l < 0.6) return genOrderEdge(rng, vocab, opts.asOfHint);
   if (l < 0.6) return genBought(rng, vocab, opts.asOfHint);
   if (l < 0.72) return { k: 'tag', name: rng.bool(0.08) ? '__none__' : rng.pick(vocab.tags) };
+  if (l > 0.93) return genSample(rng, vocab);
   return genAttr(rng, vocab);
+}
+
+const SAMPLE_SEEDS = ['spring', 'spring-24', '双11-holdout', "a&b <'c'>", ' ', 'x'.repeat(60)];
+
+/** Hundredths as a percentage text, in the forms the contract allows (12.5, 12.50, 012.5, 100.00). */
+function percentText(rng: Rng, h: number): string {
+  const whole = Math.floor(h / 100), frac = h % 100;
+  const w = rng.bool(0.1) ? `0${whole}` : String(whole);
+  if (frac === 0) return rng.pick([w, `${w}.0`, `${w}.00`]);
+  return frac % 10 === 0 ? rng.pick([`${w}.${frac / 10}`, `${w}.${frac}`]) : `${w}.${String(frac).padStart(2, '0')}`;
+}
+
+/** `<sample>`: often with a bound exactly on a customer's bucket (from inclusive, to exclusive). */
+export function genSample(rng: Rng, vocab: Vocab): SampleNode {
+  const seed = rng.pick(SAMPLE_SEEDS);
+  let lo: number, hi: number;
+  const r = rng.next();
+  if (r < 0.5 && vocab.customers.length > 0) {
+    const b = sampleBucket(seed, rng.pick(vocab.customers));
+    if (rng.bool() || b === 0) { lo = b; hi = rng.bool(0.3) ? b + 1 : rng.int(b + 1, 10000); }
+    else { hi = b; lo = rng.bool(0.3) ? b - 1 : rng.int(0, b - 1); }
+  } else if (r < 0.6) {
+    [lo, hi] = rng.pick([[0, 10000], [0, 1], [9999, 10000], [0, 5000], [5000, 10000]]);
+  } else {
+    lo = rng.int(0, 9999);
+    hi = rng.int(lo + 1, Math.min(10000, lo + rng.pick([50, 1000, 5000, 10000])));
+  }
+  return { k: 'sample', seed, from: percentText(rng, lo), to: percentText(rng, hi) };
 }
 
 export function genQuery(rng: Rng, vocab: Vocab, opts: QueryGenOptions = {}): SegmentTree {
@@ -341,6 +370,8 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
         return el('tag', attrs([['name', n.name]]), [], d);
       case 'ref':
         return el('ref', attrs([['segment', n.name]]), [], d);
+      case 'sample':
+        return el('sample', attrs([['seed', n.seed], ['from', n.from], ['to', n.to]]), [], d);
       case 'attr': {
         const a = attrs([
           ['name', n.name],

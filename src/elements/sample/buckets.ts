@@ -81,13 +81,24 @@ export function cachedBucketBytes(customers: Dictionary): number {
   return bytes;
 }
 
-/** Customer ids 0..count-1 whose bucket is in [from, to), ascending (one pass to count, one to fill). */
+let scratch = new Uint32Array(0);
+
+/**
+ * Customer ids 0..count-1 whose bucket is in [from, to), ascending: one
+ * branch-free pass (buckets are random, so a branch per customer would
+ * mispredict often: 27 ms for a 10% range of 2M customers with one, against
+ * ~3 ms without), written into a reused buffer; the view is valid until the
+ * next call (the roaring bitmap copies it).
+ */
 export function customersInRange(entry: SeedBuckets, count: number, from: number, to: number): Uint32Array {
-  const buckets = entry.buckets, width = to - from;
-  let n = 0;
-  for (let c = 0; c < count; c++) if (((buckets[c]! - from) >>> 0) < width) n++;
-  const out = new Uint32Array(n);
+  if (scratch.length < count) scratch = new Uint32Array(Math.max(count, Math.ceil(scratch.length * 1.25)));
+  const buckets = entry.buckets, out = scratch, last = to - from - 1;
   let k = 0;
-  for (let c = 0; c < count && k < n; c++) if (((buckets[c]! - from) >>> 0) < width) out[k++] = c;
-  return out;
+  for (let c = 0; c < count; c++) {
+    const d = buckets[c]! - from;
+    out[k] = c;
+    // 1 when 0 <= d <= last (neither d nor last - d negative), else 0
+    k += ((d | (last - d)) >>> 31) ^ 1;
+  }
+  return out.subarray(0, k);
 }
