@@ -5,6 +5,7 @@ import { cachedBucketBytes, customersInRange, extendBuckets, seedBuckets } from 
 import { explainSample, samplePlan } from '../../../src/elements/sample/index.js';
 import type { SamplePlan } from '../../../src/elements/sample/plan.js';
 import { parsePercentHundredths } from '../../../src/elements/sample/read.js';
+import { AstBuilder, preOrder } from '../../../src/engine/ast-events.js';
 import { toExplainNode } from '../../../src/engine/explain-node.js';
 import { Engine } from '../../../src/index.js';
 import { parseSegment } from '../../../src/language/parse-segment.js';
@@ -79,6 +80,13 @@ describe('<sample> reader', () => {
   it('reads seed as written and the bounds as buckets', () => {
     const ast = parseSegment(seg('<sample seed=" spring &amp; co " from="0.5" to="12.25"/>'));
     expect(ast.children[0]).toEqual({ kind: 'sample', seed: ' spring & co ', fromBucket: 50, toBucket: 1225, pos: { line: 2, column: 3 } });
+  });
+
+  it('crosses threads as a leaf (ast-events: rebuilt without a children list)', () => {
+    const ast = parseSegment(seg('<or><sample seed="s" from="0" to="10"/><not><sample seed="t" from="1" to="2"/></not></or>'));
+    const b = new AstBuilder();
+    b.add([...preOrder(ast)]);
+    expect(b.result).toStrictEqual(ast);
   });
 
   it('refuses what the contract refuses, with code, line:column and hint', () => {
