@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { AstBuilder, preOrder } from '../../../src/engine/ast-events.js';
 import { Engine } from '../../../src/index.js';
 import { parseSegment } from '../../../src/language/parse-segment.js';
 import { expectQueryError, seg } from '../../query/expect-error.js';
@@ -55,6 +56,13 @@ describe('<firstOrder>/<lastOrder> reader', () => {
     expect(s.children[0]).toMatchObject({ kind: 'firstOrder', shops: ['jd'], skus: ['A', 'B'], window: { kind: 'last', amount: 30, unit: 'd' } });
     const l = parseSegment(seg('<lastOrder category="shoes"/>'));
     expect(l.children[0]).toMatchObject({ kind: 'lastOrder', categories: ['shoes'], window: { kind: 'all' } });
+  });
+
+  it('crosses threads as a leaf (ast-events: rebuilt without a children list)', () => {
+    const ast = parseSegment(seg('<or><firstOrder sku="A" last="30d"/><not><lastOrder><shop>jd</shop></lastOrder></not></or>'));
+    const b = new AstBuilder();
+    b.add([...preOrder(ast)]);
+    expect(b.result).toStrictEqual(ast);
   });
 
   it.each(['minCount="2"', 'maxCount="3"', 'minAmount="10"', 'maxAmount="10"', 'minQuantity="2"'])('refuses the threshold %s with E_UNKNOWN_ATTRIBUTE', (attr) => {
