@@ -254,6 +254,8 @@ export class Engine {
     const leave = await this.admission.enter(signal).catch((e) => {
       throw asTimeout(e, signal, options.timeoutMs);
     });
+    // no append applies between this query's steps: every shard and node sees one state
+    const holdStill = await this.totalsGate.read();
     try {
       const { shards, catalog } = this.store;
       const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard)));
@@ -264,6 +266,7 @@ export class Engine {
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
       return { segment: new Segment(parts), plan, asOfMs, tz };
     } finally {
+      holdStill();
       leave();
     }
   }

@@ -35,4 +35,27 @@ describe('TotalsGate', () => {
     expect(gate.enter()).toBe(true);
     gate.exit();
   });
+
+  it('a query (read) holds appends back across its pauses, and waits while an append waits or applies', async () => {
+    const gate = new TotalsGate();
+    const done = await gate.read();
+    let applied = false;
+    const writer = gate.exclusive(() => (applied = true));
+    await tick();
+    await tick(); // the query is paused for the event loop: the append must not apply
+    expect(applied).toBe(false);
+    let second = false;
+    const reading = gate.read().then((release) => ((second = true), release));
+    await tick();
+    expect(second).toBe(false); // appends go first: a new query waits for the waiting append
+    done();
+    done(); // twice is once
+    await writer;
+    expect(applied).toBe(true);
+    const release = await reading;
+    expect(second).toBe(true);
+    expect(gate.readers).toBe(1);
+    release();
+    expect(gate.readers).toBe(0);
+  });
 });
