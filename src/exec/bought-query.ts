@@ -5,15 +5,21 @@ import type { DimensionFilters } from '../model/order-dimensions.js';
  * is one). The value lists (skus, categories, shops: model/order-dimensions.ts)
  * are any-of; absent means any.
  */
-export interface BoughtQuery extends DimensionFilters {
+export interface BoughtQuery extends DimensionFilters, BoughtThresholds {
   /** inclusive bounds, epoch seconds; lo may be -Infinity */
   readonly lo: number;
   readonly hi: number;
+}
+
+/** A `<bought>`'s thresholds, as its AST node (elements/bought/node.ts) and the kernels both hold them. Amounts are integer cents. */
+export interface BoughtThresholds {
+  /** integer >= 1, default 1 */
   readonly minCount: number;
+  /** integer >= minCount */
   readonly maxCount?: number;
   readonly minAmountCents?: number;
   readonly maxAmountCents?: number;
-  /** bounds on the sum of the matching lines' quantities (integers >= 1) */
+  /** bounds on the sum of the matching lines' quantities (integers >= 1, min <= max) */
   readonly minQuantity?: number;
   readonly maxQuantity?: number;
 }
