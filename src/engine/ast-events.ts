@@ -1,4 +1,5 @@
 import type { SegmentNode } from '../query/ast/index.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * A query AST as a flat pre-order list, so it can cross threads in batches
@@ -12,7 +13,7 @@ export interface AstEvent {
 }
 
 /** Nodes a message carries: a few milliseconds to deserialise and rebuild. */
-export const EVENTS_PER_MESSAGE = 250;
+export const EVENTS_PER_MESSAGE = TUNING.PARSE_EVENTS_PER_MESSAGE;
 
 type AnyNode = Record<string, unknown> & { children?: readonly AnyNode[]; child?: AnyNode };
 

@@ -5,6 +5,7 @@ import { ShandianError } from '../model/errors.js';
 import { checkSnapshotsAccountedFor, MANIFEST, PARTIAL_SNAPSHOT_NAME, readManifest, SNAPSHOTS, type Manifest } from '../snapshot/manifest.js';
 import { loadSnapshot } from '../snapshot/read-snapshot.js';
 import { Store } from '../store/store.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * The newest snapshot (if any) and the first log segment after it. A store
@@ -50,7 +51,7 @@ export function checkNoDataWithoutMeta(dir: string): void {
 export const readOnlyOpenSeams: { afterSnapshot?: (dir: string) => void } = {};
 
 /** Attempts of a read-only open while a writer keeps replacing the snapshot under it. */
-const READ_ONLY_ATTEMPTS = 20;
+const READ_ONLY_ATTEMPTS = TUNING.READ_ONLY_OPEN_ATTEMPTS;
 
 /**
  * A read-only open (no lock) while a writer may be snapshotting: the writer

@@ -5,6 +5,7 @@ import { ShandianError } from '../model/errors.js';
 import { AstBuilder, type AstEvent } from './ast-events.js';
 import type { SegmentNode } from '../query/ast/index.js';
 import { parseSegment, type ParseLimits } from '../language/parse-segment.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * From this many characters a query text is parsed on a helper thread: the
@@ -13,7 +14,7 @@ import { parseSegment, type ParseLimits } from '../language/parse-segment.js';
  * thread past the query's time slice. Smaller texts are parsed in place: the
  * round trip (about 1 ms) would cost more than it saves.
  */
-export const PARSE_OFF_THREAD_CHARS = 48 * 1024;
+export const PARSE_OFF_THREAD_CHARS = TUNING.PARSE_OFF_THREAD_CHARS;
 
 /** The compiled worker; absent when running from TypeScript sources (then everything is parsed in place). */
 const WORKER_FILE = fileURLToPath(new URL('./parse-worker.js', import.meta.url));

@@ -2,9 +2,10 @@ import type { Bitmap } from '../index/bitmap.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Shard } from '../store/shard.js';
 import { YIELD_BUDGET_MS } from './time-slice.js';
+import { TUNING } from '../model/defaults.js';
 
 /** ids() looks at the clock every this many ids. */
-const ID_CHUNK = 1024;
+const ID_CHUNK = TUNING.IDS_PER_CLOCK_CHECK;
 
 /**
  * A query's answer: one bitmap of shard-local customer ids per shard.

@@ -90,7 +90,7 @@ const MIN_WHOLE_DAYS = TUNING.DAY_BUCKET_MIN_WHOLE_DAYS;
  * Nor are windows whose orders span more days than this (about 11 years) a
  * shard: their blocks would be many and mostly empty, a scan is cheaper.
  */
-const MAX_WINDOW_DAYS = 4096;
+const MAX_WINDOW_DAYS = TUNING.DAY_BUCKET_MAX_WINDOW_DAYS;
 /** Nor, by default, are windows with fewer matching rows than this a shard. */
 const DEFAULT_MIN_ROWS: number = ENGINE_DEFAULTS.dayBucketMinRows.value;
 

@@ -2,6 +2,7 @@ import { Bitmap } from '../index/bitmap.js';
 import type { BoughtTask } from './bought-task.js';
 import { forEachMatchingLine, isCandidate } from './row-filters.js';
 import type { Scratch } from './scratch.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * A `<bought>` with `minQuantity`/`maxQuantity` (contract 7.2): per
@@ -74,7 +75,7 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
  * sums every order's lines in one pass first (sequential) instead of
  * searching each order's lines.
  */
-const WIDE_ORDERS_PER_LINE = 16;
+const WIDE_ORDERS_PER_LINE = TUNING.QUANTITY_WIDE_ORDERS_PER_LINE;
 
 /** The touched customers whose count, cents and quantity pass every threshold (then scratch and quantities are clear). */
 function passing(task: BoughtTask, scratch: Scratch, qty: Float64Array): Bitmap {

@@ -2,6 +2,7 @@ import { ShandianError } from '../model/errors.js';
 import { parseDateTimeWithOffset } from '../model/time.js';
 import type { RecordItem } from './record-item.js';
 import { show, validateLine } from './validate-record.js';
+import { TUNING } from '../model/defaults.js';
 
 /** The columns of the CSV and Arrow forms: one order line per row. */
 export const ORDER_ROW_COLUMNS = ['order_id', 'customer_id', 'ts', 'shop', 'status', 'sku', 'category', 'quantity', 'amount'] as const;
@@ -21,7 +22,7 @@ export const MAX_ORDER_LINES = 1_000_000;
  * by other rows from a new order: the last 64Ki to 128Ki orders of the file.
  * Further back, the second part is refused by the store as a duplicate.
  */
-const RECENT_ORDERS = 65_536;
+const RECENT_ORDERS = TUNING.CSV_RECENT_ORDERS;
 
 interface Group {
   first: OrderRow;

@@ -1,5 +1,6 @@
 import type { PlanNode } from '../plan/plan-node.js';
 import { planChildren as children, planDefinitionOf } from './registry.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * Semi-join pushdown. In `and(tag, attr, bought)` only customers that pass
@@ -44,7 +45,7 @@ export function* candidateSourceSteps(plan: PlanNode): Generator<void, ReadonlyM
 const cache = new WeakMap<PlanNode, ReadonlyMap<PlanNode, readonly PlanNode[]>>();
 
 /** Walks yield after this many nodes. */
-const WALK_STEP = 1024;
+const WALK_STEP = TUNING.PLAN_WALK_STEP;
 
 type Steps<T> = Generator<void, T>;
 

@@ -57,7 +57,7 @@ export function* boughtNodeSteps(plan: PlanNode): Steps<BoughtPlan[]> {
 }
 
 /** Walks over a plan yield after this many nodes. */
-const WALK_STEP = 1024;
+const WALK_STEP = TUNING.PLAN_WALK_STEP;
 
 /**
  * One plan on one shard: each node computed by its kind's definition

@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { fail, ShandianError } from '../model/errors.js';
+import { TUNING } from '../model/defaults.js';
 
 /**
  * Whole-file and whole-buffer I/O for store files (snapshot columns, log
@@ -19,7 +20,7 @@ import { fail, ShandianError } from '../model/errors.js';
  */
 
 /** The most bytes one read or write call is given (1 GiB: well under Node's 2 GiB - 1). */
-export const DEFAULT_IO_CHUNK_BYTES = 1 << 30;
+export const DEFAULT_IO_CHUNK_BYTES = TUNING.IO_CHUNK_BYTES;
 
 let ioChunk = DEFAULT_IO_CHUNK_BYTES;
 

@@ -136,4 +136,30 @@ export const TUNING = {
   DAY_BUCKET_MIN_WHOLE_DAYS: 4,
   /** Filters remembered as asked once (buckets are built on a filter's second use): more remembers more, in memory. */
   DAY_BUCKET_MAX_ASKED: 10_000,
+  /** Day buckets are not used for a window whose orders span more days than this a shard (about 11 years): its blocks would be many and mostly empty, a scan is cheaper. */
+  DAY_BUCKET_MAX_WINDOW_DAYS: 4096,
+  /** Quantity bounds (exec/sum-quantities.ts): from this many orders in the slices per line of the shard, every order's quantity is summed in one sequential pass over the lines first instead of searching each order's lines (more: more searches, each a cache miss; fewer: a full pass for few orders). */
+  QUANTITY_WIDE_ORDERS_PER_LINE: 16,
+  /** An `<or>` of more children than this is unioned in batches of this many, a pause for the event loop possible between them: bigger batches are fewer bitmap calls, longer stretches. */
+  OR_BATCH: 256,
+  /** `<sample>` bucket caches a shard (2 bytes per customer per seed, least recently used seeds dropped first): more keeps more seeds warm, in memory. */
+  SAMPLE_CACHE_BYTES_PER_SHARD: 128 * 2 ** 20,
+  /** `<sample>`: customers hashed between pauses while a seed's buckets are first built: more is less overhead, longer stretches without an event loop turn. */
+  SAMPLE_HASH_STEP: 1 << 16,
+  /** The most bytes one store-file read or write call is given (1 GiB, well under Node's 2 GiB - 1 per call): smaller means more calls, no gain. */
+  IO_CHUNK_BYTES: 1 << 30,
+  /** Segment.ids() looks at the clock (for its pause) every this many ids: more is cheaper, coarser. */
+  IDS_PER_CLOCK_CHECK: 1024,
+  /** Attempts of a read-only open while a writer keeps replacing the snapshot under it: more tolerates a busier writer, a hopeless open fails later. */
+  READ_ONLY_OPEN_ATTEMPTS: 20,
+  /** AST nodes a message from the parse helper thread carries: more is fewer messages, each a longer stretch to deserialise on the calling thread. */
+  PARSE_EVENTS_PER_MESSAGE: 250,
+  /** From this many characters a query text is parsed on a helper thread (about 1 ms per 7 KB in place); below it the round trip (about 1 ms) costs more than it saves. */
+  PARSE_OFF_THREAD_CHARS: 48 * 1024,
+  /** CSV/Arrow readers remember this many recent order ids (64Ki to 128Ki) to tell rows of one order split by other rows from a new order; further back the store refuses the second part as a duplicate. More: better messages, more memory. */
+  CSV_RECENT_ORDERS: 65_536,
+  /** Walks over a plan (its <bought> nodes, candidate sources) may pause after this many nodes. */
+  PLAN_WALK_STEP: 1024,
+  /** Memoised local day starts (model/time.ts), cleared when full: each costs up to six Intl calls to compute. */
+  DAY_STARTS_KEPT: 100_000,
 } as const;

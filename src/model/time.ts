@@ -3,6 +3,7 @@
  * the store keeps whole seconds. Zone offsets come from Intl, so DST rules
  * are the platform's IANA database.
  */
+import { TUNING } from './defaults.js';
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME_RE =
@@ -127,7 +128,7 @@ export function startOfDayInZone(year: number, month: number, day: number, tz: s
 
 /** Memo of startOfDayInZone (a pure function of its arguments); cleared when full. */
 const dayStarts = new Map<string, number>();
-const DAY_STARTS_KEPT = 100_000;
+const DAY_STARTS_KEPT = TUNING.DAY_STARTS_KEPT;
 
 function computeStartOfDay(year: number, month: number, day: number, tz: string): number {
   const localMidnight = Date.UTC(year, month - 1, day);

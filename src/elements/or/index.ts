@@ -1,11 +1,12 @@
 import { Bitmap } from '../../index/bitmap.js';
 import { checkAttributeNames } from '../../query/element-rules.js';
 import type { ElementDefinition, PlanNodeDefinition } from '../definition.js';
+import { TUNING } from '../../model/defaults.js';
 
 export type { OrNode } from './node.js';
 
 /** An OR of more children than this is unioned in batches of this many (a pause may come between). */
-const OR_BATCH = 256;
+const OR_BATCH = TUNING.OR_BATCH;
 
 /** `<or>`: at least one child holds. */
 export const or = {

@@ -1,5 +1,6 @@
 import type { Dictionary } from '../../store/dictionary.js';
 import { BucketHasher } from './bucket.js';
+import { TUNING } from '../../model/defaults.js';
 
 /**
  * Each shard's customer buckets per seed, computed once and kept: a
@@ -10,10 +11,10 @@ import { BucketHasher } from './bucket.js';
  * SAMPLE_CACHE_BYTES_PER_SHARD a shard, least recently used seeds dropped
  * first (the one being read is always kept).
  */
-export const SAMPLE_CACHE_BYTES_PER_SHARD = 128 * 2 ** 20;
+export const SAMPLE_CACHE_BYTES_PER_SHARD = TUNING.SAMPLE_CACHE_BYTES_PER_SHARD;
 
 /** Customers hashed between pauses (the compute step yields so a big first build does not hold the event loop). */
-export const HASH_STEP = 1 << 16;
+export const HASH_STEP = TUNING.SAMPLE_HASH_STEP;
 
 export interface SeedBuckets {
   readonly seed: string;
