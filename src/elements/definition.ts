@@ -85,6 +85,8 @@ export type { Candidates } from '../exec/bought-query.js';
 /** What a node's evaluation may ask of the shard's evaluation (language/evaluate.ts). */
 export interface EvalContext {
   readonly shard: Shard;
+  /** every shard of the store, this one included (a whole-store element, `<score>`, reads them all) */
+  readonly shards: readonly Shard[];
   readonly catalog: Catalog;
   /** the shard's reusable kernel buffers on this thread */
   readonly scratch: Scratch;

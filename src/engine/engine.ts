@@ -258,13 +258,13 @@ export class Engine {
     const holdStill = await this.totalsGate.read();
     try {
       const { shards, catalog } = this.store;
-      const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard)));
+      const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard), shards));
       const members = await this.executor.run({
         plan, boughtNodes: bought, shards, catalog, evaluations, signal, stats, slice,
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
-      return { segment: new Segment(parts, catalog), plan, asOfMs, tz };
+      return { segment: new Segment(parts), plan, asOfMs, tz };
     } finally {
       holdStill();
       leave();

@@ -82,6 +82,8 @@ export class ShardEvaluation implements EvalContext {
     private readonly stats?: StatsByNode,
     /** cached per-day existence results (absent: always scan) */
     private readonly dayBuckets?: DayBucketCache,
+    /** every shard of the store (the population of a `<score>` is the whole store's); default: this one alone */
+    readonly shards: readonly Shard[] = [shard],
   ) {
     this.scratch = scratchFor(shard);
   }

@@ -9,6 +9,7 @@ import { not, notPlan } from '../elements/not/index.js';
 import { or, orPlan } from '../elements/or/index.js';
 import { ref } from '../elements/ref/index.js';
 import { sample, samplePlan } from '../elements/sample/index.js';
+import { score, scorePlan } from '../elements/score/index.js';
 import { tag, tagPlan } from '../elements/tag/index.js';
 import type { PlanKind, PlanNode } from '../plan/plan-node.js';
 import type { ConditionKind, ConditionNode } from '../query/ast/index.js';
@@ -30,6 +31,7 @@ export const ELEMENTS = {
   firstOrder,
   lastOrder,
   sample,
+  score,
 } as const satisfies { readonly [K in ConditionKind]: ElementDefinition<K> };
 
 /** Every plan node kind (PlanNodes: the builder's algebra and the elements' own). */
@@ -45,6 +47,7 @@ export const PLAN_NODES = {
   firstOrder: firstOrderPlan,
   lastOrder: lastOrderPlan,
   sample: samplePlan,
+  score: scorePlan,
 } as const satisfies { readonly [K in PlanKind]: PlanNodeDefinition<K> };
 
 /** The definition of a node's element (the tables are keyed by kind, so the pair always matches). */

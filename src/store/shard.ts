@@ -201,7 +201,19 @@ export class Shard {
 
   private bumpDay(ts: number): void {
     this.dayVersions[Math.floor(ts / DAY_SECONDS) & 0xffff]!++;
+    this.changeCount++;
   }
+
+  /**
+   * Appends and refunds applied to this shard so far (every one bumps a day
+   * version too): a result cached at another count is stale (<score>'s
+   * per-shard values, elements/score/values.ts).
+   */
+  get changes(): number {
+    return this.changeCount;
+  }
+
+  private changeCount = 0;
 
   private pushOrder(customer: number, ts: number, shopId: number, alive: boolean): number {
     this.bumpDay(ts);

@@ -1,0 +1,104 @@
+import type { NodeStats } from '../../exec/node-stats.js';
+import { Bitmap } from '../../index/bitmap.js';
+import { describeFilters, filtersKey, filtersOf } from '../../plan/dimension-filters.js';
+import { resolveWindow } from '../../plan/resolve-window.js';
+import { leaf, type ElementDefinition, type EvalContext, type PlanNodeDefinition, type Steps } from '../definition.js';
+import type { ScorePlan } from './plan.js';
+import { cutsRange, scaleRange, type ValueRange } from './rank.js';
+import { readScore } from './read.js';
+import { shardValues, type ShardValues } from './values.js';
+
+export type { ScoreNode, ScoreBy } from './node.js';
+export type { ScorePlan } from './plan.js';
+
+const NONE: readonly never[] = [];
+
+/** `<score>` (contract 7.5): ranks (scale) or value layers (cuts) over the whole store's population. */
+export const score = {
+  read: readScore,
+  children: () => NONE,
+  lower: (n, ctx) => {
+    const { lo, hi } = resolveWindow(n.window, n.pos, ctx.asOfMs, ctx.tz);
+    // an empty window has an empty population
+    if (lo > hi) return leaf(ctx.builder.empty(n.pos));
+    const top = n.scale ?? n.cuts!.length + 1;
+    const how = n.scale !== undefined ? `scale=${n.scale}` : `cuts=${n.cuts!.join(',')}`;
+    return leaf(ctx.builder.intern({
+      kind: 'score',
+      key: `score(${n.by},${filtersKey(n)}${lo},${hi},${how},${n.min}..${n.max})`,
+      estimate: Math.min(ctx.stats.universe(), Math.ceil((ctx.stats.universe() * (n.max - n.min + 1)) / top)),
+      pos: n.pos,
+      ...filtersOf(n),
+      by: n.by,
+      lo,
+      hi,
+      ...(n.scale !== undefined ? { scale: n.scale } : { cuts: n.cuts! }),
+      min: n.min,
+      max: n.max,
+    }));
+  },
+} satisfies ElementDefinition<'score'>;
+
+/**
+ * The whole-store phase, then this shard's members. Each shard's values
+ * v(c) (values.ts: one scan, cached per shard until its next append or
+ * refund) for every shard of the store, a step each (the evaluation may
+ * pause between them); from their sorted values the range of values whose
+ * scores are in [min, max] (rank.ts; cuts need no population-wide state);
+ * then this shard's customers in the population with a value in that range,
+ * one pass over 8 bytes a customer. The evaluation of every shard asks for
+ * the same values: only the first computes them, the others find them cached
+ * (the query holds the store still across its pauses, so every shard sees
+ * one state). Runs on the calling thread, in time slices; never limited to
+ * candidates (the population is global), but a sibling `<bought>` may be
+ * limited to its members.
+ */
+export const scorePlan = {
+  children: () => NONE,
+  *compute(n, ctx) {
+    const mine = yield* valuesOf(n, ctx);
+    const range = yield* rangeOf(n, ctx);
+    if (range === undefined) return new Bitmap();
+    return new Bitmap(select(mine.byCustomer, range));
+  },
+  explain: (n, s) => explainScore(n, s),
+} satisfies PlanNodeDefinition<'score'>;
+
+function* valuesOf(n: ScorePlan, ctx: EvalContext): Steps<ShardValues> {
+  const mine = shardValues(n, ctx.shard, ctx.catalog, ctx.scratch);
+  yield;
+  return mine;
+}
+
+function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined> {
+  if (n.cuts !== undefined) return cutsRange(n.cuts, n.min, n.max);
+  const all: Float64Array[] = [];
+  for (const shard of ctx.shards) {
+    all.push(shardValues(n, shard, ctx.catalog, ctx.scratch).sorted);
+    yield;
+  }
+  return scaleRange(all, n.scale!, n.min, n.max);
+}
+
+/** The customers (ascending) whose value is in the range; NaN (outside the population) never is. */
+export function select(byCustomer: Float64Array, range: ValueRange): Uint32Array {
+  const { lo, hi } = range;
+  const out = new Uint32Array(byCustomer.length);
+  let k = 0;
+  for (let c = 0; c < byCustomer.length; c++) {
+    const v = byCustomer[c]!;
+    if (v >= lo && v <= hi) out[k++] = c;
+  }
+  return out.subarray(0, k);
+}
+
+/** `monetary of counting orders with sku in [A] at ts in [...]; scale 5, scores 4..5 (whole store)` */
+export function explainScore(n: ScorePlan, _s: NodeStats): string {
+  const from = Number.isFinite(n.lo) ? new Date(n.lo * 1000).toISOString() : '-inf';
+  const parts = describeFilters(n);
+  const how = n.scale !== undefined
+    ? `scale ${n.scale}`
+    : `cuts [${n.cuts!.map((x) => (n.by === 'monetary' ? (x / 100).toFixed(2) : String(x))).join(', ')}]`;
+  return `${n.by} of counting orders${parts.length ? ` with ${parts.join(', ')}` : ''} at ts in [${from}, ${new Date(n.hi * 1000).toISOString()}]; ` +
+    `${how}, scores ${n.min}..${n.max} (population: the whole store)`;
+}

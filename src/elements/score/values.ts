@@ -1,0 +1,141 @@
+import { prepareBought } from '../../exec/eval-bought.js';
+import { forEachMatchingLine } from '../../exec/row-filters.js';
+import type { Scratch } from '../../exec/scratch.js';
+import { TUNING } from '../../model/defaults.js';
+import type { DimensionFilters } from '../../model/order-dimensions.js';
+import { filtersKey, filtersOf } from '../../plan/dimension-filters.js';
+import type { Catalog } from '../../store/catalog.js';
+import type { Shard } from '../../store/shard.js';
+import type { ScoreBy } from './node.js';
+
+/** What a score ranks: the value, the filters and the resolved window (a ScorePlan is one). */
+export interface ValueSpec extends DimensionFilters {
+  readonly by: ScoreBy;
+  readonly lo: number;
+  readonly hi: number;
+}
+
+/**
+ * v(c) of one shard's customers (contract 7.5): a value per shard-local
+ * customer (NaN: not in the population, no counting matching order in the
+ * window), and the population's values ascending (for the whole-store rank,
+ * rank.ts). Every value is an integer (seconds, orders, cents, units).
+ */
+export interface ShardValues {
+  readonly byCustomer: Float64Array;
+  readonly sorted: Float64Array;
+}
+
+/** The cache key of a spec: the same value, filters and window give the same values at the same store state. */
+export function valueKey(s: ValueSpec): string {
+  return `${s.by}(${filtersKey(s)}${s.lo},${s.hi})`;
+}
+
+interface Cached {
+  readonly changes: number;
+  readonly values: ShardValues;
+}
+
+/**
+ * Per shard, the values of the last TUNING.SCORE_CACHE_ENTRIES_PER_SHARD
+ * specs, each valid at the shard's change count it was computed at: any
+ * append or refund on the shard bumps it (Shard.changes), so a stale entry
+ * is never read (read-your-writes, the population included). A repeated
+ * RFM query does not rescan: it costs the rank (a few binary searches) and
+ * one pass over 8 bytes a customer per shard.
+ */
+const cache = new WeakMap<Shard, Map<string, Cached>>();
+
+/** v(c) on `shard`, from the cache or computed now (one pass over the matching orders or lines in the window). */
+export function shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scratch: Scratch): ShardValues {
+  let entries = cache.get(shard);
+  if (!entries) cache.set(shard, (entries = new Map()));
+  const key = valueKey(spec);
+  const hit = entries.get(key);
+  if (hit && hit.changes === shard.changes) {
+    // most recently used last
+    entries.delete(key);
+    entries.set(key, hit);
+    return hit.values;
+  }
+  const values = computeValues(spec, shard, catalog, scratch);
+  entries.delete(key);
+  entries.set(key, { changes: shard.changes, values });
+  while (entries.size > TUNING.SCORE_CACHE_ENTRIES_PER_SHARD) entries.delete(entries.keys().next().value!);
+  return values;
+}
+
+/** Bytes the cached values hold on `shard` (docs and benchmarks report them per order line). */
+export function cachedValueBytes(shard: Shard): number {
+  let bytes = 0;
+  for (const { values } of cache.get(shard)?.values() ?? []) bytes += values.byCustomer.byteLength + values.sorted.byteLength;
+  return bytes;
+}
+
+/**
+ * The scan: `<bought>`'s own task for the filters and window (the smallest
+ * driving posting, sliced to the window by binary search; never the
+ * complement of the totals, which hold no latest time or quantity), then
+ * per counting matching order or line: recency keeps the latest order ts,
+ * frequency counts distinct orders, monetary adds the matching lines'
+ * cents (an order task's precomputed order amount is the sum of all its
+ * lines, all of which match), quantity adds the matching lines' quantities.
+ */
+export function computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scratch: Scratch): ShardValues {
+  const n = shard.customerCount;
+  const acc = new Float64Array(n);
+  const seen = new Uint8Array(n);
+  const task = prepareBought({ ...filtersOf(spec), lo: spec.lo, hi: spec.hi, minCount: 1 }, shard, catalog, '', undefined, { complement: false });
+  if (task) {
+    const orderTs = shard.orderTs.data;
+    const { by } = spec;
+    if (task.unit === 'lines') {
+      const { lineAmount, lineQuantity, lineOrder } = task;
+      forEachMatchingLine(task, scratch, (c, row, first) => {
+        if (by === 'recency') {
+          const ts = orderTs[lineOrder[row]!]!;
+          if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
+        } else if (by === 'frequency') {
+          if (first) acc[c]!++;
+        } else {
+          acc[c]! += by === 'monetary' ? lineAmount[row]! : lineQuantity[row]!;
+        }
+        seen[c] = 1;
+      });
+    } else {
+      const { orderAlive, orderCustomer, orderAmount } = task;
+      const perOrder = by === 'quantity' ? orderQuantities(task.lineOrder, task.lineQuantity, task.lineCount, orderAlive.length) : undefined;
+      for (const { rows, start, end, customers, amounts } of task.slices) {
+        for (let i = start; i < end; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          if (by === 'recency') {
+            const ts = orderTs[order]!;
+            if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
+          } else if (by === 'frequency') acc[c]!++;
+          else if (by === 'monetary') acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
+          else acc[c]! += perOrder![order]!;
+          seen[c] = 1;
+        }
+      }
+    }
+  }
+  let count = 0;
+  for (let c = 0; c < n; c++) {
+    if (seen[c] === 0) acc[c] = Number.NaN;
+    else count++;
+  }
+  const sorted = new Float64Array(count);
+  let k = 0;
+  for (let c = 0; c < n; c++) if (seen[c] !== 0) sorted[k++] = acc[c]!;
+  sorted.sort();
+  return { byCustomer: acc, sorted };
+}
+
+/** Every order's quantity (the sum of its lines'), in one sequential pass over the lines. */
+function orderQuantities(lineOrder: Uint32Array, lineQuantity: ArrayLike<number>, lineCount: number, orders: number): Float64Array {
+  const out = new Float64Array(orders);
+  for (let row = 0; row < lineCount; row++) out[lineOrder[row]!]! += lineQuantity[row]!;
+  return out;
+}
