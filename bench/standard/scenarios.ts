@@ -13,6 +13,7 @@ import type { DataStats } from './data.js';
 import { lastDayOfMonth } from '../../test/oracle/time.js';
 import type { BoughtNode } from '../../test/oracle/query-tree.js';
 import { windowSec } from '../../test/oracle/window.js';
+import { sampleBucketSql } from '../../test/oracle/sql.js';
 
 export const AS_OF = '2026-11-30T23:59:59+08:00';
 export const TZ = 'Asia/Shanghai';
@@ -188,5 +189,101 @@ export function buildScenarios(stats: DataStats): Scenario[] {
     out.push(scenario('wide-or-50', 'Wide OR: any of 50 (SKU, shop, month) windows over the 50 best-selling SKUs', xml, members));
   }
 
+  out.push(...crmScenarios(stats, w).filter((s) => READY.has(s.id)));
+  return out;
+}
+
+// ---------------------------------------------------------------- part two (contract 7): the CRM primitives
+
+/** Part-two scenarios whose element is built (the others wait for theirs). */
+const READY = new Set(['new-customers', 'lapsed', 'campaign-holdout', 'bulk-buyer']);
+
+/** Counting orders (alive, ts in the window) with a line passing the filters: (customer_id, order_id, ts). */
+function matchingOrdersSql(b: Omit<BoughtSpec, 'minCount' | 'minCents'>): string {
+  const where = ['o.alive', windowSql('o.ts', b.w)];
+  if (b.shop) where.push(inList('o.shop', b.shop));
+  if (b.sku) where.push(inList('l.sku', b.sku));
+  if (b.category) where.push(inList('l.category', b.category));
+  return `SELECT DISTINCT o.customer_id, o.order_id, o.ts FROM orders o JOIN lines l ON l.order_id = o.order_id WHERE ${where.join(' AND ')}`;
+}
+
+/**
+ * `<score>` (7.5) over all counting orders of the window: v per customer,
+ * L = rank() - 1 (the number of smaller values, ties equal), then
+ * min(k, 1 + floor(k L / |P|)) in integer arithmetic.
+ */
+function scaleScoreSql(v: string, w: Bounds, k: number, min: number): string {
+  return `SELECT customer_id FROM (
+  SELECT customer_id, least(${k}, 1 + (${k} * (rank() OVER (ORDER BY v) - 1)) // (count(*) OVER ())) AS score
+  FROM (SELECT o.customer_id, ${v} AS v FROM orders o JOIN lines l ON l.order_id = o.order_id WHERE o.alive AND ${windowSql('o.ts', w)} GROUP BY o.customer_id) AS vals
+) AS scored WHERE score >= ${min}`;
+}
+
+/** The scenarios of the CRM primitives, each with DuckDB SQL written from the contract. */
+function crmScenarios(stats: DataStats, w: ReturnType<typeof windows>): Scenario[] {
+  const out: Scenario[] = [];
+  const asOf = w.all().hi;
+  const days = (n: number) => n * 86_400;
+
+  // new customers: their first order ever is in the last 30 days
+  out.push(scenario('new-customers', 'New customers: first order in the last 30 days (<firstOrder>)',
+    `  <firstOrder last="30d"/>`,
+    `SELECT customer_id FROM orders WHERE alive AND ts <= ${asOf} GROUP BY customer_id HAVING min(ts) >= ${w.lastDays(30).lo}`));
+
+  // lapsed: the last order is 90 to 365 days old
+  out.push(scenario('lapsed', 'Lapsed: last order between 365 and 90 days ago (<lastOrder> with relative bounds)',
+    `  <lastOrder from="-365d" to="-90d"/>`,
+    `SELECT customer_id FROM orders WHERE alive AND ts <= ${asOf} GROUP BY customer_id HAVING max(ts) BETWEEN ${asOf - days(365)} AND ${asOf - days(90)}`));
+
+  // a campaign minus a 10% holdout that never moves
+  out.push(scenario('campaign-holdout', 'Campaign minus a 10% holdout: skincare in 90 days, not in sample spring-24 0-10% (<sample>)',
+    `  <bought category="skincare" last="90d"/>
+  <not><sample seed="spring-24" from="0" to="10"/></not>`,
+    setExpr(boughtSql({ w: w.lastDays(90), category: ['skincare'] }),
+      ['EXCEPT', `SELECT customer_id FROM customers WHERE ${sampleBucketSql('spring-24', 'customer_id')} < 1000`])));
+
+  // bulk buyers: 6+ units of snacks this year
+  out.push(scenario('bulk-buyer', 'Bulk buyer: 6 or more units of snacks in 365 days (minQuantity)',
+    `  <bought category="snacks" last="365d" minQuantity="6"/>`,
+    `SELECT o.customer_id FROM orders o JOIN lines l ON l.order_id = o.order_id WHERE o.alive AND ${windowSql('o.ts', w.lastDays(365))} AND l.category = 'snacks' GROUP BY o.customer_id HAVING sum(l.quantity) >= 6`));
+
+  // RFM champions with <score>: quintiles 4-5 on recency, frequency and monetary of the year
+  {
+    const y = w.lastDays(365);
+    out.push(scenario('rfm-score', 'RFM champions by score: recency, frequency and monetary each in the top two quintiles of the year (<score>)',
+      `  <score by="recency" last="365d" min="4"/>
+  <score by="frequency" last="365d" min="4"/>
+  <score by="monetary" last="365d" min="4"/>`,
+      setExpr(scaleScoreSql('max(o.ts)', y, 5, 4),
+        ['INTERSECT', scaleScoreSql('count(DISTINCT o.order_id)', y, 5, 4)],
+        ['INTERSECT', scaleScoreSql('sum(l.amount_cents)', y, 5, 4)])));
+  }
+
+  // spend layer with cuts: 5,000 to 19,999.99 yuan this year
+  out.push(scenario('spend-layer', 'Spend layer: 5,000 to 19,999.99 yuan in 365 days (<score cuts>)',
+    `  <score by="monetary" last="365d" cuts="1000,5000,20000" min="3" max="3"/>`,
+    `SELECT o.customer_id FROM orders o JOIN lines l ON l.order_id = o.order_id WHERE o.alive AND ${windowSql('o.ts', w.lastDays(365))} GROUP BY o.customer_id HAVING sum(l.amount_cents) >= 500000 AND sum(l.amount_cents) < 2000000`));
+
+  // phone then a case within 30 days (strictly later)
+  {
+    const phone = stats.topSkuIn('phones');
+    const y = w.lastDays(365);
+    const a = matchingOrdersSql({ w: y, sku: [phone] }), b = matchingOrdersSql({ w: y, category: ['phone-accessories'] });
+    out.push(scenario('phone-then-case', `Phone then accessory: ${phone}, then a phone accessory within 30 days, in the last year (<sequence>)`,
+      `  <sequence within="30d" last="365d">
+    <step sku="${phone}"/>
+    <step category="phone-accessories"/>
+  </sequence>`,
+      `SELECT DISTINCT a.customer_id FROM (${a}) a JOIN (${b}) b ON b.customer_id = a.customer_id AND b.ts > a.ts AND b.ts - a.ts <= ${days(30)}`));
+    // phone and no accessory after it within 30 days (the 30 days fully passed)
+    const any = matchingOrdersSql({ w: { lo: Number.MIN_SAFE_INTEGER, hi: asOf }, category: ['phone-accessories'] });
+    out.push(scenario('phone-no-case', `Phone, no accessory: ${phone} and no phone accessory in the 30 days after it (<sequence> with <absent>)`,
+      `  <sequence within="30d" last="365d">
+    <step sku="${phone}"/>
+    <absent category="phone-accessories"/>
+  </sequence>`,
+      `SELECT DISTINCT a.customer_id FROM (${a}) a WHERE a.ts + ${days(30)} <= ${asOf}
+  AND NOT EXISTS (SELECT 1 FROM (${any}) b WHERE b.customer_id = a.customer_id AND b.ts > a.ts AND b.ts <= a.ts + ${days(30)})`));
+  }
   return out;
 }
