@@ -64,4 +64,4 @@ export class AstBuilder {
 }
 
 /** Nodes that never have children (an `and`/`or`/segment with none keeps an empty list). */
-const LEAF_KINDS = new Set(['bought', 'tag', 'attr', 'ref', 'firstOrder', 'lastOrder', 'sample', 'score']);
+const LEAF_KINDS = new Set(['bought', 'tag', 'attr', 'ref', 'firstOrder', 'lastOrder', 'sample', 'sequence', 'score']);

@@ -10,6 +10,7 @@ import { or, orPlan } from '../elements/or/index.js';
 import { ref } from '../elements/ref/index.js';
 import { sample, samplePlan } from '../elements/sample/index.js';
 import { score, scorePlan } from '../elements/score/index.js';
+import { sequence, sequencePlan } from '../elements/sequence/index.js';
 import { tag, tagPlan } from '../elements/tag/index.js';
 import type { PlanKind, PlanNode } from '../plan/plan-node.js';
 import type { ConditionKind, ConditionNode } from '../query/ast/index.js';
@@ -32,6 +33,7 @@ export const ELEMENTS = {
   lastOrder,
   sample,
   score,
+  sequence,
 } as const satisfies { readonly [K in ConditionKind]: ElementDefinition<K> };
 
 /** Every plan node kind (PlanNodes: the builder's algebra and the elements' own). */
@@ -48,6 +50,7 @@ export const PLAN_NODES = {
   lastOrder: lastOrderPlan,
   sample: samplePlan,
   score: scorePlan,
+  sequence: sequencePlan,
 } as const satisfies { readonly [K in PlanKind]: PlanNodeDefinition<K> };
 
 /** The definition of a node's element (the tables are keyed by kind, so the pair always matches). */

@@ -3,9 +3,9 @@
 // plain JS maps and sets, every query evaluated by scanning everything.
 
 import { createHash } from 'node:crypto';
-import type { AttrNode, BoughtNode, OrderEdgeNode, QNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, BoughtNode, OrderEdgeNode, QNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { parseIsoWithOffset, rawTsToSeconds } from './time.js';
-import { boundMs, windowMs, type EvalCtx } from './window.js';
+import { boundMs, unitMs, windowMs, type EvalCtx } from './window.js';
 
 export { boundMs, type EvalCtx } from './window.js';
 
@@ -210,6 +210,8 @@ export class RefModel {
       case 'firstOrder':
       case 'lastOrder':
         return this.evalOrderEdge(n, ctx);
+      case 'sequence':
+        return this.evalSequence(n, ctx);
       case 'sample': {
         const lo = percentHundredths(n.from), hi = percentHundredths(n.to);
         return new Set([...this.known].filter((c) => sampleBucket(n.seed, c) >= lo && sampleBucket(n.seed, c) < hi));
@@ -275,6 +277,48 @@ export class RefModel {
     }
     const out = new Set<string>();
     for (const [c, t] of edge) if (t >= fromMs && t <= toMs && t > afterMs) out.add(c);
+    return out;
+  }
+
+  /**
+   * 7.4, by brute force: for each customer, every chain of counting orders
+   * o1..ok (oi with a line matching step i, ts strictly increasing, every ts
+   * in the window and <= asOf) is enumerated; the customer matches when one
+   * has ts(ok) - ts(o1) <= within and, with an absent B, ts(o1) + within <=
+   * asOf and no counting order with a line matching B has
+   * ts(ok) < ts(b) <= ts(o1) + within (b anywhere in time, not only in the window).
+   */
+  private evalSequence(n: SequenceNode, ctx: EvalCtx): Set<string> {
+    const { fromMs, toMs, afterMs } = RefModel.window({ k: 'bought', from: n.from, to: n.to, last: n.last }, ctx);
+    const withinMs = n.within.n * unitMs(n.within.unit);
+    const byCustomer = new Map<string, RefOrder[]>();
+    for (const o of this.orders.values()) {
+      if (o.status !== 'paid' || o.refunded || o.tsS * 1000 > ctx.asOfMs) continue;
+      let list = byCustomer.get(o.customerId);
+      if (!list) byCustomer.set(o.customerId, (list = []));
+      list.push(o);
+    }
+    const matches = (o: RefOrder, f: SequenceStep) =>
+      (!f.shop || f.shop.values.includes(o.shop)) &&
+      o.lines.some((l) => (!f.sku || f.sku.values.includes(l.sku)) && (!f.category || f.category.values.includes(l.category)));
+    const inWindow = (o: RefOrder) => { const t = o.tsS * 1000; return t >= fromMs && t <= toMs && t > afterMs; };
+    const out = new Set<string>();
+    for (const [c, orders] of byCustomer) {
+      const holds = (chain: RefOrder[]): boolean => {
+        const t1 = chain[0]!.tsS * 1000, tk = chain[chain.length - 1]!.tsS * 1000;
+        if (tk - t1 > withinMs) return false;
+        if (!n.absent) return true;
+        if (t1 + withinMs > ctx.asOfMs) return false;
+        return !orders.some((b) => matches(b, n.absent!) && b.tsS * 1000 > tk && b.tsS * 1000 <= t1 + withinMs);
+      };
+      const search = (chain: RefOrder[]): boolean => {
+        if (chain.length === n.steps.length) return holds(chain);
+        const step = n.steps[chain.length]!;
+        const prev = chain[chain.length - 1];
+        return orders.some((o) => (prev === undefined || o.tsS > prev.tsS) && inWindow(o) && matches(o, step) && search([...chain, o]));
+      };
+      if (search([])) out.add(c);
+    }
     return out;
   }
 

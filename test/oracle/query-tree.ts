@@ -91,7 +91,25 @@ export interface SampleNode {
   to: string;
 }
 
-export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode | OrderEdgeNode;
+/** A `<step>` or the `<absent>` of a `<sequence>` (7.4): `<bought>`'s filters only (none: any order). */
+export interface SequenceStep {
+  sku?: Filter;
+  category?: Filter;
+  shop?: Filter;
+}
+
+/** `<sequence within>` (7.4): 1..16 steps, an optional final absent, an optional window on the steps. */
+export interface SequenceNode {
+  k: 'sequence';
+  within: Last;
+  steps: SequenceStep[];
+  absent?: SequenceStep;
+  from?: Bound;
+  to?: Bound;
+  last?: Last;
+}
+
+export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode | OrderEdgeNode | SequenceNode;
 
 /** The <segment> root: its children are ANDed. */
 export interface SegmentTree {

@@ -2,7 +2,7 @@
 // contract's XML and (through sql.ts) to DuckDB SQL.
 
 import { boundMs, sampleBucket } from './model.js';
-import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SampleNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SampleNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { translateSegment } from './sql.js';
 import { DATES, DAY_STARTS, LAST_CHOICES, Rng, ZONES, type Vocab, unitMs } from './random-data.js';
 import { isoWithOffset, isoZ } from './time.js';
@@ -181,7 +181,38 @@ export function genNode(rng: Rng, vocab: Vocab, depth: number, opts: QueryGenOpt
   if (l < 0.6) return genBought(rng, vocab, opts.asOfHint);
   if (l < 0.72) return { k: 'tag', name: rng.bool(0.08) ? '__none__' : rng.pick(vocab.tags) };
   if (l > 0.93) return genSample(rng, vocab);
+  if (l > 0.88) return genSequence(rng, vocab, opts.asOfHint);
   return genAttr(rng, vocab);
+}
+
+/**
+ * `<sequence>` (7.4): 1..3 steps (one step always with an absent), an
+ * absent half the time, a within that is mostly one of the data's
+ * asOf - anchor distances (so step pairs land exactly on the edge of
+ * within, and ts(o1) + within exactly on asOf), sometimes a window
+ * (relative bounds included). Steps often have no filter or a shop only,
+ * so same-second orders of one customer meet.
+ */
+export function genSequence(rng: Rng, vocab: Vocab, hint?: number): SequenceNode {
+  const step = (): SequenceStep => {
+    const f: SequenceStep = {};
+    if (rng.bool(0.45)) f.sku = genFilter(rng, vocab.skus);
+    if (rng.bool(0.3)) f.category = genFilter(rng, vocab.categories);
+    if (rng.bool(0.2)) f.shop = genFilter(rng, vocab.shops);
+    return f;
+  };
+  const withAbsent = rng.bool(0.5);
+  const k = withAbsent ? rng.int(1, 3) : rng.int(2, 3);
+  const within = rng.bool(0.7) ? { ...rng.pick(LAST_CHOICES) } : { n: rng.int(1, 30), unit: rng.pick(['h', 'd', 'w'] as const) };
+  const n: SequenceNode = { k: 'sequence', within, steps: Array.from({ length: k }, step) };
+  if (withAbsent) n.absent = step();
+  if (rng.bool(0.4)) {
+    const b = genBought(rng, vocab, hint);
+    if (b.from) n.from = b.from;
+    if (b.to) n.to = b.to;
+    if (b.last) n.last = b.last;
+  }
+  return n;
 }
 
 const SAMPLE_SEEDS = ['spring', 'spring-24', '双11-holdout', "a&b <'c'>", ' ', 'x'.repeat(60)];
@@ -384,6 +415,20 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
         ]);
         const kids = (n.values ?? []).map((v) => `${ind(d + 1)}<value>${escText(v, rng)}</value>`);
         return el('attr', a, kids, d);
+      }
+      case 'sequence': {
+        const a = attrs([
+          ['within', `${n.within.n}${n.within.unit}`],
+          ['from', n.from && renderBound(n.from)],
+          ['to', n.to && renderBound(n.to)],
+          ['last', n.last && `${n.last.n}${n.last.unit}`],
+        ]);
+        // each step renders as a <bought> of its filters, under its own name
+        const stepXml = (f: SequenceStep, name: string) =>
+          node({ k: 'bought', ...f }, d + 1).replace(/^(\s*)<bought/, `$1<${name}`).replace(/<\/bought>$/, `</${name}>`);
+        const kids = n.steps.map((f) => stepXml(f, 'step'));
+        if (n.absent) kids.push(stepXml(n.absent, 'absent'));
+        return el('sequence', a, kids, d);
       }
       case 'firstOrder':
       case 'lastOrder':

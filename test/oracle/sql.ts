@@ -18,7 +18,7 @@
  * by hand would (the result is the same as complementing against the universe).
  */
 import { parseNumeric } from './model.js';
-import type { AttrNode, BoughtNode, NotNode, OrderEdgeNode, ParsedSegment, QNode, SampleNode, SegmentTree } from './query-tree.js';
+import type { AttrNode, BoughtNode, NotNode, OrderEdgeNode, ParsedSegment, QNode, SampleNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { windowSec } from './window.js';
 import { checkZone, parseQuery, TranslateError, yuanToCents } from './xml-query.js';
 
@@ -84,6 +84,7 @@ class Translator {
       case 'attr': return this.attr(c);
       case 'ref': return this.ref(c.name);
       case 'sample': return sampleSql(c);
+      case 'sequence': return this.sequence(c);
     }
   }
 
@@ -160,6 +161,40 @@ class Translator {
     const edge = n.k === 'firstOrder' ? 'min(o.ts)' : 'max(o.ts)';
     const inside = w.lo === undefined ? `${edge} <= ${w.hi}` : `${edge} BETWEEN ${w.lo} AND ${w.hi}`;
     return `SELECT o.customer_id AS customer_id FROM orders o\nWHERE ${where.join('\n  AND ')}\nGROUP BY o.customer_id\nHAVING ${inside}`;
+  }
+
+  /**
+   * 7.4: the k steps as a self-join of their counting orders (customer, ts),
+   * each strictly later than the one before, the last within `within` of the
+   * first; an `<absent>` is a NOT EXISTS over its orders in
+   * (ts of the last step, ts of the first + within], the first step's period
+   * having passed by asOf. The window limits the steps only.
+   */
+  private sequence(n: SequenceNode): string {
+    const w = windowSec({ k: 'bought', from: n.from, to: n.to, last: n.last }, { asOfMs: this.asOfMs, tz: this.tz });
+    if (!w) return NOBODY;
+    const within = n.within.n * (n.within.unit === 'h' ? 3600 : n.within.unit === 'd' ? 86400 : 604800);
+    const orders = (f: SequenceStep, range: string): string => {
+      const where = ['o.alive', range];
+      const shops = distinct(f.shop?.values);
+      if (shops) where.push(inList('o.shop', shops));
+      const lineFilters: string[] = [];
+      const skus = distinct(f.sku?.values), categories = distinct(f.category?.values);
+      if (skus) lineFilters.push(inList('l.sku', skus));
+      if (categories) lineFilters.push(inList('l.category', categories));
+      if (lineFilters.length) where.push(`EXISTS (SELECT 1 FROM lines l WHERE l.order_id = o.order_id AND ${lineFilters.join(' AND ')})`);
+      return `SELECT DISTINCT o.customer_id, o.ts FROM orders o WHERE ${where.join(' AND ')}`;
+    };
+    const inWindow = w.lo === undefined ? `o.ts <= ${w.hi}` : `o.ts BETWEEN ${w.lo} AND ${w.hi}`;
+    const k = n.steps.length;
+    const joins = n.steps.map((f, i) =>
+      i === 0 ? `(${orders(f, inWindow)}) s1` : `JOIN (${orders(f, inWindow)}) s${i + 1} ON s${i + 1}.customer_id = s1.customer_id AND s${i + 1}.ts > s${i}.ts`);
+    const where = [`s${k}.ts - s1.ts <= ${within}`];
+    if (n.absent) {
+      where.push(`(s1.ts + ${within}) * 1000 <= ${this.asOfMs}`);
+      where.push(`NOT EXISTS (SELECT 1 FROM (${orders(n.absent, `o.ts * 1000 <= ${this.asOfMs}`)}) b WHERE b.customer_id = s1.customer_id AND b.ts > s${k}.ts AND b.ts <= s1.ts + ${within})`);
+    }
+    return `SELECT DISTINCT s1.customer_id AS customer_id FROM ${joins.join('\n')}\nWHERE ${where.join('\n  AND ')}`;
   }
 
   private attr(a: AttrNode): string {

@@ -8,7 +8,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { amountToCents, parseNumeric } from './model.js';
-import type { Bound, BoughtNode, AttrNode, Filter, ParsedSegment, QNode } from './query-tree.js';
+import type { Bound, BoughtNode, AttrNode, Filter, ParsedSegment, QNode, SequenceNode, SequenceStep } from './query-tree.js';
 import { isDateOnly, isKnownZone, parseInstant } from './time.js';
 
 export class TranslateError extends Error {}
@@ -210,6 +210,8 @@ function condition(el: El): QNode {
     }
     case 'attr':
       return attr(el);
+    case 'sequence':
+      return sequence(el);
     case 'sample': {
       allowOnly(el, ['seed', 'from', 'to']);
       noText(el);
@@ -289,6 +291,45 @@ function bought(el: El): BoughtNode {
     throw new TranslateError('from is after to');
   }
   return out;
+}
+
+/**
+ * 7.4: `<sequence within="N{h|d|w}">` (required, N >= 1) with an optional
+ * window, then 1..16 `<step>`s and at most one `<absent>`, which comes last;
+ * two or more children in all. A step or absent takes only the filters.
+ */
+function sequence(el: El): SequenceNode {
+  allowOnly(el, ['within', 'from', 'to', 'last']);
+  noText(el);
+  const kids = el.children;
+  if (kids.length < 2) throw new TranslateError(`<sequence> needs at least 2 children, has ${kids.length}`);
+  const steps: SequenceStep[] = [];
+  let absent: SequenceStep | undefined;
+  kids.forEach((child, i) => {
+    if (child.name === 'step') {
+      if (absent !== undefined) throw new TranslateError('<step> after <absent>');
+      steps.push(stepFilters(child));
+    } else if (child.name === 'absent') {
+      if (i !== kids.length - 1) throw new TranslateError('<absent> is not the last child of <sequence>');
+      absent = stepFilters(child);
+    } else {
+      throw new TranslateError(`<${child.name}> is not allowed in <sequence>`);
+    }
+  });
+  if (steps.length < 1 || steps.length > 16) throw new TranslateError(`<sequence> takes 1 to 16 steps, has ${steps.length}`);
+  const within = need(el, 'within');
+  const m = /^([1-9][0-9]*)([hdw])$/.exec(within);
+  if (!m) throw new TranslateError(`within="${within}" is not a duration`);
+  // the window: <bought>'s reading of from/to/last, on an element with only those
+  const w = bought({ name: 'sequence', attrs: new Map([...el.attrs].filter(([k]) => k !== 'within')), children: [], text: '' });
+  return { k: 'sequence', within: { n: Number(m[1]), unit: m[2] as 'h' | 'd' | 'w' }, steps, ...(absent ? { absent } : {}),
+    ...(w.from ? { from: w.from } : {}), ...(w.to ? { to: w.to } : {}), ...(w.last ? { last: w.last } : {}) };
+}
+
+function stepFilters(el: El): SequenceStep {
+  allowOnly(el, ['sku', 'category', 'shop']);
+  const b = bought(el);
+  return { ...(b.sku ? { sku: b.sku } : {}), ...(b.category ? { category: b.category } : {}), ...(b.shop ? { shop: b.shop } : {}) };
 }
 
 function attr(el: El): AttrNode {

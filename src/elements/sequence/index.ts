@@ -1,0 +1,53 @@
+import type { NodeStats } from '../../exec/node-stats.js';
+import { Bitmap } from '../../index/bitmap.js';
+import { describeFilters } from '../../plan/dimension-filters.js';
+import type { DimensionFilters } from '../../model/order-dimensions.js';
+import { leaf, type ElementDefinition, type PlanNodeDefinition } from '../definition.js';
+import { evaluateSequence } from './kernel.js';
+import { lowerSequence } from './lower.js';
+import type { SequencePlan } from './plan.js';
+import { readSequence } from './read.js';
+
+export type { SequenceNode, SequenceStepNode } from './node.js';
+export type { SequencePlan } from './plan.js';
+
+const NONE: readonly never[] = [];
+
+/**
+ * `<sequence>`: A, then B, within a time (contract 7.4; the exact rule is
+ * in kernel.ts). Runs on the calling thread, one shard at a time (a pause
+ * point before each shard's evaluation), from the steps' time-ordered
+ * postings; limited to the candidates of its `<and>` siblings. It reads
+ * the live columns when it runs, so it sees every acknowledged append and
+ * refund.
+ */
+export const sequence = {
+  read: readSequence,
+  children: () => NONE,
+  lower: (n, ctx) => leaf(lowerSequence(n, ctx)),
+} satisfies ElementDefinition<'sequence'>;
+
+export const sequencePlan = {
+  children: () => NONE,
+  *compute(n, ctx) {
+    const candidates = ctx.candidates(n);
+    if (candidates === 'none') return new Bitmap();
+    yield;
+    return evaluateSequence(n, ctx.shard, ctx.catalog, candidates);
+  },
+  explain: explainSequence,
+  bounds: 'takes',
+} satisfies PlanNodeDefinition<'sequence'>;
+
+/** `step 1 sku in [phone-x], then step 2 category in [phone-case], within 2592000 s, steps at ts in [..]; no ... after the last step until step 1 + within (<= asOf)` */
+export function explainSequence(n: SequencePlan, s?: NodeStats): string {
+  const words = (f: DimensionFilters) => {
+    const parts = describeFilters(f);
+    return parts.length ? parts.join(', ') : 'any order';
+  };
+  const from = Number.isFinite(n.lo) ? new Date(n.lo * 1000).toISOString() : '-inf';
+  const steps = n.steps.map((f, i) => `step ${i + 1} ${words(f)}`).join(', then ');
+  const absent = n.absent === undefined ? '' : `; then no ${words(n.absent)} after the last step until step 1 + within, which has passed by ${new Date(n.asOf * 1000).toISOString()}`;
+  const scanned = s?.candidates === undefined ? '' : `; scanned for ${s.candidates} candidates (its and-siblings)`;
+  return `${steps} (strictly later seconds), within ${n.withinSeconds} s of step 1, steps at ts in [${from}, ${new Date(n.hi * 1000).toISOString()}]${absent}${scanned}`;
+}

@@ -1,0 +1,270 @@
+import type { NarrowData } from '../../columns/growable.js';
+import { prepareBought } from '../../exec/eval-bought.js';
+import type { BoughtTask } from '../../exec/bought-task.js';
+import { Bitmap } from '../../index/bitmap.js';
+import type { DimensionFilters } from '../../model/order-dimensions.js';
+import type { Catalog } from '../../store/catalog.js';
+import type { Shard } from '../../store/shard.js';
+import type { SequencePlan } from './plan.js';
+
+/**
+ * `<sequence>` on one shard (contract 7.4). W = within in seconds, [lo, hi]
+ * the window (hi <= asOf), k the number of steps; only counting orders
+ * (paid, not refunded) are events.
+ *
+ * Without `<absent>` a customer matches when there are orders o1..ok, oi
+ * with a line matching step i, ts(o1) < ts(o2) < ... < ts(ok) (strictly:
+ * two orders of the same second never form consecutive steps),
+ * ts(ok) - ts(o1) <= W, and every ts(oi) in [lo, hi].
+ * For a fixed o1 the greedy chain (each next step the EARLIEST order
+ * strictly after the previous one) reaches step k whenever any chain does,
+ * and ends earliest, so "some o1 whose greedy chain ends by ts(o1) + W" is
+ * the rule exactly.
+ *
+ * With `<absent>` B (k >= 1 steps before it): o1..ok as above,
+ * ts(o1) + W <= asOf (the period has passed), and no order b with a line
+ * matching B has ts(ok) < ts(b) <= ts(o1) + W (b is not limited by the
+ * window). For a fixed o1 the best chain takes the earliest o2..o(k-1)
+ * and the LATEST ok <= ts(o1) + W in the window: a later ok leaves a
+ * shorter period (ts(ok), ts(o1) + W] in which B must not occur, and
+ * every ok after o(k-1) is reachable. Every o1 is tried.
+ *
+ * Evaluation, from the time-ordered postings: each step is `<bought>`'s
+ * task (exec/eval-bought.ts prepareBought: the posting slices of its
+ * driving sku/category/shop in the window, masks for the other filters),
+ * walked once. Step 1 is walked first, limited to the candidates (the
+ * `<and>` siblings) and, with `<absent>`, to ts <= asOf - W; its customers
+ * get dense slots, and the later steps (and B) keep only events of slotted
+ * customers, at ts <= hi(step 1) + W. The events are grouped by slot with
+ * a stable counting sort (postings are time-ordered, so each customer's
+ * list stays sorted; a list from several slices is sorted per customer),
+ * then each customer's lists are checked as above with pointers that only
+ * move forward. Cost: the rows of the steps' posting windows plus the
+ * events of step 1's customers, never a scan of all orders (unless a step
+ * has no filter at all).
+ */
+export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): Bitmap {
+  const W = plan.withinSeconds;
+  const k = plan.steps.length;
+  const firstHi = plan.absent === undefined ? plan.hi : Math.min(plan.hi, plan.asOf - W);
+  if (firstHi < plan.lo) return new Bitmap();
+  // no later step (nor B) can matter after the last first step's period
+  const laterHi = Math.min(plan.hi, firstHi + W);
+  const first = prepareStep(plan.steps[0]!, plan.lo, firstHi, shard, catalog, candidates);
+  if (first === undefined) return new Bitmap();
+
+  const scratch = slotScratch(shard.customerCount);
+  const { slotOf } = scratch;
+  const customersOfSlot: number[] = [];
+  const orderTs = shard.orderTs.data;
+  try {
+    const lists: EventList[] = [];
+    lists.push(gather(first, orderTs, slotOf, customersOfSlot, true));
+    if (customersOfSlot.length === 0) return new Bitmap();
+    for (let i = 1; i < k; i++) {
+      const task = prepareStep(plan.steps[i]!, plan.lo, laterHi, shard, catalog, undefined);
+      if (task === undefined) return new Bitmap();
+      const list = gather(task, orderTs, slotOf, customersOfSlot, false);
+      if (list.length === 0) return new Bitmap();
+      lists.push(list);
+    }
+    let absent: EventList | undefined;
+    if (plan.absent !== undefined) {
+      // b in (ts(ok), ts(o1) + W]: after lo, at most firstHi + W (<= asOf), any window
+      const task = prepareStep(plan.absent, plan.lo, Math.min(plan.asOf, firstHi + W), shard, catalog, undefined);
+      absent = task === undefined ? emptyList() : gather(task, orderTs, slotOf, customersOfSlot, false);
+    }
+    const slots = customersOfSlot.length;
+    const grouped = lists.map((l) => groupBySlot(l, slots));
+    const groupedAbsent = absent === undefined ? undefined : groupBySlot(absent, slots);
+    const hits: number[] = [];
+    const pointers = new Int32Array(k);
+    for (let s = 0; s < slots; s++) {
+      const ok = groupedAbsent === undefined ? chainWithin(grouped, s, W, pointers) : chainThenAbsent(grouped, groupedAbsent, s, W, pointers);
+      if (ok) hits.push(customersOfSlot[s]!);
+    }
+    hits.sort((a, b) => a - b);
+    const result = new Bitmap();
+    result.addMany(hits);
+    return result;
+  } finally {
+    for (const c of customersOfSlot) slotOf[c] = -1;
+  }
+}
+
+/** Step i's task: the existence `<bought>` of its filters over [lo, hi] (never the complement form: events need their orders). */
+function prepareStep(filters: DimensionFilters, lo: number, hi: number, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): BoughtTask | undefined {
+  if (hi < lo) return undefined;
+  return prepareBought({ ...filters, lo, hi, minCount: 1 }, shard, catalog, '', candidates, { complement: false });
+}
+
+/** (slot, ts) of every counting order line a task's slices hold, in slice order. */
+interface EventList {
+  slot: Int32Array;
+  ts: Float64Array;
+  length: number;
+  /** true when the events came from one time-ordered slice (each customer's events then are in time order) */
+  ordered: boolean;
+}
+
+function emptyList(): EventList {
+  return { slot: new Int32Array(0), ts: new Float64Array(0), length: 0, ordered: true };
+}
+
+/**
+ * Walks a task's slices: live orders, the filters its driving posting does
+ * not cover, and either (step 1) the candidates, giving new customers a
+ * slot, or (later steps, absent) only customers that have one.
+ */
+function gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean): EventList {
+  let total = 0;
+  for (const s of task.slices) total += s.end - s.start;
+  const slot = new Int32Array(total), ts = new Float64Array(total);
+  let n = 0;
+  const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
+  const byLine = task.unit === 'lines';
+  for (const { rows, start, end } of task.slices) {
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      const order = byLine ? lineOrder[row]! : row;
+      if (orderAlive[order] === 0) continue;
+      if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+      if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+      if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
+      const c = orderCustomer[order]!;
+      let s = slotOf[c]!;
+      if (s < 0) {
+        if (!assign) continue;
+        if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
+        s = slotOf[c] = customersOfSlot.length;
+        customersOfSlot.push(c);
+      }
+      slot[n] = s;
+      ts[n] = orderTs[order]!;
+      n++;
+    }
+  }
+  return { slot, ts, length: n, ordered: task.slices.length <= 1 };
+}
+
+/** Each slot's event times, ascending: slot s owns ts[start[s] .. start[s + 1]). */
+interface Grouped {
+  start: Int32Array;
+  ts: Float64Array;
+}
+
+/** A stable counting sort by slot; a list gathered from several slices is then sorted per slot. */
+function groupBySlot(list: EventList, slots: number): Grouped {
+  const start = new Int32Array(slots + 1);
+  for (let i = 0; i < list.length; i++) start[list.slot[i]! + 1]++;
+  for (let s = 0; s < slots; s++) start[s + 1] += start[s]!;
+  const fill = start.slice(0, slots);
+  const ts = new Float64Array(list.length);
+  for (let i = 0; i < list.length; i++) ts[fill[list.slot[i]!]!++] = list.ts[i]!;
+  if (!list.ordered) {
+    for (let s = 0; s < slots; s++) {
+      const a = start[s]!, b = start[s + 1]!;
+      for (let i = a + 1; i < b; i++) {
+        if (ts[i - 1]! > ts[i]!) {
+          ts.subarray(a, b).sort();
+          break;
+        }
+      }
+    }
+  }
+  return { start, ts };
+}
+
+/** First index in [from, end) with ts > t, or end. */
+function firstAfter(ts: Float64Array, from: number, end: number, t: number): number {
+  let lo = from, hi = end;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ts[mid]! <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Without absent: some o1 whose greedy chain (earliest next step strictly
+ * after the previous) reaches step k by ts(o1) + W. As o1 moves later each
+ * step's earliest order can only move later, so the pointers only advance.
+ */
+function chainWithin(g: readonly Grouped[], s: number, W: number, p: Int32Array): boolean {
+  const k = g.length;
+  for (let i = 0; i < k; i++) p[i] = g[i]!.start[s]!;
+  const first = g[0]!, firstEnd = first.start[s + 1]!;
+  let prevStart = Number.NaN;
+  for (let a = first.start[s]!; a < firstEnd; a++) {
+    const start = first.ts[a]!;
+    if (start === prevStart) continue; // same second: the same chains
+    prevStart = start;
+    let t = start, ok = true;
+    for (let i = 1; i < k && ok; i++) {
+      const gi = g[i]!, end = gi.start[s + 1]!;
+      const j = firstAfter(gi.ts, p[i]!, end, t);
+      p[i] = j;
+      if (j === end) return false; // no step i after t: none after any later o1 either
+      t = gi.ts[j]!;
+      ok = t - start <= W;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+/**
+ * With absent: some o1 with ts(o1) + W <= asOf (step 1 was gathered only
+ * up to asOf - W), its greedy o2..o(k-1), the latest ok in
+ * (ts(o(k-1)), ts(o1) + W], and no B in (ts(ok), ts(o1) + W].
+ * With one step, ok is o1.
+ */
+function chainThenAbsent(g: readonly Grouped[], b: Grouped, s: number, W: number, p: Int32Array): boolean {
+  const k = g.length;
+  for (let i = 0; i < k; i++) p[i] = g[i]!.start[s]!;
+  const first = g[0]!, firstEnd = first.start[s + 1]!;
+  const bStart = b.start[s]!, bEnd = b.start[s + 1]!;
+  let prevStart = Number.NaN;
+  for (let a = first.start[s]!; a < firstEnd; a++) {
+    const start = first.ts[a]!;
+    if (start === prevStart) continue;
+    prevStart = start;
+    const deadline = start + W;
+    let t = start, ok = true;
+    for (let i = 1; i < k - 1 && ok; i++) {
+      const gi = g[i]!, end = gi.start[s + 1]!;
+      const j = firstAfter(gi.ts, p[i]!, end, t);
+      p[i] = j;
+      if (j === end) return false;
+      t = gi.ts[j]!;
+      ok = t <= deadline;
+    }
+    if (!ok) continue;
+    if (k > 1) {
+      // the latest step-k order in (t, deadline]
+      const gk = g[k - 1]!, from = gk.start[s]!;
+      const j = firstAfter(gk.ts, from, gk.start[s + 1]!, deadline) - 1;
+      if (j < from || gk.ts[j]! <= t) continue;
+      t = gk.ts[j]!;
+    }
+    // no B in (t, deadline]
+    const q = firstAfter(b.ts, bStart, bEnd, t);
+    if (q === bEnd || b.ts[q]! > deadline) return true;
+  }
+  return false;
+}
+
+/** A slot per shard-local customer (-1: none), reused on this thread and cleared after each use. */
+interface SlotScratch {
+  slotOf: Int32Array;
+}
+
+let scratchArea: SlotScratch | undefined;
+
+function slotScratch(customers: number): SlotScratch {
+  if (scratchArea === undefined || scratchArea.slotOf.length < customers) {
+    scratchArea = { slotOf: new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1) };
+  }
+  return scratchArea;
+}
