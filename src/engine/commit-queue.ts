@@ -45,6 +45,12 @@ interface ExclusiveRequest {
 export class CommitQueue {
   private readonly pending: (AppendRequest | ExclusiveRequest)[] = [];
   private running: Promise<void> | undefined;
+  /**
+   * Runs after a round is applied and before its appends resolve (live
+   * segments write their changes to the feed here, src/live/). A failure
+   * rejects the round's appends; their records stay applied and durable.
+   */
+  afterApply?: (batches: readonly (readonly EngineRecord[])[]) => Promise<void>;
 
   constructor(
     private readonly store: Store,
@@ -62,7 +68,7 @@ export class CommitQueue {
     });
   }
 
-  exclusive<T>(run: () => T): Promise<T> {
+  exclusive<T>(run: () => T | Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
       this.pending.push({ kind: 'exclusive', run, resolve: resolve as (v: unknown) => void, reject });
       this.kick();
@@ -88,7 +94,7 @@ export class CommitQueue {
       if (head.kind === 'exclusive') {
         this.pending.shift();
         try {
-          head.resolve(head.run());
+          head.resolve(await head.run());
         } catch (e) {
           head.reject(e);
         }
@@ -132,11 +138,17 @@ export class CommitQueue {
       return;
     }
     await this.gate.exclusive(() => {
-      for (const a of accepted) {
-        this.store.apply(a.good);
-        a.request.resolve(a.result);
-      }
+      for (const a of accepted) this.store.apply(a.good);
     });
+    if (this.afterApply) {
+      try {
+        await this.afterApply(accepted.map((a) => a.good));
+      } catch (e) {
+        for (const a of accepted) a.request.reject(e);
+        return;
+      }
+    }
+    for (const a of accepted) a.request.resolve(a.result);
   }
 
   /**

@@ -41,6 +41,10 @@ export interface EngineOptions {
   maxConcurrentQueries?: number;
   /** queries waiting for a slot before E_OVERLOADED (default 256) */
   maxQueuedQueries?: number;
+  /** now, in epoch milliseconds, for live segments (default Date.now) */
+  clock?: () => number;
+  /** live segments' time changes are recorded within this many ms (default 60,000) */
+  liveIntervalMs?: number;
 }
 
 export interface QueryOptions {
@@ -71,6 +75,7 @@ export type OptionSpec =
   /** ISO date-time with offset, epoch ms or a Date; a malformed one is E_BAD_DATE when resolved */
   | { kind: 'dateTime'; doc: string; default: string }
   | { kind: 'signal'; doc: string; default: string }
+  | { kind: 'function'; doc: string; default: string }
   | { kind: 'object'; fields: Readonly<Record<string, OptionSpec>>; doc: string; default: string };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -96,6 +101,8 @@ export const ENGINE_OPTION_SPECS = {
   dayBucketMinRows: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'rows a shard a window must match before day buckets are used', default: defaultHint(ENGINE_DEFAULTS.dayBucketMinRows) },
   maxConcurrentQueries: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'queries evaluated at once', default: defaultHint(ENGINE_DEFAULTS.maxConcurrentQueries) },
   maxQueuedQueries: { kind: 'integer', min: 0, max: MAX_SAFE, doc: 'queries waiting for a slot before E_OVERLOADED', default: defaultHint(ENGINE_DEFAULTS.maxQueuedQueries) },
+  clock: { kind: 'function', doc: 'a function returning now in epoch milliseconds (live segments)', default: defaultHint(ENGINE_DEFAULTS.clock) },
+  liveIntervalMs: { kind: 'integer', min: 1, max: 2_147_483_647, doc: 'live segments: time changes are recorded within this many ms', default: defaultHint(ENGINE_DEFAULTS.liveIntervalMs) },
 } as const satisfies Record<keyof EngineOptions, OptionSpec>;
 
 /** Every query option (`engine.query` and `engine.explain`). */
@@ -175,6 +182,9 @@ function checkValue(value: unknown, spec: OptionSpec, name: string): void {
       return;
     case 'signal':
       if (!(value instanceof AbortSignal)) bad('an AbortSignal');
+      return;
+    case 'function':
+      if (typeof value !== 'function') bad('a function');
       return;
     case 'object':
       if (value === null || typeof value !== 'object' || Array.isArray(value)) bad(`an object with some of: ${Object.keys(spec.fields).join(', ')}`);

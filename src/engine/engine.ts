@@ -34,6 +34,10 @@ import { QueryPool } from './query-pool.js';
 import { TotalsGate } from './totals-gate.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
+import { LiveSegments, type ChangesOptions } from '../live/live-segments.js';
+import { FeedLog } from '../live/feed-log.js';
+import { MemoryFeed } from '../live/memory-feed.js';
+import type { LiveChange } from '../live/feed-frame.js';
 
 export interface ExplainResult {
   count: number;
@@ -62,6 +66,11 @@ export class Engine {
   private readonly admission: Admission;
   /** distinguishes engines in one process for the workers' scratch areas */
   private readonly instance = nextInstance++;
+  /** live segments and their change feed (src/live/); set by openLive */
+  private live!: LiveSegments;
+  private liveTimer: NodeJS.Timeout | undefined;
+  private readonly clock: () => number;
+  private readonly liveIntervalMs: number;
 
   private constructor(
     private readonly store: Store,
@@ -91,13 +100,74 @@ export class Engine {
     this.admission = new Admission(options.maxConcurrentQueries ?? engineDefault('maxConcurrentQueries', { cores, threads }),
       options.maxQueuedQueries ?? engineDefault('maxQueuedQueries', { cores }));
     this.commits = new CommitQueue(store, log, () => this.admission.starving, this.totalsGate);
+    this.clock = options.clock ?? Date.now;
+    this.liveIntervalMs = options.liveIntervalMs ?? engineDefault('liveIntervalMs', { cores: 0 });
+  }
+
+  /**
+   * Live segments (contract 8.3): the feed replayed into their definitions
+   * and kept membership; a writer then records what the feed missed (a
+   * crash between an append's log write and its feed write) and starts the
+   * time refresh timer.
+   */
+  private async openLive(durability: EngineOptions['durability'], dir = this.dir): Promise<void> {
+    const host = {
+      store: this.store,
+      clock: () => this.clock(),
+      tz: this.tz ?? 'UTC',
+      parse: (xml: string) => parseSegment(xml, this.limits),
+      savedXml: (name: string) => this.saved.get(name),
+      plan: (ast: SegmentNode, asOfMs: number, tz: string) => this.plan(ast, asOfMs, tz),
+      dayBuckets: (shard: Store['shards'][number]) => this.executor.dayBuckets(shard),
+    };
+    this.live = new LiveSegments(host, !this.readOnly);
+    if (dir === undefined) this.live.attach(new MemoryFeed());
+    else this.live.attach(FeedLog.open(dir, durability ?? engineDefault('durability', { cores: 0 }), this.readOnly, (frame) => this.live.replay(frame)).feed);
+    if (this.readOnly) return;
+    this.commits.afterApply = (batches) => this.live.afterApply(batches);
+    if (this.live.size > 0) await this.commits.exclusive(() => this.live.recover());
+    this.liveTimer = setInterval(() => {
+      if (this.closed || this.live.size === 0 || this.refreshing) return;
+      this.refreshing = true;
+      void this.refreshLive().catch(() => undefined).finally(() => (this.refreshing = false));
+    }, this.liveIntervalMs);
+    this.liveTimer.unref();
+  }
+
+  private refreshing = false;
+
+  /**
+   * Records the live segments' time changes (windows that slid, periods
+   * that ended) now, instead of at the next tick of liveIntervalMs.
+   */
+  async refreshLive(): Promise<void> {
+    this.assertOpen();
+    if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to refresh live segments');
+    await this.commits.exclusive(() => this.live.refresh());
+  }
+
+  /**
+   * The change feed of a live segment: changes with seq > `after` (default
+   * 0), in seq order; with `follow`, then new ones as they are recorded
+   * until `signal` aborts.
+   */
+  changes(name: string, options: ChangesOptions = {}): AsyncIterable<LiveChange> {
+    this.assertOpen();
+    return this.live.changes(name, options ?? {}, (n) => this.saved.has(n));
+  }
+
+  /** Bytes the change feed wrote since open (the live benchmark's write amplification). */
+  get feedBytesWritten(): number {
+    return this.live.feed.written;
   }
 
   static async open(options: EngineOptions = {}): Promise<Engine> {
     options = validateEngineOptions(options); // every option, in one place (engine-options.ts), before anything is touched
     const requestedShards = options.shards ?? engineDefault('shards', { cores: os.availableParallelism() });
     if (options.dir === undefined) {
-      return new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, new Map(), undefined, options);
+      const engine = new Engine(new Store(requestedShards), undefined, undefined, undefined, options.tz, options.limits, new Map(), undefined, options);
+      await engine.openLive(options.durability);
+      return engine;
     }
     const dir = options.dir;
     if (options.readOnly) return Engine.openReadOnly(dir, options);
@@ -117,7 +187,16 @@ export class Engine {
       }
       const { store, nextLogSegment } = loadLatest(dir, meta.shards);
       const { log, report } = AppendLog.open(dir, options.durability ?? engineDefault('durability', { cores: 0 }), (records) => store.apply(records), { fromSegment: nextLogSegment });
-      return new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
+      const engine = new Engine(store, log, lock, dir, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
+      try {
+        await engine.openLive(options.durability);
+      } catch (e) {
+        clearInterval(engine.liveTimer);
+        log.close();
+        await engine.executor.close();
+        throw e;
+      }
+      return engine;
     } catch (e) {
       lock.release();
       throw e;
@@ -136,6 +215,12 @@ export class Engine {
     const { store, report } = await loadReadOnly(dir, meta.shards);
     const engine = new Engine(store, undefined, undefined, undefined, options.tz ?? meta.tz, options.limits, readSavedSegments(dir), report, options);
     engine.readOnly = true;
+    try {
+      await engine.openLive('none', dir);
+    } catch (e) {
+      await engine.executor.close();
+      throw e;
+    }
     return engine;
   }
 
@@ -300,18 +385,28 @@ export class Engine {
    * Saves a segment for `<ref segment="name">`. The XML is checked now,
    * including its refs (unknown names and cycles are refused).
    */
-  async save(name: string, xml: string): Promise<void> {
+  async save(name: string, xml: string, options: { live?: boolean } = {}): Promise<void> {
     this.assertOpen();
     if (this.readOnly) throw new ShandianError('E_BAD_ARGS', 'this engine was opened read-only', {}, 'open it without readOnly to save');
     if (typeof name !== 'string' || name.length === 0) {
       throw new ShandianError('E_BAD_ARGS', 'a saved segment needs a non-empty name');
     }
+    const live = options?.live ?? false;
+    if (typeof live !== 'boolean') throw new ShandianError('E_BAD_ARGS', `save option live must be true or false, got ${String(live)}`);
     const ast = parseSegment(xml, this.limits);
-    const next = new Map(this.saved).set(name, xml);
-    // plan it once through the ref machinery, against the segments as they would be, to refuse unknown refs and cycles
-    this.plan({ kind: 'segment', children: [{ kind: 'ref', segment: name, pos: ast.pos }], pos: ast.pos }, Date.now(), this.tz ?? 'UTC', next);
-    if (this.dir !== undefined) writeSavedSegments(this.dir, next); // durable before it is visible
-    this.saved.set(name, xml);
+    if (live && ast.asOfMs !== undefined) {
+      throw new ShandianError('E_CONFLICT', 'a live segment cannot have an asOf attribute: it is evaluated at now', ast.pos,
+        'remove asOf from <segment>, or save it without live');
+    }
+    // in the append chain: a live segment's evaluation and its changes are ordered with appends
+    await this.commits.exclusive(async () => {
+      const next = new Map(this.saved).set(name, xml);
+      // plan it once through the ref machinery, against the segments as they would be, to refuse unknown refs and cycles
+      this.plan({ kind: 'segment', children: [{ kind: 'ref', segment: name, pos: ast.pos }], pos: ast.pos }, Date.now(), this.tz ?? 'UTC', next);
+      if (this.dir !== undefined) writeSavedSegments(this.dir, next); // durable before it is visible
+      this.saved.set(name, xml);
+      await this.live.define(name, live ? xml : null); // live: its members as entered (or the difference), in the feed
+    });
   }
 
   /** Saved segments with their XML, in the order they were first saved. */
@@ -338,10 +433,13 @@ export class Engine {
       throw new ShandianError('E_CONFLICT', `saved segment ${JSON.stringify(name)} is used by saved segment${referrers.length > 1 ? 's' : ''} ${referrers.join(', ')}`, {},
         `delete ${referrers.length > 1 ? 'those' : 'that one'} first, or save ${referrers.length > 1 ? 'them' : 'it'} again without <ref segment=${JSON.stringify(name)}/>`);
     }
-    const next = new Map(this.saved);
-    next.delete(name);
-    if (this.dir !== undefined) writeSavedSegments(this.dir, next);
-    this.saved.delete(name);
+    await this.commits.exclusive(async () => {
+      const next = new Map(this.saved);
+      next.delete(name);
+      if (this.dir !== undefined) writeSavedSegments(this.dir, next);
+      this.saved.delete(name);
+      await this.live.define(name, null); // no longer live (its history stays in the feed)
+    });
   }
 
   /** Reads what opening left for later (the order-id directory), so every store file has been checked. */
@@ -376,7 +474,9 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true; // refuse new work; what is queued still completes
+    clearInterval(this.liveTimer);
     await this.commits.drain();
+    this.live?.feed?.close();
     if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
     this.log?.close();
     this.lock?.release();

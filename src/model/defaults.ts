@@ -46,6 +46,10 @@ export const ENGINE_DEFAULTS = {
   dayBucketMinRows: { value: 100_000, text: '100,000' },
   maxConcurrentQueries: { value: ((env) => Math.max(2, env.threads * 2)) as DefaultFrom, text: '2 x threads (at least 2)' },
   maxQueuedQueries: { value: 256, text: '256' },
+  /** live segments' now (epoch ms): tests and replays pass their own */
+  clock: { value: undefined, text: 'Date.now' },
+  /** live segments: time changes (windows sliding) are recorded within this many ms; each tick costs binary searches, a full evaluation only when an order crossed a window edge */
+  liveIntervalMs: { value: 60_000, text: '60,000' },
 } as const satisfies Record<string, Default<unknown>>;
 
 /** The parts of `limits`. */

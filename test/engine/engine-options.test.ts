@@ -35,6 +35,8 @@ function badValues(spec: OptionSpec): unknown[] {
       return [null, [], Symbol('x'), true, {}];
     case 'signal':
       return [...wrongTypes, {}, 'abort', 1];
+    case 'function':
+      return [null, [], Symbol('x'), {}, 'Date.now', 1];
     case 'object':
       return [...wrongTypes, 5, 'x', { notAKey: 1 },
         ...Object.entries(spec.fields).flatMap(([k, f]) => badValues(f).map((v) => ({ [k]: v })))];
@@ -52,6 +54,7 @@ function goodValue(spec: OptionSpec): unknown {
     case 'timeZone': return 'Asia/Shanghai';
     case 'dateTime': return '2026-11-12T00:00:00+08:00';
     case 'signal': return new AbortController().signal;
+    case 'function': return () => 0;
     case 'object': return Object.fromEntries(Object.entries(spec.fields).map(([k, f]) => [k, goodValue(f)]));
   }
 }

@@ -1,0 +1,353 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DayBucketCache } from '../exec/day-buckets.js';
+import { Bitmap } from '../index/bitmap.js';
+import { ShardEvaluation } from '../language/evaluate.js';
+import { collectRefs } from '../language/parse-segment.js';
+import { fail, ShandianError } from '../model/errors.js';
+import type { EngineRecord } from '../model/records.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import type { SegmentNode } from '../query/ast/index.js';
+import { shardOf } from '../store/route.js';
+import type { Shard } from '../store/shard.js';
+import type { Store } from '../store/store.js';
+import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
+import { LimitedEvaluation } from './limited-evaluation.js';
+import type { Feed } from './memory-feed.js';
+import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
+
+/** What the live segments ask of the engine. */
+export interface LiveHost {
+  readonly store: Store;
+  /** now, epoch ms */
+  clock(): number;
+  /** the store's zone (a segment's own `tz` wins) */
+  readonly tz: string;
+  parse(xml: string): SegmentNode;
+  /** the saved segment's XML now (undefined: not saved) */
+  savedXml(name: string): string | undefined;
+  plan(ast: SegmentNode, asOfMs: number, tz: string): PlanNode;
+  dayBuckets(shard: Shard): DayBucketCache | undefined;
+}
+
+interface LiveState {
+  xml: string;
+  ast: SegmentNode;
+  tz: string;
+  analysis: LiveAnalysis;
+  /** the instant of its last full evaluation (time changes before it are recorded) */
+  checkedAt: number;
+}
+
+export interface ChangesOptions {
+  after?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+/**
+ * The live segments of one engine: their definitions and kept membership
+ * (per shard, as bitmaps of shard-local customers), rebuilt from the feed
+ * on open; the changes an append, a save or the passing of time makes to
+ * them, written to the feed (feed-log.ts) in the same commit round.
+ */
+export class LiveSegments {
+  /** live segments by name (definition order) */
+  private readonly live = new Map<string, LiveState>();
+  /** kept membership of every segment the feed ever had live, by name: per shard */
+  private readonly members = new Map<string, Bitmap[]>();
+  /** the instant of the feed's last frame */
+  private lastAt = 0;
+  /** every name the feed ever defined (changes() of a segment no longer live still reads its history) */
+  private readonly known = new Set<string>();
+
+  /** the feed (attach) */
+  feed!: Feed;
+
+  constructor(private readonly host: LiveHost, private readonly keepMembers: boolean) {}
+
+  /** The feed, after it replayed its frames through `replay`. */
+  attach(feed: Feed): void {
+    this.feed = feed;
+  }
+
+  /** One frame of the feed on open: definitions, then membership. */
+  replay(frame: FeedFrame): void {
+    for (const d of frame.defines ?? []) {
+      this.known.add(d.segment);
+      if (d.xml === null) this.live.delete(d.segment);
+      else this.live.set(d.segment, this.state(d.xml, frame.at));
+    }
+    this.lastAt = Math.max(this.lastAt, frame.at);
+    if (!this.keepMembers) return;
+    const { store } = this.host;
+    for (const c of frame.changes) {
+      const sets = this.membersOf(c.segment);
+      const local = (id: string): [number, number] => {
+        const s = shardOf(id, store.shardCount);
+        const l = store.shards[s]!.customers.lookup(id);
+        if (l === undefined) throw fail.corrupt(`the change feed names customer ${JSON.stringify(id)}, who is not in the store`, {}, 'restore the store from a backup');
+        return [s, l];
+      };
+      for (const id of c.entered) {
+        const [s, l] = local(id);
+        sets[s]!.add(l);
+      }
+      for (const id of c.exited) {
+        const [s, l] = local(id);
+        sets[s]!.remove(l);
+      }
+    }
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  isLive(name: string): boolean {
+    return this.live.has(name);
+  }
+
+  /** A definition the engine reads at open (its analysis re-done, refs as saved now). */
+  private state(xml: string, at: number): LiveState {
+    const ast = this.host.parse(xml);
+    return { xml, ast, tz: ast.tz ?? this.host.tz, analysis: this.analyse(ast), checkedAt: at };
+  }
+
+  private analyse(ast: SegmentNode): LiveAnalysis {
+    try {
+      return analyse(ast, (name) => {
+        const xml = this.host.savedXml(name);
+        if (xml === undefined) throw fail.internal(`live segment refers to unsaved segment ${name}`);
+        return this.host.parse(xml);
+      });
+    } catch {
+      // a ref that is not saved (a read-only open racing a writer): assume the worst
+      return { offsets: [0], blind: true, fullOnData: true };
+    }
+  }
+
+  private membersOf(name: string): Bitmap[] {
+    let sets = this.members.get(name);
+    if (!sets) {
+      sets = this.host.store.shards.map(() => new Bitmap());
+      this.members.set(name, sets);
+    }
+    while (sets.length < this.host.store.shards.length) sets.push(new Bitmap());
+    return sets;
+  }
+
+  /**
+   * After open: the feed may lag the store (a crash after an append's log
+   * write and before its feed write, or after segments.json and before the
+   * definition's frame). Each live segment is evaluated on the recovered
+   * store and the difference recorded, so the feed's members are its
+   * members again: first at the feed's last instant (cause data: records
+   * whose changes were not written), then now (cause time).
+   */
+  async recover(): Promise<void> {
+    const defines: { segment: string; xml: string | null }[] = [];
+    for (const [name, state] of [...this.live]) {
+      const xml = this.host.savedXml(name);
+      if (xml === state.xml) continue;
+      defines.push({ segment: name, xml: xml ?? null });
+    }
+    for (const d of defines) await this.define(d.segment, d.xml);
+    if (this.live.size === 0) return;
+    await this.evaluateAll(Math.min(this.lastAt, this.host.clock()), 'data', [...this.live.keys()]);
+    await this.evaluateAll(this.host.clock(), 'time', [...this.live.keys()]);
+  }
+
+  /**
+   * A segment saved (xml) or made not live / deleted (null), and every live
+   * segment that refers to it: evaluated in full now, the difference
+   * recorded with cause saved, in one frame with the definition.
+   */
+  async define(name: string, xml: string | null): Promise<void> {
+    const wasLive = this.live.get(name);
+    if (xml !== null && wasLive?.xml === xml) return; // the same definition: nothing
+    if (xml === null && !wasLive) {
+      await this.evaluateAll(this.host.clock(), 'saved', this.dependents(name));
+      return;
+    }
+    const now = this.host.clock();
+    const next = new Map(this.live);
+    if (xml === null) next.delete(name);
+    else next.set(name, this.state(xml, now));
+    // refs inside other live segments changed too: re-analyse them
+    for (const [other, state] of next) if (other !== name) next.set(other, { ...state, analysis: this.analyse(state.ast) });
+    const names = [...(xml === null ? [] : [name]), ...this.dependents(name).filter((n) => n !== name)];
+    await this.evaluate(next, now, 'saved', names, [{ segment: name, xml }]);
+  }
+
+  /** Live segments that refer to `name`, directly or through other saved segments. */
+  private dependents(name: string): string[] {
+    const out: string[] = [];
+    for (const [other, state] of this.live) {
+      if (other === name) continue;
+      const seen = new Set<string>();
+      const stack = collectRefs(state.ast);
+      while (stack.length > 0) {
+        const r = stack.pop()!;
+        if (seen.has(r)) continue;
+        seen.add(r);
+        const xml = this.host.savedXml(r);
+        if (xml !== undefined) stack.push(...collectRefs(this.host.parse(xml)));
+      }
+      if (seen.has(name)) out.push(other);
+    }
+    return out;
+  }
+
+  /** Time: the live segments whose windows may have moved since they were checked, evaluated now (cause time). */
+  async refresh(): Promise<void> {
+    if (this.live.size === 0) return;
+    const now = this.host.clock();
+    const due: string[] = [];
+    for (const [name, state] of this.live) {
+      if (timeDue(this.host.store, state.analysis, state.checkedAt, now)) due.push(name);
+      else state.checkedAt = Math.max(state.checkedAt, now);
+    }
+    await this.evaluateAll(now, 'time', due);
+  }
+
+  private evaluateAll(now: number, cause: ChangeCause, names: readonly string[]): Promise<void> {
+    return this.evaluate(this.live, now, cause, names, undefined);
+  }
+
+  /** Full evaluations of `names` under the definitions `defs` at `now`; one frame; then the state moves to `defs`. */
+  private async evaluate(defs: Map<string, LiveState>, now: number, cause: ChangeCause, names: readonly string[], defines: FeedFrame['defines']): Promise<void> {
+    const changes: SegmentChanges[] = [];
+    const results = new Map<string, Bitmap[]>();
+    for (const name of names) {
+      const state = defs.get(name)!;
+      const plan = this.host.plan(state.ast, now, state.tz);
+      const next = this.host.store.shards.map((shard) => new ShardEvaluation(plan, shard, this.host.store.catalog, undefined, this.host.dayBuckets(shard), this.host.store.shards).run());
+      const old = this.membersOf(name);
+      changes.push(this.diff(name, old, next));
+      results.set(name, next);
+    }
+    await this.write({ seq: this.feed.nextSeq, at: now, cause, changes: changes.filter((c) => c.entered.length + c.exited.length > 0), ...(defines ? { defines } : {}) });
+    // durable: now the state moves
+    if (defs !== this.live) {
+      this.live.clear();
+      for (const [n, s] of defs) this.live.set(n, s);
+    }
+    for (const d of defines ?? []) this.known.add(d.segment);
+    for (const [name, next] of results) {
+      this.members.set(name, next);
+      const state = this.live.get(name);
+      if (state) state.checkedAt = Math.max(state.checkedAt, now);
+    }
+  }
+
+  private diff(name: string, old: readonly Bitmap[], next: readonly Bitmap[], within?: readonly Bitmap[]): SegmentChanges {
+    const entered: string[] = [];
+    const exited: string[] = [];
+    this.host.store.shards.forEach((shard, s) => {
+      const o = within ? Bitmap.and(old[s]!, within[s]!) : old[s]!;
+      const n = within ? Bitmap.and(next[s]!, within[s]!) : next[s]!;
+      for (const l of Bitmap.andNot(n, o)) entered.push(shard.customers.value(l));
+      for (const l of Bitmap.andNot(o, n)) exited.push(shard.customers.value(l));
+    });
+    return { segment: name, entered, exited };
+  }
+
+  private async write(frame: FeedFrame): Promise<void> {
+    if (frame.changes.length === 0 && !frame.defines?.length) return;
+    await this.feed.append(frame);
+    this.lastAt = Math.max(this.lastAt, frame.at);
+  }
+
+  /**
+   * Data: after a commit round applied `batches`, each live segment is
+   * evaluated for the customers they touched (in full for `<score>`), and
+   * the changes are written before the round's appends resolve.
+   */
+  async afterApply(batches: readonly (readonly EngineRecord[])[]): Promise<void> {
+    if (this.live.size === 0) return;
+    const { store } = this.host;
+    const touched = store.shards.map(() => new Bitmap());
+    for (const batch of batches) {
+      for (const r of batch) {
+        if (r.type === 'refund') {
+          const at = store.orders.get(r.orderId);
+          if (at === undefined) continue;
+          const s = at % store.shardCount;
+          const shard = store.shards[s]!;
+          touched[s]!.add(shard.orderCustomer.data[Math.floor(at / store.shardCount)]!);
+          continue;
+        }
+        const s = shardOf(r.customerId, store.shardCount);
+        const l = store.shards[s]!.customers.lookup(r.customerId);
+        if (l !== undefined) touched[s]!.add(l);
+      }
+    }
+    const now = this.host.clock();
+    const changes: SegmentChanges[] = [];
+    const updates: { name: string; sets: Bitmap[] }[] = [];
+    for (const [name, state] of this.live) {
+      const plan = this.host.plan(state.ast, now, state.tz);
+      const old = this.membersOf(name);
+      let next: Bitmap[];
+      let diff: SegmentChanges;
+      if (state.analysis.fullOnData) {
+        next = store.shards.map((shard) => new ShardEvaluation(plan, shard, store.catalog, undefined, this.host.dayBuckets(shard), store.shards).run());
+        diff = this.diff(name, old, next);
+      } else {
+        const inTouched = store.shards.map((shard, s) => (touched[s]!.isEmpty ? new Bitmap() : new LimitedEvaluation(plan, shard, store.catalog, touched[s]!).answer()));
+        diff = this.diff(name, old, inTouched, touched);
+        next = old.map((o, s) => (touched[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, touched[s]!), inTouched[s]!)));
+      }
+      if (diff.entered.length + diff.exited.length === 0) continue;
+      changes.push(diff);
+      updates.push({ name, sets: next });
+    }
+    await this.write({ seq: this.feed.nextSeq, at: now, cause: 'data', changes });
+    for (const u of updates) this.members.set(u.name, u.sets);
+  }
+
+  /** Kept members of a live segment (per shard), for `<ref>` answered from them. */
+  keptMembers(name: string): readonly Bitmap[] | undefined {
+    return this.live.has(name) ? this.membersOf(name) : undefined;
+  }
+
+  /** The live segment's zone. */
+  zoneOf(name: string): string | undefined {
+    return this.live.get(name)?.tz;
+  }
+
+  /** `engine.changes`: the feed's changes of `name` after `after`, then (follow) new ones until `signal` aborts. */
+  async *changes(name: string, options: ChangesOptions, isSaved: (name: string) => boolean): AsyncGenerator<LiveChange> {
+    let after = options.after ?? 0;
+    if (!Number.isInteger(after) || after < 0) throw new ShandianError('E_BAD_ARGS', `after must be an integer >= 0, got ${String(options.after)}`, {}, 'pass the seq of the last change you processed');
+    if (!this.known.has(name) && !isSaved(name)) {
+      throw new ShandianError('E_UNKNOWN_SEGMENT', `no saved segment named ${JSON.stringify(name)}`, {}, 'save it with { live: true } first');
+    }
+    const { signal } = options;
+    for (;;) {
+      signal?.throwIfAborted();
+      let n = 0;
+      for (const frame of this.feed.framesAfter(after)) {
+        for (const c of frameChanges(frame, name, after)) {
+          yield c;
+          if (++n % 1024 === 0) signal?.throwIfAborted();
+        }
+        after = Math.max(after, frame.seq + changeCount(frame) - 1);
+      }
+      if (!options.follow) return;
+      // in this process: woken by the next write; another process's feed: polled
+      const wake = new AbortController();
+      const onAbort = () => wake.abort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        await Promise.race([this.feed.nextWrite(), sleep(FOLLOW_POLL_MS, undefined, { signal: wake.signal }).catch(() => undefined)]);
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        wake.abort();
+      }
+    }
+  }
+}
+
+/** How often a follower of another process's feed looks for new frames. */
+const FOLLOW_POLL_MS = 200;
