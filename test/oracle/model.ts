@@ -3,7 +3,7 @@
 // plain JS maps and sets, every query evaluated by scanning everything.
 
 import { createHash } from 'node:crypto';
-import type { AttrNode, BoughtNode, OrderEdgeNode, QNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
+import type { AttrNode, BoughtNode, OrderEdgeNode, QNode, ScoreNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { parseIsoWithOffset, rawTsToSeconds } from './time.js';
 import { boundMs, unitMs, windowMs, type EvalCtx } from './window.js';
 
@@ -212,6 +212,8 @@ export class RefModel {
         return this.evalOrderEdge(n, ctx);
       case 'sequence':
         return this.evalSequence(n, ctx);
+      case 'score':
+        return this.evalScore(n, ctx);
       case 'sample': {
         const lo = percentHundredths(n.from), hi = percentHundredths(n.to);
         return new Set([...this.known].filter((c) => sampleBucket(n.seed, c) >= lo && sampleBucket(n.seed, c) < hi));
@@ -318,6 +320,56 @@ export class RefModel {
         return orders.some((o) => (prev === undefined || o.tsS > prev.tsS) && inWindow(o) && matches(o, step) && search([...chain, o]));
       };
       if (search([])) out.add(c);
+    }
+    return out;
+  }
+
+  /**
+   * 7.5, straight from the text: v(c) for every customer with a counting
+   * order with a matching line in the window (recency: the latest such ts;
+   * frequency: their number; monetary / quantity: the sum over their
+   * matching lines), then each score: with cuts 1 + the number of cuts <= v;
+   * with a scale k, L(c) = the number of customers with a smaller value
+   * (counted over the sorted values) and min(k, 1 + floor(k L / n)) in BigInt.
+   */
+  private evalScore(n: ScoreNode, ctx: EvalCtx): Set<string> {
+    const { fromMs, toMs, afterMs } = RefModel.window({ k: 'bought', from: n.from, to: n.to, last: n.last }, ctx);
+    const v = new Map<string, number>();
+    for (const o of this.orders.values()) {
+      if (o.status !== 'paid' || o.refunded) continue;
+      const t = o.tsS * 1000;
+      if (t > ctx.asOfMs || t < fromMs || t > toMs || t <= afterMs) continue;
+      if (n.shop && !n.shop.values.includes(o.shop)) continue;
+      const lines = o.lines.filter((l) => (!n.sku || n.sku.values.includes(l.sku)) && (!n.category || n.category.values.includes(l.category)));
+      if (lines.length === 0) continue;
+      const old = v.get(o.customerId);
+      switch (n.by) {
+        case 'recency': v.set(o.customerId, old === undefined ? o.tsS : Math.max(old, o.tsS)); break;
+        case 'frequency': v.set(o.customerId, (old ?? 0) + 1); break;
+        case 'monetary': v.set(o.customerId, (old ?? 0) + lines.reduce((a, l) => a + l.cents, 0)); break;
+        case 'quantity': v.set(o.customerId, (old ?? 0) + lines.reduce((a, l) => a + l.quantity, 0)); break;
+      }
+    }
+    const top = n.cuts ? n.cuts.length + 1 : (n.scale ?? 5);
+    const max = n.max ?? top;
+    const sorted = [...v.values()].sort((a, b) => a - b);
+    const size = BigInt(sorted.length);
+    const smaller = (x: number): number => {
+      let lo = 0, hi = sorted.length;
+      while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m]! < x) lo = m + 1; else hi = m; }
+      return lo;
+    };
+    const cuts = n.cuts?.map((x) => (n.by === 'monetary' ? amountToCents(x) : Number(x)));
+    const out = new Set<string>();
+    for (const [c, x] of v) {
+      let score: number;
+      if (cuts) score = 1 + cuts.filter((cut) => x >= cut).length;
+      else {
+        const k = BigInt(n.scale ?? 5);
+        const s = 1n + (k * BigInt(smaller(x))) / size;
+        score = Number(s < k ? s : k);
+      }
+      if (score >= n.min && score <= max) out.add(c);
     }
     return out;
   }

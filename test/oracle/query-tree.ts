@@ -109,7 +109,26 @@ export interface SequenceNode {
   last?: Last;
 }
 
-export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode | OrderEdgeNode | SequenceNode;
+/**
+ * `<score>` (7.5): the filters and window of `<bought>`, `by`, then `scale`
+ * (absent with no cuts: 5) or `cuts` (as written), `min`, `max` (absent: the top score).
+ */
+export interface ScoreNode {
+  k: 'score';
+  by: 'recency' | 'frequency' | 'monetary' | 'quantity';
+  sku?: Filter;
+  category?: Filter;
+  shop?: Filter;
+  from?: Bound;
+  to?: Bound;
+  last?: Last;
+  scale?: number;
+  cuts?: string[];
+  min: number;
+  max?: number;
+}
+
+export type QNode = AndNode | OrNode | NotNode | BoughtNode | TagNode | AttrNode | RefNode | SampleNode | OrderEdgeNode | SequenceNode | ScoreNode;
 
 /** The <segment> root: its children are ANDed. */
 export interface SegmentTree {

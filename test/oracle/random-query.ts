@@ -2,7 +2,7 @@
 // contract's XML and (through sql.ts) to DuckDB SQL.
 
 import { boundMs, sampleBucket } from './model.js';
-import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SampleNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
+import type { AttrNode, Bound, BoughtNode, OrderEdgeNode, Filter, QNode, SampleNode, ScoreNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { translateSegment } from './sql.js';
 import { DATES, DAY_STARTS, LAST_CHOICES, Rng, ZONES, type Vocab, unitMs } from './random-data.js';
 import { isoWithOffset, isoZ } from './time.js';
@@ -182,6 +182,7 @@ export function genNode(rng: Rng, vocab: Vocab, depth: number, opts: QueryGenOpt
   if (l < 0.72) return { k: 'tag', name: rng.bool(0.08) ? '__none__' : rng.pick(vocab.tags) };
   if (l > 0.93) return genSample(rng, vocab);
   if (l > 0.88) return genSequence(rng, vocab, opts.asOfHint);
+  if (l > 0.84) return genScore(rng, vocab, opts.asOfHint);
   return genAttr(rng, vocab);
 }
 
@@ -212,6 +213,44 @@ export function genSequence(rng: Rng, vocab: Vocab, hint?: number): SequenceNode
     if (b.to) n.to = b.to;
     if (b.last) n.last = b.last;
   }
+  return n;
+}
+
+/**
+ * `<score>` (7.5): any `by`, `<bought>`'s filters and window (relative
+ * bounds included), a scale (often the default 5, sometimes 2 or 100) or
+ * cuts (for monetary often the data's own amounts, so totals land exactly
+ * on a cut; frequency and quantity small, where equal values abound), and
+ * min / max anywhere in 1..top.
+ */
+export function genScore(rng: Rng, vocab: Vocab, hint?: number): ScoreNode {
+  const b = genBought(rng, vocab, hint);
+  const by = rng.pick(['recency', 'frequency', 'monetary', 'quantity'] as const);
+  const n: ScoreNode = { k: 'score', by, min: 1 };
+  if (b.sku) n.sku = b.sku;
+  if (b.category) n.category = b.category;
+  if (b.shop) n.shop = b.shop;
+  if (b.from) n.from = b.from;
+  if (b.to) n.to = b.to;
+  if (b.last) n.last = b.last;
+  let top: number;
+  if (by !== 'recency' && rng.bool(0.35)) {
+    const m = rng.int(1, 4);
+    const values = new Set<number>();
+    for (let i = 0; i < m * 2 && values.size < m; i++) {
+      if (by === 'monetary') values.add(rng.bool(0.6) && vocab.amountsCents.length ? rng.pick(vocab.amountsCents) * rng.int(1, 3) : rng.int(0, 100000));
+      else values.add(rng.int(0, by === 'frequency' ? 4 : 10));
+    }
+    const sorted = [...values].sort((x, y) => x - y);
+    n.cuts = sorted.map((x) => (by === 'monetary' ? centsText(rng, x) : String(x)));
+    top = sorted.length + 1;
+  } else {
+    const scale = rng.pick([undefined, undefined, 2, 3, 4, 5, 7, 10, 100]);
+    if (scale !== undefined) n.scale = scale;
+    top = scale ?? 5;
+  }
+  n.min = rng.int(1, top);
+  if (rng.bool(0.5)) n.max = rng.int(n.min, top);
   return n;
 }
 
@@ -429,6 +468,18 @@ export function toXml(tree: SegmentTree, opts: XmlOptions = {}): string {
         const kids = n.steps.map((f) => stepXml(f, 'step'));
         if (n.absent) kids.push(stepXml(n.absent, 'absent'));
         return el('sequence', a, kids, d);
+      }
+      case 'score': {
+        // <bought>'s filters and window as it renders them, under its own name, with its own attributes
+        const own = attrs([
+          ['by', n.by],
+          ['scale', n.scale?.toString()],
+          ['cuts', n.cuts?.join(',')],
+          ['min', String(n.min)],
+          ['max', n.max?.toString()],
+        ]);
+        const { by: _by, scale: _scale, cuts: _cuts, min: _min, max: _max, ...filters } = n;
+        return node({ ...filters, k: 'bought' }, d).replace(/^(\s*)<bought/, `$1<score${own}`).replace(/<\/bought>$/, '</score>');
       }
       case 'firstOrder':
       case 'lastOrder':

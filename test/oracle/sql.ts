@@ -18,7 +18,7 @@
  * by hand would (the result is the same as complementing against the universe).
  */
 import { parseNumeric } from './model.js';
-import type { AttrNode, BoughtNode, NotNode, OrderEdgeNode, ParsedSegment, QNode, SampleNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
+import type { AttrNode, BoughtNode, NotNode, OrderEdgeNode, ParsedSegment, QNode, SampleNode, ScoreNode, SegmentTree, SequenceNode, SequenceStep } from './query-tree.js';
 import { windowSec } from './window.js';
 import { checkZone, parseQuery, TranslateError, yuanToCents } from './xml-query.js';
 
@@ -85,6 +85,7 @@ class Translator {
       case 'ref': return this.ref(c.name);
       case 'sample': return sampleSql(c);
       case 'sequence': return this.sequence(c);
+      case 'score': return this.score(c);
     }
   }
 
@@ -195,6 +196,35 @@ class Translator {
       where.push(`NOT EXISTS (SELECT 1 FROM (${orders(n.absent, `o.ts * 1000 <= ${this.asOfMs}`)}) b WHERE b.customer_id = s1.customer_id AND b.ts > s${k}.ts AND b.ts <= s1.ts + ${within})`);
     }
     return `SELECT DISTINCT s1.customer_id AS customer_id FROM ${joins.join('\n')}\nWHERE ${where.join('\n  AND ')}`;
+  }
+
+  /**
+   * 7.5: v per customer over the counting orders' matching lines in the
+   * window (max ts, distinct orders, sum of cents, sum of quantities); with
+   * cuts, 1 + the number of cuts <= v; with a scale k, L = rank() OVER
+   * (ORDER BY v) - 1 (the number of strictly smaller values, ties sharing
+   * a rank), n = count(*) OVER (), and least(k, 1 + (k * L) // n) in
+   * integers.
+   */
+  private score(n: ScoreNode): string {
+    const w = windowSec({ k: 'bought', from: n.from, to: n.to, last: n.last }, { asOfMs: this.asOfMs, tz: this.tz });
+    if (!w) return NOBODY;
+    const where = ['o.alive', w.lo === undefined ? `o.ts <= ${w.hi}` : `o.ts BETWEEN ${w.lo} AND ${w.hi}`];
+    const shops = distinct(n.shop?.values), skus = distinct(n.sku?.values), categories = distinct(n.category?.values);
+    if (shops) where.push(inList('o.shop', shops));
+    if (skus) where.push(inList('l.sku', skus));
+    if (categories) where.push(inList('l.category', categories));
+    const agg = { recency: 'max(o.ts)', frequency: 'count(DISTINCT o.order_id)', monetary: 'sum(l.amount_cents)', quantity: 'sum(l.quantity)' }[n.by];
+    const values = `SELECT o.customer_id, ${agg} AS v FROM orders o JOIN lines l ON l.order_id = o.order_id\nWHERE ${where.join(' AND ')}\nGROUP BY o.customer_id`;
+    const top = n.cuts ? n.cuts.length + 1 : (n.scale ?? 5);
+    const max = n.max ?? top;
+    if (n.cuts) {
+      const cutValues = n.cuts.map((x) => (n.by === 'monetary' ? cents(x) : Number(x)));
+      return `SELECT customer_id FROM (${values}) v\nWHERE 1 + ${cutValues.map((x) => `(v >= ${x})::INTEGER`).join(' + ')} BETWEEN ${n.min} AND ${max}`;
+    }
+    const k = n.scale ?? 5;
+    return `SELECT customer_id FROM (\n  SELECT customer_id, rank() OVER (ORDER BY v) - 1 AS l, count(*) OVER () AS n FROM (${values}) v\n) r\n` +
+      `WHERE least(${k}, 1 + (${k} * l) // n) BETWEEN ${n.min} AND ${max}`;
   }
 
   private attr(a: AttrNode): string {

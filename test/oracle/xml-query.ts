@@ -8,7 +8,7 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { amountToCents, parseNumeric } from './model.js';
-import type { Bound, BoughtNode, AttrNode, Filter, ParsedSegment, QNode, SequenceNode, SequenceStep } from './query-tree.js';
+import type { Bound, BoughtNode, AttrNode, Filter, ParsedSegment, QNode, ScoreNode, SequenceNode, SequenceStep } from './query-tree.js';
 import { isDateOnly, isKnownZone, parseInstant } from './time.js';
 
 export class TranslateError extends Error {}
@@ -212,6 +212,8 @@ function condition(el: El): QNode {
       return attr(el);
     case 'sequence':
       return sequence(el);
+    case 'score':
+      return score(el);
     case 'sample': {
       allowOnly(el, ['seed', 'from', 'to']);
       noText(el);
@@ -230,6 +232,51 @@ function condition(el: El): QNode {
     default:
       throw new TranslateError(`unknown element <${el.name}>`);
   }
+}
+
+/** 7.5 `<score>`: by, the filters and window of <bought>, scale (2..100) or cuts, min, max (1..top, min <= max). */
+function score(el: El): ScoreNode {
+  const own = ['by', 'scale', 'cuts', 'min', 'max'];
+  const threshold = ['minCount', 'maxCount', 'minAmount', 'maxAmount', 'minQuantity', 'maxQuantity'].find((t) => el.attrs.has(t));
+  if (threshold !== undefined) throw new TranslateError(`<score> takes no thresholds (${threshold})`);
+  const b = bought({ ...el, attrs: new Map([...el.attrs].filter(([k]) => !own.includes(k))) });
+  const by = need(el, 'by');
+  if (by !== 'recency' && by !== 'frequency' && by !== 'monetary' && by !== 'quantity') throw new TranslateError(`<score> by="${by}" is not a score`);
+  const scaleText = el.attrs.get('scale'), cutsText = el.attrs.get('cuts');
+  if (scaleText !== undefined && cutsText !== undefined) throw new TranslateError('<score> takes scale or cuts, not both');
+  let top: number;
+  let scale: number | undefined;
+  let cuts: string[] | undefined;
+  if (cutsText !== undefined) {
+    if (by === 'recency') throw new TranslateError('<score by="recency"> takes no cuts');
+    cuts = cutsText.split(',');
+    const values = cuts.map((x) => {
+      if (by === 'monetary') {
+        const c = /^[0-9]+(\.[0-9]{1,2})?$/.test(x) ? yuanToCents(x) : undefined;
+        if (c === undefined) throw new TranslateError(`cut "${x}" is not an amount`);
+        return BigInt(c);
+      }
+      if (!/^[0-9]+$/.test(x)) throw new TranslateError(`cut "${x}" is not a whole number`);
+      return BigInt(x);
+    });
+    for (let i = 1; i < values.length; i++) if (values[i]! <= values[i - 1]!) throw new TranslateError('cuts are not strictly increasing');
+    top = cuts.length + 1;
+  } else {
+    if (scaleText !== undefined && !/^[0-9]+$/.test(scaleText)) throw new TranslateError(`scale="${scaleText}" is not a whole number`);
+    scale = scaleText === undefined ? undefined : Number(scaleText);
+    if (scale !== undefined && (scale < 2 || scale > 100)) throw new TranslateError(`scale="${scaleText}" is not 2..100`);
+    top = scale ?? 5;
+  }
+  const bound = (name: string, text: string): number => {
+    if (!/^[0-9]+$/.test(text) || Number(text) < 1 || Number(text) > top) throw new TranslateError(`${name}="${text}" is not a score 1..${top}`);
+    return Number(text);
+  };
+  const min = bound('min', need(el, 'min'));
+  const maxText = el.attrs.get('max');
+  const max = maxText === undefined ? undefined : bound('max', maxText);
+  if (max !== undefined && min > max) throw new TranslateError('<score> min is above max');
+  const { k: _k, minCount: _a, maxCount: _b, minAmount: _c, maxAmount: _d, minQuantity: _e, maxQuantity: _f, ...filtersAndWindow } = b;
+  return { k: 'score', by, ...filtersAndWindow, ...(scale !== undefined ? { scale } : {}), ...(cuts !== undefined ? { cuts } : {}), min, ...(max !== undefined ? { max } : {}) };
 }
 
 function bought(el: El): BoughtNode {
