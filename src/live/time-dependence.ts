@@ -78,7 +78,8 @@ function collectDurations(value: unknown, into: Set<number>, depth = 0): void {
  */
 export function timeDue(store: Store, analysis: LiveAnalysis, from: number, to: number): boolean {
   if (analysis.blind) return true;
-  if (to <= from) return false;
+  if (to === from) return false;
+  if (to < from) [from, to] = [to, from]; // a clock that went back: the same edges, crossed the other way
   for (const k of analysis.offsets) {
     const lo = Math.floor((from - k - 1000) / 1000) + 1;
     const hi = Math.floor((to - k + 1000) / 1000);
