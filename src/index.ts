@@ -2,6 +2,9 @@
 export { Engine, type ExplainResult } from './engine/engine.js';
 export type { EngineOptions, QueryOptions } from './engine/engine-options.js';
 export { Segment } from './engine/segment.js';
+/** Exports of a query's result (Segment.export / exportToFile / exportChunks / rows): csv, ndjson or an Arrow IPC stream, with attr:NAME and tag:NAME columns. */
+export { EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export/export-stream.js';
+export type { ExportReport } from './export/write-export.js';
 export { renderExplain, type ExplainNode } from './engine/explain-node.js';
 export { ShandianError, USER_ERROR_CODES, SYSTEM_ERROR_CODES, type ErrorCode, type ErrorLocation } from './model/errors.js';
 /** What `engine.append` takes: the contract's records (snake_case, ts as ISO text or epoch ms, amount as text or number). */

@@ -349,7 +349,7 @@ export class Engine {
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
-      return { segment: new Segment(parts), plan, asOfMs, tz };
+      return { segment: new Segment(parts, catalog), plan, asOfMs, tz };
     } finally {
       holdStill();
       leave();

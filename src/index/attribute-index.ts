@@ -136,6 +136,18 @@ export class AttributeIndex {
     return b;
   }
 
+  /**
+   * Which kinds of value some customer holds now (a value set once and
+   * replaced since does not count): an export types a column by it.
+   */
+  heldKinds(): { numbers: boolean; strings: boolean } {
+    const held = (map: Map<AttrValue, Bitmap>) => {
+      for (const b of map.values()) if (!b.isEmpty) return true;
+      return false;
+    };
+    return { numbers: held(this.byNumber as Map<AttrValue, Bitmap>), strings: held(this.byString as Map<AttrValue, Bitmap>) };
+  }
+
   /** Customers holding the attribute at all. */
   exists(): Bitmap {
     return this.holders;

@@ -166,6 +166,10 @@ export const TUNING = {
   PLAN_WALK_STEP: 1024,
   /** `<score>`: per-shard value arrays kept per shard (by, filters, window; 8 bytes per customer + 8 per scored one each, least recently used dropped first): more keeps more scores warm, in memory. */
   SCORE_CACHE_ENTRIES_PER_SHARD: 8,
+  /** Members per export batch (an Arrow record batch, one chunk of CSV or NDJSON text): read in one synchronous step, so more is fewer pauses and a longer one. */
+  EXPORT_BATCH_ROWS: 16_384,
+  /** From this many members `shandian query` draws an export's progress on a terminal's stderr. */
+  EXPORT_PROGRESS_MEMBERS: 200_000,
   /** Memoised local day starts (model/time.ts), cleared when full: each costs up to six Intl calls to compute. */
   DAY_STARTS_KEPT: 100_000,
 } as const;

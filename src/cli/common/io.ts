@@ -46,7 +46,7 @@ export function isClosedOutput(e: unknown): boolean {
  * Throws `OutputClosed` when the reader has gone (EPIPE) and the stream's
  * own error (E_IO upstream) when the write failed otherwise.
  */
-export function write(stream: NodeJS.WritableStream, text: string): Promise<void> | void {
+export function write(stream: NodeJS.WritableStream, text: string | Uint8Array): Promise<void> | void {
   const s = stream as Stream;
   const before = streamError(s);
   if (before !== undefined) throw isClosedOutput(before) ? new OutputClosed(before) : before;
