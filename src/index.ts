@@ -30,3 +30,6 @@ export { buildGeneratedStore, type BuildReport } from './engine/build-generated-
 export { readManifest, type Manifest } from './snapshot/manifest.js';
 /** The progress bar `shandian` draws on a terminal (redrawn in place; plain lines when not a TTY). */
 export { ProgressBar } from './cli/common/progress-bar.js';
+/** Portraits (`engine.portrait(xml, { by, asOf, tz })`, `shandian portrait`): the result every backend produces, and the dimension forms. */
+export type { PortraitResult, PortraitDimensionResult, PortraitBucket } from './portrait/portrait-result.js';
+export type { PortraitDimension, PortraitBy } from './portrait/dimension.js';

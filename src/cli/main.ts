@@ -4,6 +4,7 @@ import { explainCommand, EXPLAIN_HELP } from './commands/explain.js';
 import { genCommand, GEN_HELP } from './commands/gen.js';
 import { ingestCommand, INGEST_HELP } from './commands/ingest.js';
 import { queryCommand, QUERY_HELP } from './commands/query.js';
+import { portraitCommand, PORTRAIT_HELP } from './commands/portrait.js';
 import { repairCommand, REPAIR_HELP } from './commands/repair.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
 import { segmentsCommand, SEGMENTS_HELP } from './commands/segments.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   ingest: { run: ingestCommand, help: INGEST_HELP },
   query: { run: queryCommand, help: QUERY_HELP },
   explain: { run: explainCommand, help: EXPLAIN_HELP },
+  portrait: { run: portraitCommand, help: PORTRAIT_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
   segments: { run: segmentsCommand, help: SEGMENTS_HELP },
   info: { run: infoCommand, help: INFO_HELP },
@@ -34,6 +36,7 @@ Commands:
   ingest   load order, refund, customer and tag records into a store
   query    run an XML segment query; print a count, ids or NDJSON
   explain  run a query and print its plan with estimated and actual sizes and times
+  portrait who is in a segment: buckets by attribute, tag, shop, category or SKU, as a bar chart
   save     save a segment under a name for <ref segment="..."/>
   segments list saved segments, or delete one (--delete NAME)
   info     a store's size: customers, orders, lines, bytes on disk, saved segments

@@ -34,6 +34,9 @@ import { QueryPool } from './query-pool.js';
 import { TotalsGate } from './totals-gate.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
+import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
+import { portraitSteps, type SegmentPart } from '../portrait/compute-portrait.js';
+import type { PortraitResult } from '../portrait/portrait-result.js';
 import { LiveSegments, type ChangesOptions } from '../live/live-segments.js';
 import { FeedLog } from '../live/feed-log.js';
 import { MemoryFeed } from '../live/memory-feed.js';
@@ -290,6 +293,20 @@ export class Engine {
     return (await this.run(xml, options, undefined)).segment;
   }
 
+  /**
+   * A portrait of the segment (contract 8.2, src/portrait/): per dimension
+   * of `by`, its members' buckets with exact counts. Every dimension is
+   * checked before anything runs; the counts are taken on this thread in
+   * time slices, in the same hold of the store as the query's members.
+   */
+  async portrait(xml: string, options: QueryOptions & PortraitBy): Promise<PortraitResult> {
+    const { by, ...query } = (options ?? {}) as Partial<PortraitBy> & QueryOptions;
+    const dimensions = parseDimensions(by);
+    const { extra } = await this.run(xml, query, undefined, (parts, { asOfMs, tz, slice }) =>
+      slice.run(portraitSteps({ dimensions, parts, catalog: this.store.catalog, asOfMs, tz })));
+    return extra!;
+  }
+
   async explain(xml: string, options: QueryOptions = {}): Promise<ExplainResult> {
     const stats: StatsByNode = new Map();
     const started = performance.now();
@@ -309,7 +326,9 @@ export class Engine {
    * control bounds how many queries run and wait; `signal` and `timeoutMs`
    * stop a query.
    */
-  private async run(xml: string, options: QueryOptions, stats: StatsByNode | undefined) {
+  private async run<T = undefined>(xml: string, options: QueryOptions, stats: StatsByNode | undefined,
+    /** more work on the members inside the same hold of the store (a portrait) */
+    within?: (parts: SegmentPart[], at: { asOfMs: number; tz: string; slice: TimeSlice }) => Promise<T>) {
     this.assertOpen();
     options = validateQueryOptions(options);
     const signal = querySignal(options);
@@ -349,7 +368,8 @@ export class Engine {
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
-      return { segment: new Segment(parts, catalog), plan, asOfMs, tz };
+      const extra = within ? await within(parts, { asOfMs, tz, slice }) : undefined;
+      return { segment: new Segment(parts, catalog), plan, asOfMs, tz, extra };
     } finally {
       holdStill();
       leave();

@@ -148,6 +148,20 @@ export class AttributeIndex {
     return { numbers: held(this.byNumber as Map<AttrValue, Bitmap>), strings: held(this.byString as Map<AttrValue, Bitmap>) };
   }
 
+  /** Distinct values ever set (some may no longer be held). */
+  get distinctValues(): number {
+    return this.values.length;
+  }
+
+  /**
+   * Every distinct value with the customers holding it now (possibly none):
+   * disjoint, since a customer holds one value. The bitmaps must not be mutated.
+   */
+  *valueBitmaps(): IterableIterator<[AttrValue, Bitmap]> {
+    yield* this.byString;
+    yield* this.byNumber;
+  }
+
   /** Customers holding the attribute at all. */
   exists(): Bitmap {
     return this.holders;

@@ -172,4 +172,10 @@ export const TUNING = {
   EXPORT_PROGRESS_MEMBERS: 200_000,
   /** Memoised local day starts (model/time.ts), cleared when full: each costs up to six Intl calls to compute. */
   DAY_STARTS_KEPT: 100_000,
+  /** Portraits: an attribute with at most this many distinct values is always counted by one bitmap intersection per value. */
+  PORTRAIT_BITMAP_VALUES: 64,
+  /** Portraits: above PORTRAIT_BITMAP_VALUES, per-value intersections (a native call each) are used while values * this <= members; past that, one pass over the members reads each one's value. */
+  PORTRAIT_MEMBERS_PER_VALUE: 256,
+  /** Portraits: an order dimension keeps a bit per (customer, value) of a shard up to this many bytes (shops, categories); past it (SKUs) it collects (value, customer) pairs and groups them by value. */
+  PORTRAIT_MATRIX_BYTES: 16 * 1024 * 1024,
 } as const;
