@@ -164,8 +164,10 @@ export const TUNING = {
   CSV_RECENT_ORDERS: 65_536,
   /** Walks over a plan (its <bought> nodes, candidate sources) may pause after this many nodes. */
   PLAN_WALK_STEP: 1024,
-  /** `<score>`: per-shard value arrays kept per shard (by, filters, window; 8 bytes per customer + 8 per scored one each, least recently used dropped first): more keeps more scores warm, in memory. */
-  SCORE_CACHE_ENTRIES_PER_SHARD: 8,
+  /** `<score>`: per-shard value arrays (by, filters, window; 4 bytes per customer + 4 per scored one each, 8 + 8 where a sum passes 2^32 - 1) kept while they hold at most this many bytes per order line of the shard, least recently used dropped first: more keeps more scores warm, in memory. */
+  SCORE_CACHE_BYTES_PER_LINE: 2,
+  /** `<score>`: value arrays kept per shard whatever their size (an RFM query reads three on every shard: fewer would recompute them for each shard). */
+  SCORE_CACHE_MIN_ENTRIES: 4,
   /** Members per export batch (an Arrow record batch, one chunk of CSV or NDJSON text): read in one synchronous step, so more is fewer pauses and a longer one. */
   EXPORT_BATCH_ROWS: 16_384,
   /** From this many members `shandian query` draws an export's progress on a terminal's stderr. */

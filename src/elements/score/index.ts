@@ -4,9 +4,9 @@ import { describeFilters, filtersKey, filtersOf } from '../../plan/dimension-fil
 import { resolveWindow } from '../../plan/resolve-window.js';
 import { leaf, type ElementDefinition, type EvalContext, type PlanNodeDefinition, type Steps } from '../definition.js';
 import type { ScorePlan } from './plan.js';
-import { cutsRange, scaleRange, type ValueRange } from './rank.js';
+import { cutsRange, scaleRange, type ValueArray, type ValueRange } from './rank.js';
 import { readScore } from './read.js';
-import { shardValues, type ShardValues } from './values.js';
+import { NOT_IN_P, shardValues, type ShardValues } from './values.js';
 
 export type { ScoreNode, ScoreBy } from './node.js';
 export type { ScorePlan } from './plan.js';
@@ -72,7 +72,7 @@ function* valuesOf(n: ScorePlan, ctx: EvalContext): Steps<ShardValues> {
 
 function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined> {
   if (n.cuts !== undefined) return cutsRange(n.cuts, n.min, n.max);
-  const all: Float64Array[] = [];
+  const all: ValueArray[] = [];
   for (const shard of ctx.shards) {
     all.push(shardValues(n, shard, ctx.catalog, ctx.scratch).sorted);
     yield;
@@ -80,10 +80,17 @@ function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined>
   return scaleRange(all, n.scale!, n.min, n.max);
 }
 
-/** The customers (ascending) whose value is in the range; NaN (outside the population) never is. */
-export function select(byCustomer: Float64Array, range: ValueRange): Uint32Array {
-  const { lo, hi } = range;
-  const out = new Uint32Array(byCustomer.length);
+/**
+ * The customers (ascending) whose value is in the range; one outside the
+ * population (NaN, or NOT_IN_P in 4-byte values) never is. The ids go to a
+ * buffer reused across calls (the bitmap copies them).
+ */
+export function select(byCustomer: ValueArray, range: ValueRange): Uint32Array {
+  const lo = range.lo;
+  // NOT_IN_P is above every 4-byte value: an open top stops below it
+  const hi = byCustomer instanceof Uint32Array ? Math.min(range.hi, NOT_IN_P - 1) : range.hi;
+  if (selected.length < byCustomer.length) selected = new Uint32Array(byCustomer.length);
+  const out = selected;
   let k = 0;
   for (let c = 0; c < byCustomer.length; c++) {
     const v = byCustomer[c]!;
@@ -91,6 +98,8 @@ export function select(byCustomer: Float64Array, range: ValueRange): Uint32Array
   }
   return out.subarray(0, k);
 }
+
+let selected = new Uint32Array(0);
 
 /** `monetary of counting orders with sku in [A] at ts in [...]; scale 5, scores 4..5 (whole store)` */
 export function explainScore(n: ScorePlan, _s: NodeStats): string {

@@ -29,6 +29,9 @@
  * exact products (never a rounded quotient).
  */
 
+/** A shard's values (elements/score/values.ts): 4 bytes each where they fit. */
+export type ValueArray = Uint32Array | Float64Array;
+
 /** An inclusive range of values, or undefined: nobody. */
 export interface ValueRange {
   readonly lo: number;
@@ -50,7 +53,7 @@ export function ceilDiv(a: number, b: number): number {
 }
 
 /** The first index of `sorted` whose value is > x (= the count of values <= x). */
-export function countAtMost(sorted: Float64Array, x: number): number {
+export function countAtMost(sorted: ValueArray, x: number): number {
   let lo = 0, hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
@@ -66,7 +69,7 @@ export function countAtMost(sorted: Float64Array, x: number): number {
  * <= x, by binary search over the value range (each count a binary search
  * per shard). Values are integers, so the search ends on one of them.
  */
-export function nthValue(shards: readonly Float64Array[], m: number): number {
+export function nthValue(shards: readonly ValueArray[], m: number): number {
   let lo = Number.POSITIVE_INFINITY, hi = Number.NEGATIVE_INFINITY;
   for (const s of shards) {
     if (s.length === 0) continue;
@@ -84,7 +87,7 @@ export function nthValue(shards: readonly Float64Array[], m: number): number {
 }
 
 /** The values whose scale-k score is in [min, max], for the population of all `shards` (each ascending). */
-export function scaleRange(shards: readonly Float64Array[], k: number, min: number, max: number): ValueRange | undefined {
+export function scaleRange(shards: readonly ValueArray[], k: number, min: number, max: number): ValueRange | undefined {
   let n = 0;
   for (const s of shards) n += s.length;
   if (n === 0) return undefined;

@@ -17,14 +17,20 @@ export interface ValueSpec extends DimensionFilters {
 
 /**
  * v(c) of one shard's customers (contract 7.5): a value per shard-local
- * customer (NaN: not in the population, no counting matching order in the
- * window), and the population's values ascending (for the whole-store rank,
- * rank.ts). Every value is an integer (seconds, orders, cents, units).
+ * customer, and the population's values ascending (for the whole-store rank,
+ * rank.ts). Every value is an integer (seconds, orders, cents, units): 4
+ * bytes each while every value fits below 2^32 - 1 (always for recency and
+ * frequency), with NOT_IN_P (2^32 - 1) for a customer outside the
+ * population (no counting matching order in the window); else 8 bytes
+ * each, with NaN for one outside it.
  */
 export interface ShardValues {
-  readonly byCustomer: Float64Array;
-  readonly sorted: Float64Array;
+  readonly byCustomer: Uint32Array | Float64Array;
+  readonly sorted: Uint32Array | Float64Array;
 }
+
+/** In a Uint32Array of values: the customer is not in the population. */
+export const NOT_IN_P = 0xffffffff;
 
 /** The cache key of a spec: the same value, filters and window give the same values at the same store state. */
 export function valueKey(s: ValueSpec): string {
@@ -37,8 +43,10 @@ interface Cached {
 }
 
 /**
- * Per shard, the values of the last TUNING.SCORE_CACHE_ENTRIES_PER_SHARD
- * specs, each valid at the shard's change count it was computed at: any
+ * Per shard, the values of the most recently used specs (at least
+ * TUNING.SCORE_CACHE_MIN_ENTRIES, so an RFM query's three stay; more while
+ * they hold at most TUNING.SCORE_CACHE_BYTES_PER_LINE bytes per line of the
+ * shard), each valid at the shard's change count it was computed at: any
  * append or refund on the shard bumps it (Shard.changes), so a stale entry
  * is never read (read-your-writes, the population included). A repeated
  * RFM query does not rescan: it costs the rank (a few binary searches) and
@@ -61,14 +69,20 @@ export function shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scr
   const values = computeValues(spec, shard, catalog, scratch);
   entries.delete(key);
   entries.set(key, { changes: shard.changes, values });
-  while (entries.size > TUNING.SCORE_CACHE_ENTRIES_PER_SHARD) entries.delete(entries.keys().next().value!);
+  const budget = TUNING.SCORE_CACHE_BYTES_PER_LINE * shard.lineCount;
+  while (entries.size > TUNING.SCORE_CACHE_MIN_ENTRIES && bytesOf(entries) > budget) entries.delete(entries.keys().next().value!);
   return values;
 }
 
 /** Bytes the cached values hold on `shard` (docs and benchmarks report them per order line). */
 export function cachedValueBytes(shard: Shard): number {
+  const entries = cache.get(shard);
+  return entries ? bytesOf(entries) : 0;
+}
+
+function bytesOf(entries: Map<string, Cached>): number {
   let bytes = 0;
-  for (const { values } of cache.get(shard)?.values() ?? []) bytes += values.byCustomer.byteLength + values.sorted.byteLength;
+  for (const { values } of entries.values()) bytes += values.byCustomer.byteLength + values.sorted.byteLength;
   return bytes;
 }
 
@@ -105,32 +119,64 @@ export function computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog, s
     } else {
       const { orderAlive, orderCustomer, orderAmount } = task;
       const perOrder = by === 'quantity' ? orderQuantities(task.lineOrder, task.lineQuantity, task.lineCount, orderAlive.length) : undefined;
+      // a loop per value (one shape of reads each): this is the first query's whole cost
       for (const { rows, start, end, customers, amounts } of task.slices) {
-        for (let i = start; i < end; i++) {
-          const order = rows[i]!;
-          if (orderAlive[order] === 0) continue;
-          const c = customers ? customers[i]! : orderCustomer[order]!;
-          if (by === 'recency') {
+        if (by === 'recency') {
+          for (let i = start; i < end; i++) {
+            const order = rows[i]!;
+            if (orderAlive[order] === 0) continue;
+            const c = customers ? customers[i]! : orderCustomer[order]!;
             const ts = orderTs[order]!;
             if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
-          } else if (by === 'frequency') acc[c]!++;
-          else if (by === 'monetary') acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
-          else acc[c]! += perOrder![order]!;
-          seen[c] = 1;
+            seen[c] = 1;
+          }
+        } else if (by === 'frequency') {
+          for (let i = start; i < end; i++) {
+            const order = rows[i]!;
+            if (orderAlive[order] === 0) continue;
+            const c = customers ? customers[i]! : orderCustomer[order]!;
+            acc[c]!++;
+            seen[c] = 1;
+          }
+        } else if (by === 'monetary') {
+          for (let i = start; i < end; i++) {
+            const order = rows[i]!;
+            if (orderAlive[order] === 0) continue;
+            const c = customers ? customers[i]! : orderCustomer[order]!;
+            acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
+            seen[c] = 1;
+          }
+        } else {
+          for (let i = start; i < end; i++) {
+            const order = rows[i]!;
+            if (orderAlive[order] === 0) continue;
+            const c = customers ? customers[i]! : orderCustomer[order]!;
+            acc[c]! += perOrder![order]!;
+            seen[c] = 1;
+          }
         }
       }
     }
   }
-  let count = 0;
+  let count = 0, wide = false;
   for (let c = 0; c < n; c++) {
-    if (seen[c] === 0) acc[c] = Number.NaN;
-    else count++;
+    if (seen[c] === 0) continue;
+    count++;
+    if (acc[c]! >= NOT_IN_P) wide = true;
   }
-  const sorted = new Float64Array(count);
+  const byCustomer = wide ? acc : new Uint32Array(n);
+  const sorted = wide ? new Float64Array(count) : new Uint32Array(count);
+  const none = wide ? Number.NaN : NOT_IN_P;
   let k = 0;
-  for (let c = 0; c < n; c++) if (seen[c] !== 0) sorted[k++] = acc[c]!;
+  for (let c = 0; c < n; c++) {
+    if (seen[c] === 0) byCustomer[c] = none;
+    else {
+      byCustomer[c] = acc[c]!;
+      sorted[k++] = acc[c]!;
+    }
+  }
   sorted.sort();
-  return { byCustomer: acc, sorted };
+  return { byCustomer, sorted };
 }
 
 /** Every order's quantity (the sum of its lines'), in one sequential pass over the lines. */

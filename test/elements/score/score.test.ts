@@ -187,6 +187,19 @@ describe('<score> results: the whole store, any shard count', () => {
     await engine.close();
   });
 
+  it('sums past 2^32 - 1 cents (8-byte values) score as exactly as small ones', async () => {
+    const order = (id: string, c: string, amount: string) => ({ type: 'order', order_id: id, customer_id: c, ts: '2026-11-01T00:00:00Z', shop: 's', status: 'paid', lines: [{ sku: 'A', category: 'x', quantity: 1, amount }] });
+    const engine = await Engine.open({ durability: 'none', shards: 2 });
+    // 42,949,672.95 yuan is 2^32 - 1 cents: one customer above it, one exactly on it, others small
+    await engine.append([order('w1', 'whale', '50000000.00'), order('w2', 'edge', '42949672.95'), order('s1', 'small', '1.00'), order('s2', 'small2', '1.00'), order('s3', 'mid', '2.00')]);
+    expect(await ids(engine, '<score by="monetary" min="5"/>')).toEqual(['whale']);
+    expect(await ids(engine, '<score by="monetary" min="4" max="4"/>')).toEqual(['edge']);
+    expect(await ids(engine, '<score by="monetary" min="1" max="1"/>')).toEqual(['small', 'small2']);
+    expect(await ids(engine, '<score by="monetary" cuts="42949672.95,42949672.96" min="2"/>')).toEqual(['edge', 'whale']);
+    expect(await ids(engine, '<score by="monetary" cuts="42949672.95,42949672.96" min="3"/>')).toEqual(['whale']);
+    await engine.close();
+  });
+
   it('sees every acknowledged append and refund, the population included (read-your-writes)', async () => {
     const engine = await Engine.open({ durability: 'none', shards: 2 });
     await engine.append(recs);
