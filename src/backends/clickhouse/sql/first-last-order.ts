@@ -1,0 +1,30 @@
+import type { FirstOrderPlan, LastOrderPlan } from '../../../elements/first-last-order/plan.js';
+import { intLiteral } from './literal.js';
+import { matchingLines } from './counting.js';
+import { inSubquery, type ElementSql } from './sql-context.js';
+
+/**
+ * `<firstOrder>` / `<lastOrder>` (contract 7.3) from the node's own fields:
+ * - first: among the counting matching orders with ts <= hi, the earliest
+ *   is at or after lo (it is then the earliest up to asOf, and in the window);
+ * - last: among those with lo <= ts <= asOf, the latest is at or before hi.
+ */
+export const orderEdgeSql: ElementSql<FirstOrderPlan | LastOrderPlan> = (n, ctx) => {
+  const lines = ctx.tables.orderLines.local;
+  if (n.kind === 'firstOrder') {
+    const select = `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, Number.NEGATIVE_INFINITY, n.hi)}`;
+    // a window open to the past: any such order is the earliest's witness
+    return inSubquery(n.lo === Number.NEGATIVE_INFINITY ? select : `${select}\nGROUP BY customer_id\nHAVING min(ts) >= ${intLiteral(n.lo)}`);
+  }
+  return inSubquery(
+    `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, asOfOf(n))}\n` +
+      `GROUP BY customer_id\nHAVING max(ts) <= ${intLiteral(n.hi)}`,
+  );
+};
+
+/** asOf in epoch seconds: the plan's own field, or (plans that do not carry it) the end of the `beyond` scan, else hi (then hi is asOf). */
+function asOfOf(n: LastOrderPlan): number {
+  const own = (n as { readonly asOf?: number }).asOf;
+  if (own !== undefined) return own;
+  return n.beyond?.kind === 'bought' ? n.beyond.hi : n.hi;
+}
