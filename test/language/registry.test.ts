@@ -5,12 +5,12 @@ import { parseSegment } from '../../src/language/parse-segment.js';
 
 describe('element registry', () => {
   it('lists the condition elements in the order the messages name them', () => {
-    expect(CONDITION_ELEMENTS).toEqual(['and', 'or', 'not', 'bought', 'tag', 'attr', 'ref', 'firstOrder', 'lastOrder', 'sample']);
+    expect(CONDITION_ELEMENTS).toEqual(['and', 'or', 'not', 'bought', 'tag', 'attr', 'ref', 'firstOrder', 'lastOrder', 'sample', 'score', 'sequence']);
     expect(Object.keys(ELEMENTS)).toEqual(CONDITION_ELEMENTS);
   });
 
   it('has a definition for every plan node kind', () => {
-    expect(Object.keys(PLAN_NODES).sort()).toEqual(['and', 'andNot', 'attr', 'bought', 'empty', 'firstOrder', 'lastOrder', 'not', 'or', 'sample', 'tag']);
+    expect(Object.keys(PLAN_NODES).sort()).toEqual(['and', 'andNot', 'attr', 'bought', 'empty', 'firstOrder', 'lastOrder', 'not', 'or', 'sample', 'score', 'sequence', 'tag']);
   });
 
   it('reads each element into a node of its own kind', () => {
