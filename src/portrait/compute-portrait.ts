@@ -23,6 +23,8 @@ export interface PortraitInput {
   catalog: Catalog;
   asOfMs: number;
   tz: string;
+  /** order dimensions: the per-shard bit matrix's budget (default TUNING.PORTRAIT_MATRIX_BYTES; tests force the pairs path with 0) */
+  matrixBytes?: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export function* portraitSteps(input: PortraitInput): Generator<void, PortraitRe
         const counts = emptyOrderCounts(dictionary.size);
         for (const part of parts) {
           if (part.members.size === 0) continue;
-          yield* addOrderCounts(part.shard, d.field, lo, hi, isMember(part), counts);
+          yield* addOrderCounts(part.shard, d.field, lo, hi, isMember(part), counts, input.matrixBytes);
         }
         results.push({ by: d.by, kind: d.kind, buckets: orderBuckets(counts, d.field, catalog) });
         break;

@@ -35,7 +35,10 @@ const ORDERS_PER_STEP = 16_384;
  * categories), else the (value, customer) pairs grouped by value afterwards
  * (distinct-pairs.ts). Yields every ORDERS_PER_STEP orders.
  */
-export function* addOrderCounts(shard: Shard, field: OrderDimensionField, lo: number, hi: number, isMember: Uint8Array, into: OrderCounts): Generator<void, void> {
+export function* addOrderCounts(
+  shard: Shard, field: OrderDimensionField, lo: number, hi: number, isMember: Uint8Array, into: OrderCounts,
+  matrixBytes: number = TUNING.PORTRAIT_MATRIX_BYTES,
+): Generator<void, void> {
   if (lo > hi || shard.orderCount === 0) return;
   const values = into.customers.length;
   const customerCount = shard.customerCount;
@@ -47,7 +50,7 @@ export function* addOrderCounts(shard: Shard, field: OrderDimensionField, lo: nu
   /** per value: the last order counted for it (an order's lines are contiguous, so this dedupes orders) */
   const lastOrder = new Int32Array(values).fill(-1);
   const stride = (values + 7) >>> 3;
-  const matrix = stride * customerCount <= TUNING.PORTRAIT_MATRIX_BYTES ? new Uint8Array(stride * customerCount) : undefined;
+  const matrix = stride * customerCount <= matrixBytes ? new Uint8Array(stride * customerCount) : undefined;
   const pairs = matrix ? undefined : new DistinctPairs(values);
 
   const hit = (v: number, c: number, o: number, cents: number): void => {
