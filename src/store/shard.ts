@@ -6,6 +6,7 @@ import { TagIndex } from '../index/tag-index.js';
 import { OrderPosting, type OrderColumns } from '../index/order-posting.js';
 import { fillByCountingSort, identityRows } from '../index/build-postings.js';
 import { TimePosting } from '../index/time-posting.js';
+import { OrderEdges } from '../index/order-edges.js';
 import type { RowTime } from '../index/time-posting.js';
 import { Dictionary } from './dictionary.js';
 import { F64Column, NarrowColumn, U32Column, U8Column } from '../columns/growable.js';
@@ -231,7 +232,18 @@ export class Shard {
 
   private finishOrder(order: number, customer: number, alive: boolean, cents: number): void {
     this.orderAmount.push(cents);
-    if (alive) this.addToTotals(customer, 1, cents);
+    if (alive) {
+      this.addToTotals(customer, 1, cents);
+      this.edges?.add(customer, this.orderTs.data[order]!);
+    }
+  }
+
+  /** built on first use, dropped by a refund that may move a first or last order (index/order-edges.ts) */
+  private edges: OrderEdges | undefined;
+
+  /** Each customer's first and last counting order ts (built now if a refund or the open dropped it). */
+  orderEdges(): OrderEdges {
+    return (this.edges ??= OrderEdges.build(this.customerCount, this.orderCount, this.orderCustomer.data, this.orderTs.data, this.orderAlive.data));
   }
 
   private addToTotals(customer: number, orders: number, cents: number): void {
@@ -249,6 +261,7 @@ export class Shard {
   refund(order: number): void {
     if (this.orderAlive.data[order] === 0) return;
     this.orderAlive.data[order] = 0;
+    if (this.edges?.touches(this.orderCustomer.data[order]!, this.orderTs.data[order]!)) this.edges = undefined;
     this.bumpDay(this.orderTs.data[order]!);
     this.addToTotals(this.orderCustomer.data[order]!, -1, -this.orderAmount.data[order]!);
   }

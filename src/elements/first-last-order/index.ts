@@ -6,6 +6,7 @@ import type { ElementDefinition, EvalContext, PlanNodeDefinition, Steps } from '
 import { lowerOrderEdge } from './lower.js';
 import type { OrderEdgePlan } from './plan.js';
 import { readOrderEdge } from './read.js';
+import { computeByRollup } from './rollup.js';
 
 export type { FirstOrderNode, LastOrderNode } from './node.js';
 export type { FirstOrderPlan, LastOrderPlan } from './plan.js';
@@ -34,10 +35,12 @@ export const lastOrder = {
 } satisfies ElementDefinition<'lastOrder'>;
 
 function children(n: OrderEdgePlan<'firstOrder' | 'lastOrder'>): readonly PlanNode[] {
+  if (n.via === 'rollup') return NONE;
   return n.beyond === undefined ? [n.inside] : [n.inside, n.beyond];
 }
 
 function* compute(n: OrderEdgePlan<'firstOrder' | 'lastOrder'>, ctx: EvalContext): Steps<Bitmap> {
+  if (n.via === 'rollup') return yield* computeByRollup(n, ctx);
   const inside = yield* ctx.input(n.inside);
   if (inside.isEmpty) return new Bitmap();
   if (n.beyond === undefined) return inside.clone();
@@ -50,7 +53,8 @@ function explain(n: OrderEdgePlan<'firstOrder' | 'lastOrder'>, _s: NodeStats): s
   const which = n.kind === 'firstOrder' ? 'earliest' : 'latest';
   const from = Number.isFinite(n.lo) ? new Date(n.lo * 1000).toISOString() : '-inf';
   const parts = describeFilters(n);
-  const beyond = n.beyond === undefined ? '' : n.kind === 'firstOrder' ? '; keep first, remove who ordered before' : '; keep first, remove who ordered after';
+  const beyond = n.via === 'rollup' ? '; from the per-customer first/last order ts'
+    : n.beyond === undefined ? '' : n.kind === 'firstOrder' ? '; keep first, remove who ordered before' : '; keep first, remove who ordered after';
   return `${which} counting order${parts.length ? ` with ${parts.join(', ')}` : ''} at ts in [${from}, ${new Date(n.hi * 1000).toISOString()}]${beyond}`;
 }
 
@@ -59,12 +63,12 @@ export const firstOrderPlan = {
   compute,
   explain,
   // a limit on the result holds for `inside`, never for what is removed
-  bounds: (n) => [n.inside],
+  bounds: (n) => (n.via === 'rollup' ? NONE : [n.inside]),
 } satisfies PlanNodeDefinition<'firstOrder'>;
 
 export const lastOrderPlan = {
   children,
   compute,
   explain,
-  bounds: (n) => [n.inside],
+  bounds: (n) => (n.via === 'rollup' ? NONE : [n.inside]),
 } satisfies PlanNodeDefinition<'lastOrder'>;

@@ -4,6 +4,11 @@ import type { PlanNode } from '../../plan/plan-node.js';
 import { resolveWindow } from '../../plan/resolve-window.js';
 import type { LowerContext, Steps } from '../definition.js';
 import type { OrderEdgeNode } from './node.js';
+import { ORDER_DIMENSIONS } from '../../model/order-dimensions.js';
+
+function hasFilter(n: OrderEdgeNode<'firstOrder' | 'lastOrder'>): boolean {
+  return ORDER_DIMENSIONS.some((d) => n[d.field] !== undefined);
+}
 
 /**
  * firstOrder in [lo, hi]: a counting matching order in [lo, hi] and none
@@ -26,9 +31,11 @@ export function* lowerOrderEdge<K extends 'firstOrder' | 'lastOrder'>(n: OrderEd
       ? (lo === Number.NEGATIVE_INFINITY ? undefined : { kind: 'range', to: { kind: 'instant', ms: (lo - 1) * 1000 } })
       : (hi >= cap ? undefined : { kind: 'range', from: { kind: 'instant', ms: (hi + 1) * 1000 } });
   const beyond = beyondWindow === undefined ? undefined : yield* bought(beyondWindow);
-  const key = `${n.kind}(${filtersKey(n)}${lo},${hi})`;
+  // no filter: every order counts, and each shard's per-customer first/last order ts answer it (rollup.ts)
+  const via = hasFilter(n) ? 'scans' : 'rollup';
+  const key = `${n.kind}(${via === 'rollup' ? `rollup,${cap},` : ''}${filtersKey(n)}${lo},${hi})`;
   return ctx.builder.intern({
-    kind: n.kind, key, estimate: inside.estimate, pos: n.pos, ...filtersOf(n), lo, hi, inside,
+    kind: n.kind, key, estimate: inside.estimate, pos: n.pos, ...filtersOf(n), lo, hi, asOf: cap, via, inside,
     ...(beyond !== undefined && beyond.kind !== 'empty' ? { beyond } : {}),
   } as PlanNode);
 }

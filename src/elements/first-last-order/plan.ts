@@ -14,6 +14,16 @@ export interface OrderEdgePlan<K extends 'firstOrder' | 'lastOrder'> extends Pla
   readonly kind: K;
   readonly lo: number;
   readonly hi: number;
+  /** the query's asOf, epoch seconds (floored) */
+  readonly asOf: number;
+  /**
+   * 'scans': `inside AND NOT beyond`, its inputs. 'rollup' (no filter): from
+   * each shard's per-customer first and last order ts (index/order-edges.ts),
+   * with no inputs (inside and beyond still say what it means; a customer
+   * whose last order is after asOf is decided by those scans on the calling
+   * thread, limited to such customers: rollup.ts).
+   */
+  readonly via: 'scans' | 'rollup';
   readonly inside: PlanNode;
   readonly beyond?: PlanNode;
 }

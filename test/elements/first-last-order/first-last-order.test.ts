@@ -134,7 +134,7 @@ describe('<firstOrder>/<lastOrder> results', () => {
   it('its <bought> scans take candidates from a small and-sibling (semi-join pushdown)', async () => {
     const engine = await Engine.open({ durability: 'none', shards: 1 });
     await engine.append([...DATA, { type: 'tag', customer_id: 'same-second', tag: 'vip', op: 'add' }]);
-    const { plan } = await engine.explain(q(`<tag name="vip"/><lastOrder ${W}/>`));
+    const { plan } = await engine.explain(q(`<tag name="vip"/><lastOrder shop="tmall" ${W}/>`));
     const last = plan.children.find((c) => c.op === 'lastOrder')!;
     expect(last.children[0]!.detail).toContain('scanned for 1 candidates');
     expect(plan.actual).toBe(1);
@@ -147,9 +147,13 @@ describe('<firstOrder>/<lastOrder> results', () => {
     expect(plan.op).toBe('firstOrder');
     expect(plan.detail).toBe('earliest counting order with sku in [A] at ts in [2026-11-01T00:00:00.000Z, 2026-11-20T00:00:00.000Z]; keep first, remove who ordered before');
     expect(plan.children.map((c) => c.op)).toEqual(['bought', 'bought']);
-    const last = (await engine.explain(q('<lastOrder last="30d"/>'))).plan;
+    const last = (await engine.explain(q('<lastOrder shop="tmall" last="30d"/>'))).plan;
     expect(last.op).toBe('lastOrder');
     expect(last.children).toHaveLength(1); // the window reaches asOf: nothing after it to remove
+    // no filter: from the per-customer first/last order ts, no scans under it
+    const rollup = (await engine.explain(q(`<firstOrder ${W}/>`))).plan;
+    expect(rollup.detail).toContain('from the per-customer first/last order ts');
+    expect(rollup.children).toHaveLength(0);
     await engine.close();
   });
 
@@ -182,5 +186,45 @@ describe.runIf(fs.existsSync(built))('<firstOrder>/<lastOrder> in the worker poo
     for (const body of bodies) expect([...(await pooled.query(q(body))).idsSync()].sort()).toEqual(await ids(local, body));
     await local.close();
     await pooled.close();
+  });
+});
+
+describe('unfiltered <firstOrder>/<lastOrder> from the per-customer rollup (index/order-edges.ts)', () => {
+  // Every order below is on shop tmall, so `shop="tmall"` plans the same question as the two
+  // <bought> scans: the rollup must agree with them after every append and refund, at asOfs
+  // before, between and after the orders (a lastOrder into the past takes the scans' fallback).
+  it('agrees with the scans after random appends and refunds, on 1 and 3 shards', async () => {
+    let seed = 12345;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    const base = Date.UTC(2026, 10, 1) / 1000;
+    for (const shards of [1, 3]) {
+      const engine = await Engine.open({ durability: 'none', shards, threads: 0 });
+      const orders: string[] = [];
+      let checks = 0;
+      for (let step = 0; step < 25; step++) {
+        const batch: object[] = [];
+        // a refund of an order of an earlier batch (refunding one twice changes nothing)
+        if (orders.length > 0 && rnd(2) === 0) batch.push({ type: 'refund', order_id: orders[rnd(orders.length)]! });
+        for (let i = 0; i < 1 + rnd(6); i++) {
+          const id = `o${step}-${i}`;
+          orders.push(id);
+          // few distinct seconds: same-second orders and ties on first/last are common
+          batch.push(order(id, `c${rnd(8)}`, new Date((base + rnd(20) * 86400 + rnd(2)) * 1000).toISOString()));
+        }
+        await engine.append(batch as never);
+        for (const asOf of ['2026-11-05T00:00:00Z', '2026-11-12T00:00:01Z', '2026-12-30T00:00:00Z']) {
+          for (const w of ['', 'last="5d"', 'from="2026-11-03T00:00:00Z" to="2026-11-15T00:00:00Z"', 'from="-9d" to="-2d"']) {
+            for (const kind of ['firstOrder', 'lastOrder']) {
+              const byRollup = [...(await engine.query(`<segment asOf="${asOf}" tz="UTC"><${kind} ${w}/></segment>`)).idsSync()].sort();
+              const byScans = [...(await engine.query(`<segment asOf="${asOf}" tz="UTC"><${kind} shop="tmall" ${w}/></segment>`)).idsSync()].sort();
+              expect(byRollup, `${kind} ${w} at ${asOf}, step ${step}, ${shards} shards`).toEqual(byScans);
+              checks++;
+            }
+          }
+        }
+      }
+      expect(checks).toBe(25 * 3 * 4 * 2);
+      await engine.close();
+    }
   });
 });
