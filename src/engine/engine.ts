@@ -159,6 +159,11 @@ export class Engine {
     return this.live.changes(name, options ?? {}, (n) => this.saved.has(n));
   }
 
+  /** The seq of the last change in the feed (0: none yet): a consumer that has processed it is up to date. */
+  get lastChangeSeq(): number {
+    return this.live.feed.nextSeq - 1;
+  }
+
   /** Bytes the change feed wrote since open (the live benchmark's write amplification). */
   get feedBytesWritten(): number {
     return this.live.feed.written;
