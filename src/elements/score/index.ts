@@ -49,7 +49,8 @@ export const score = {
  * one pass over 8 bytes a customer. The evaluation of every shard asks for
  * the same values: only the first computes them, the others find them cached
  * (the query holds the store still across its pauses, so every shard sees
- * one state). Runs on the calling thread, in time slices; never limited to
+ * one state). Runs on the calling thread, in time slices (values.ts: a
+ * pause may come every TUNING.SCORE_SCAN_STEP rows); never limited to
  * candidates (the population is global), but a sibling `<bought>` may be
  * limited to its members.
  */
@@ -65,17 +66,14 @@ export const scorePlan = {
 } satisfies PlanNodeDefinition<'score'>;
 
 function* valuesOf(n: ScorePlan, ctx: EvalContext): Steps<ShardValues> {
-  const mine = shardValues(n, ctx.shard, ctx.catalog, ctx.scratch);
-  yield;
-  return mine;
+  return yield* shardValues(n, ctx.shard, ctx.catalog);
 }
 
 function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined> {
   if (n.cuts !== undefined) return cutsRange(n.cuts, n.min, n.max);
   const all: ValueArray[] = [];
   for (const shard of ctx.shards) {
-    all.push(shardValues(n, shard, ctx.catalog, ctx.scratch).sorted);
-    yield;
+    all.push((yield* shardValues(n, shard, ctx.catalog)).sorted);
   }
   return scaleRange(all, n.scale!, n.min, n.max);
 }

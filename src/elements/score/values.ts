@@ -1,11 +1,12 @@
 import { prepareBought } from '../../exec/eval-bought.js';
-import { forEachMatchingLine } from '../../exec/row-filters.js';
-import type { Scratch } from '../../exec/scratch.js';
+import type { BoughtTask } from '../../exec/bought-task.js';
+import { lineMatches } from '../../exec/row-filters.js';
 import { TUNING } from '../../model/defaults.js';
 import type { DimensionFilters } from '../../model/order-dimensions.js';
 import { filtersKey, filtersOf } from '../../plan/dimension-filters.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { Shard } from '../../store/shard.js';
+import type { Steps } from '../definition.js';
 import type { ScoreBy } from './node.js';
 
 /** What a score ranks: the value, the filters and the resolved window (a ScorePlan is one). */
@@ -50,12 +51,19 @@ interface Cached {
  * append or refund on the shard bumps it (Shard.changes), so a stale entry
  * is never read (read-your-writes, the population included). A repeated
  * RFM query does not rescan: it costs the rank (a few binary searches) and
- * one pass over 8 bytes a customer per shard.
+ * one pass over 4 bytes a customer per shard.
  */
 const cache = new WeakMap<Shard, Map<string, Cached>>();
 
-/** v(c) on `shard`, from the cache or computed now (one pass over the matching orders or lines in the window). */
-export function shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scratch: Scratch): ShardValues {
+/**
+ * v(c) on `shard`, from the cache or computed now: one pass over the
+ * matching orders or lines in the window, in steps of
+ * TUNING.SCORE_SCAN_STEP rows (the query may pause between them: at 300M
+ * lines one shard's scan takes seconds). The store does not change under a
+ * query's pauses (the engine holds appends back), so the values are of one
+ * state, the one the query's change counts name.
+ */
+export function* shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog): Steps<ShardValues> {
   let entries = cache.get(shard);
   if (!entries) cache.set(shard, (entries = new Map()));
   const key = valueKey(spec);
@@ -66,9 +74,10 @@ export function shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scr
     entries.set(key, hit);
     return hit.values;
   }
-  const values = computeValues(spec, shard, catalog, scratch);
+  const changes = shard.changes;
+  const values = yield* computeValues(spec, shard, catalog);
   entries.delete(key);
-  entries.set(key, { changes: shard.changes, values });
+  entries.set(key, { changes, values });
   const budget = TUNING.SCORE_CACHE_BYTES_PER_LINE * shard.lineCount;
   while (entries.size > TUNING.SCORE_CACHE_MIN_ENTRIES && bytesOf(entries) > budget) entries.delete(entries.keys().next().value!);
   return values;
@@ -86,6 +95,9 @@ function bytesOf(entries: Map<string, Cached>): number {
   return bytes;
 }
 
+/** Rows scanned between pauses. */
+const STEP = TUNING.SCORE_SCAN_STEP;
+
 /**
  * The scan: `<bought>`'s own task for the filters and window (the smallest
  * driving posting, sliced to the window by binary search; never the
@@ -94,69 +106,17 @@ function bytesOf(entries: Map<string, Cached>): number {
  * frequency counts distinct orders, monetary adds the matching lines'
  * cents (an order task's precomputed order amount is the sum of all its
  * lines, all of which match), quantity adds the matching lines' quantities.
+ * One loop per value (one shape of reads each): on a cold cache this is
+ * the query's whole cost.
  */
-export function computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog, scratch: Scratch): ShardValues {
+export function* computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog): Steps<ShardValues> {
   const n = shard.customerCount;
   const acc = new Float64Array(n);
   const seen = new Uint8Array(n);
   const task = prepareBought({ ...filtersOf(spec), lo: spec.lo, hi: spec.hi, minCount: 1 }, shard, catalog, '', undefined, { complement: false });
   if (task) {
-    const orderTs = shard.orderTs.data;
-    const { by } = spec;
-    if (task.unit === 'lines') {
-      const { lineAmount, lineQuantity, lineOrder } = task;
-      forEachMatchingLine(task, scratch, (c, row, first) => {
-        if (by === 'recency') {
-          const ts = orderTs[lineOrder[row]!]!;
-          if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
-        } else if (by === 'frequency') {
-          if (first) acc[c]!++;
-        } else {
-          acc[c]! += by === 'monetary' ? lineAmount[row]! : lineQuantity[row]!;
-        }
-        seen[c] = 1;
-      });
-    } else {
-      const { orderAlive, orderCustomer, orderAmount } = task;
-      const perOrder = by === 'quantity' ? orderQuantities(task.lineOrder, task.lineQuantity, task.lineCount, orderAlive.length) : undefined;
-      // a loop per value (one shape of reads each): this is the first query's whole cost
-      for (const { rows, start, end, customers, amounts } of task.slices) {
-        if (by === 'recency') {
-          for (let i = start; i < end; i++) {
-            const order = rows[i]!;
-            if (orderAlive[order] === 0) continue;
-            const c = customers ? customers[i]! : orderCustomer[order]!;
-            const ts = orderTs[order]!;
-            if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
-            seen[c] = 1;
-          }
-        } else if (by === 'frequency') {
-          for (let i = start; i < end; i++) {
-            const order = rows[i]!;
-            if (orderAlive[order] === 0) continue;
-            const c = customers ? customers[i]! : orderCustomer[order]!;
-            acc[c]!++;
-            seen[c] = 1;
-          }
-        } else if (by === 'monetary') {
-          for (let i = start; i < end; i++) {
-            const order = rows[i]!;
-            if (orderAlive[order] === 0) continue;
-            const c = customers ? customers[i]! : orderCustomer[order]!;
-            acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
-            seen[c] = 1;
-          }
-        } else {
-          for (let i = start; i < end; i++) {
-            const order = rows[i]!;
-            if (orderAlive[order] === 0) continue;
-            const c = customers ? customers[i]! : orderCustomer[order]!;
-            acc[c]! += perOrder![order]!;
-            seen[c] = 1;
-          }
-        }
-      }
-    }
+    if (task.unit === 'lines') yield* scanLines(task, spec.by, shard.orderTs.data, acc, seen);
+    else yield* scanOrders(task, spec.by, shard.orderTs.data, acc, seen);
   }
   let count = 0, wide = false;
   for (let c = 0; c < n; c++) {
@@ -179,9 +139,98 @@ export function computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog, s
   return { byCustomer, sorted };
 }
 
+type Ts = ArrayLike<number>;
+
+/** Order tasks (at most a shop filter): every line of an order matches, so an order is one row. */
+function* scanOrders(task: BoughtTask, by: ScoreBy, orderTs: Ts, acc: Float64Array, seen: Uint8Array): Steps<void> {
+  const { orderAlive, orderCustomer, orderAmount } = task;
+  const perOrder = by === 'quantity' ? yield* orderQuantities(task) : undefined;
+  for (const { rows, start, end, customers, amounts } of task.slices) {
+    for (let from = start; from < end; from += STEP) {
+      const to = Math.min(end, from + STEP);
+      if (by === 'recency') {
+        for (let i = from; i < to; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          const ts = orderTs[order]!;
+          if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
+          seen[c] = 1;
+        }
+      } else if (by === 'frequency') {
+        for (let i = from; i < to; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          acc[c]!++;
+          seen[c] = 1;
+        }
+      } else if (by === 'monetary') {
+        for (let i = from; i < to; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
+          seen[c] = 1;
+        }
+      } else {
+        for (let i = from; i < to; i++) {
+          const order = rows[i]!;
+          if (orderAlive[order] === 0) continue;
+          const c = customers ? customers[i]! : orderCustomer[order]!;
+          acc[c]! += perOrder![order]!;
+          seen[c] = 1;
+        }
+      }
+      yield;
+    }
+  }
+}
+
+/**
+ * Line tasks (a sku or category filter): the driving posting's rows in the
+ * window, the other filters checked per line. An order's lines need not be
+ * adjacent (several postings, late rows): frequency counts an order at its
+ * first matching line, by a bit per order.
+ */
+function* scanLines(task: BoughtTask, by: ScoreBy, orderTs: Ts, acc: Float64Array, seen: Uint8Array): Steps<void> {
+  const { lineOrder, orderCustomer, lineAmount, lineQuantity } = task;
+  const counted = by === 'frequency' ? new Int32Array((task.orderAlive.length + 31) >>> 5) : undefined;
+  for (const { rows, start, end } of task.slices) {
+    for (let from = start; from < end; from += STEP) {
+      const to = Math.min(end, from + STEP);
+      for (let i = from; i < to; i++) {
+        const row = rows[i]!;
+        if (!lineMatches(task, row)) continue;
+        const order = lineOrder[row]!;
+        const c = orderCustomer[order]!;
+        if (by === 'recency') {
+          const ts = orderTs[order]!;
+          if (seen[c] === 0 || ts > acc[c]!) acc[c] = ts;
+        } else if (by === 'frequency') {
+          const bit = 1 << (order & 31);
+          if ((counted![order >>> 5]! & bit) === 0) {
+            counted![order >>> 5]! |= bit;
+            acc[c]!++;
+          }
+        } else {
+          acc[c]! += by === 'monetary' ? lineAmount[row]! : lineQuantity[row]!;
+        }
+        seen[c] = 1;
+      }
+      yield;
+    }
+  }
+}
+
 /** Every order's quantity (the sum of its lines'), in one sequential pass over the lines. */
-function orderQuantities(lineOrder: Uint32Array, lineQuantity: ArrayLike<number>, lineCount: number, orders: number): Float64Array {
-  const out = new Float64Array(orders);
-  for (let row = 0; row < lineCount; row++) out[lineOrder[row]!]! += lineQuantity[row]!;
+function* orderQuantities(task: BoughtTask): Steps<Float64Array> {
+  const { lineOrder, lineQuantity, lineCount } = task;
+  const out = new Float64Array(task.orderAlive.length);
+  for (let from = 0; from < lineCount; from += STEP) {
+    const to = Math.min(lineCount, from + STEP);
+    for (let row = from; row < to; row++) out[lineOrder[row]!]! += lineQuantity[row]!;
+    yield;
+  }
   return out;
 }
