@@ -55,16 +55,17 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
 
   const scratch = slotScratch(shard.customerCount);
   const { slotOf } = scratch;
+  const arena = new Arena(scratch);
   const customersOfSlot: number[] = [];
   const orderTs = shard.orderTs.data;
   try {
     const lists: EventList[] = [];
-    lists.push(gather(first, orderTs, slotOf, customersOfSlot, true));
+    lists.push(gather(first, orderTs, slotOf, customersOfSlot, true, arena));
     if (customersOfSlot.length === 0) return new Bitmap();
     for (let i = 1; i < k; i++) {
       const task = prepareStep(plan.steps[i]!, plan.lo, laterHi, shard, catalog, undefined);
       if (task === undefined) return new Bitmap();
-      const list = gather(task, orderTs, slotOf, customersOfSlot, false);
+      const list = gather(task, orderTs, slotOf, customersOfSlot, false, arena);
       if (list.length === 0) return new Bitmap();
       lists.push(list);
     }
@@ -72,11 +73,11 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     if (plan.absent !== undefined) {
       // b in (ts(ok), ts(o1) + W]: after lo, at most firstHi + W (<= asOf), any window
       const task = prepareStep(plan.absent, plan.lo, Math.min(plan.asOf, firstHi + W), shard, catalog, undefined);
-      absent = task === undefined ? emptyList() : gather(task, orderTs, slotOf, customersOfSlot, false);
+      absent = task === undefined ? emptyList() : gather(task, orderTs, slotOf, customersOfSlot, false, arena);
     }
     const slots = customersOfSlot.length;
-    const grouped = lists.map((l) => groupBySlot(l, slots));
-    const groupedAbsent = absent === undefined ? undefined : groupBySlot(absent, slots);
+    const grouped = lists.map((l) => groupBySlot(l, slots, arena));
+    const groupedAbsent = absent === undefined ? undefined : groupBySlot(absent, slots, arena);
     const hits: number[] = [];
     const pointers = new Int32Array(k);
     for (let s = 0; s < slots; s++) {
@@ -116,10 +117,10 @@ function emptyList(): EventList {
  * not cover, and either (step 1) the candidates, giving new customers a
  * slot, or (later steps, absent) only customers that have one.
  */
-function gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean): EventList {
+function gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena): EventList {
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
-  const slot = new Int32Array(total), ts = new Float64Array(total);
+  const slot = arena.ints(total), ts = arena.floats(total);
   let n = 0;
   const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
   const byLine = task.unit === 'lines';
@@ -154,12 +155,13 @@ interface Grouped {
 }
 
 /** A stable counting sort by slot; a list gathered from several slices is then sorted per slot. */
-function groupBySlot(list: EventList, slots: number): Grouped {
-  const start = new Int32Array(slots + 1);
+function groupBySlot(list: EventList, slots: number, arena: Arena): Grouped {
+  const start = arena.ints(slots + 1).fill(0, 0, slots + 1);
   for (let i = 0; i < list.length; i++) start[list.slot[i]! + 1]++;
   for (let s = 0; s < slots; s++) start[s + 1] += start[s]!;
-  const fill = start.slice(0, slots);
-  const ts = new Float64Array(list.length);
+  const fill = arena.ints(slots);
+  fill.set(start.subarray(0, slots));
+  const ts = arena.floats(list.length);
   for (let i = 0; i < list.length; i++) ts[fill[list.slot[i]!]!++] = list.ts[i]!;
   if (!list.ordered) {
     for (let s = 0; s < slots; s++) {
@@ -255,16 +257,44 @@ function chainThenAbsent(g: readonly Grouped[], b: Grouped, s: number, W: number
   return false;
 }
 
-/** A slot per shard-local customer (-1: none), reused on this thread and cleared after each use. */
+/**
+ * A slot per shard-local customer (-1: none), and the event and group
+ * buffers, reused on this thread (an evaluation runs to its end without a
+ * pause, so no two use them at once; slots are cleared after each use):
+ * no allocation per query once they have grown, so no garbage either.
+ */
 interface SlotScratch {
   slotOf: Int32Array;
+  ints: Int32Array[];
+  floats: Float64Array[];
+}
+
+/** Hands out the scratch buffers in turn for one evaluation (at least `n` long; contents undefined). */
+class Arena {
+  private nextInt = 0;
+  private nextFloat = 0;
+  constructor(private readonly scratch: SlotScratch) {}
+
+  ints(n: number): Int32Array {
+    const i = this.nextInt++;
+    let b = this.scratch.ints[i];
+    if (b === undefined || b.length < n) this.scratch.ints[i] = b = new Int32Array(n + (n >> 2) + 16);
+    return b;
+  }
+
+  floats(n: number): Float64Array {
+    const i = this.nextFloat++;
+    let b = this.scratch.floats[i];
+    if (b === undefined || b.length < n) this.scratch.floats[i] = b = new Float64Array(n + (n >> 2) + 16);
+    return b;
+  }
 }
 
 let scratchArea: SlotScratch | undefined;
 
 function slotScratch(customers: number): SlotScratch {
   if (scratchArea === undefined || scratchArea.slotOf.length < customers) {
-    scratchArea = { slotOf: new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1) };
+    scratchArea = { slotOf: new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1), ints: [], floats: [] };
   }
   return scratchArea;
 }
