@@ -7,6 +7,7 @@ import { queryCommand, QUERY_HELP } from './commands/query.js';
 import { portraitCommand, PORTRAIT_HELP } from './commands/portrait.js';
 import { repairCommand, REPAIR_HELP } from './commands/repair.js';
 import { saveCommand, SAVE_HELP } from './commands/save.js';
+import { changesCommand, CHANGES_HELP } from './commands/changes.js';
 import { segmentsCommand, SEGMENTS_HELP } from './commands/segments.js';
 import { infoCommand, INFO_HELP } from './commands/info.js';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<num
   portrait: { run: portraitCommand, help: PORTRAIT_HELP },
   save: { run: saveCommand, help: SAVE_HELP },
   segments: { run: segmentsCommand, help: SEGMENTS_HELP },
+  changes: { run: changesCommand, help: CHANGES_HELP },
   info: { run: infoCommand, help: INFO_HELP },
   gen: { run: genCommand, help: GEN_HELP },
   compact: { run: compactCommand, help: COMPACT_HELP },
@@ -39,6 +41,7 @@ Commands:
   portrait who is in a segment: buckets by attribute, tag, shop, category or SKU, as a bar chart
   save     save a segment under a name for <ref segment="..."/>
   segments list saved segments, or delete one (--delete NAME)
+  changes  the change feed of a live segment (save --live), as NDJSON
   info     a store's size: customers, orders, lines, bytes on disk, saved segments
   compact  write a snapshot and drop the log it covers (fast reopen)
   verify   check every store file's checksums without changing anything
