@@ -31,22 +31,24 @@ export class CsvEncoder implements ExportEncoder {
 
   batch(batch: MemberBatch): Uint8Array[] {
     const { length: n, ids, cells } = batch;
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = csvField(ids[i]!);
-    for (const cell of cells) {
-      if (cell.kind === 'tag') {
-        const holds = cell.holds;
-        for (let i = 0; i < n; i++) out[i] += holds[i] ? ',true' : ',false';
-        continue;
+    // per attribute cell, its value texts; row by row into one string (no per-row strings to collect)
+    const texts = cells.map((cell) => (cell.kind === 'attr' ? this.cache.texts(cell.values) : []));
+    const cache = this.cache;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      out += csvField(ids[i]!);
+      for (let c = 0; c < cells.length; c++) {
+        const cell = cells[c]!;
+        if (cell.kind === 'tag') {
+          out += cell.holds[i] ? ',true' : ',false';
+          continue;
+        }
+        const v = cell.valueIndex[i]!;
+        out += v < 0 ? ',' : ',' + cache.text(texts[c]!, cell.values, v);
       }
-      const { valueIndex, values } = cell;
-      const texts = this.cache.texts(values);
-      for (let i = 0; i < n; i++) {
-        const v = valueIndex[i]!;
-        out[i] += v < 0 ? ',' : ',' + this.cache.text(texts, values, v);
-      }
+      out += CRLF;
     }
-    return [Buffer.from(out.join(CRLF) + CRLF, 'utf8')];
+    return [Buffer.from(out, 'utf8')];
   }
 
   end(): Uint8Array[] {

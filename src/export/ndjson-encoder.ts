@@ -21,23 +21,23 @@ export class NdjsonEncoder implements ExportEncoder {
 
   batch(batch: MemberBatch): Uint8Array[] {
     const { length: n, ids, cells } = batch;
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = `{"customer_id":${JSON.stringify(ids[i]!)}`;
-    cells.forEach((cell, c) => {
-      const key = this.keys[c]!;
-      if (cell.kind === 'tag') {
-        const holds = cell.holds;
-        for (let i = 0; i < n; i++) out[i] += holds[i] ? key + 'true' : key + 'false';
-        return;
+    const texts = cells.map((cell) => (cell.kind === 'attr' ? this.cache.texts(cell.values) : []));
+    const cache = this.cache, keys = this.keys;
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      out += '{"customer_id":' + JSON.stringify(ids[i]!);
+      for (let c = 0; c < cells.length; c++) {
+        const cell = cells[c]!;
+        if (cell.kind === 'tag') {
+          out += cell.holds[i] ? keys[c] + 'true' : keys[c] + 'false';
+          continue;
+        }
+        const v = cell.valueIndex[i]!;
+        out += v < 0 ? keys[c] + 'null' : keys[c] + cache.text(texts[c]!, cell.values, v);
       }
-      const { valueIndex, values } = cell;
-      const texts = this.cache.texts(values);
-      for (let i = 0; i < n; i++) {
-        const v = valueIndex[i]!;
-        out[i] += v < 0 ? key + 'null' : key + this.cache.text(texts, values, v);
-      }
-    });
-    return [Buffer.from(out.join('}\n') + '}\n', 'utf8')];
+      out += '}\n';
+    }
+    return [Buffer.from(out, 'utf8')];
   }
 
   end(): Uint8Array[] {
