@@ -70,9 +70,11 @@ export function compilePlan(plan: PlanNode, target: ClickHouseTarget): CompiledS
   };
 }
 
-/** What the compiler needs besides the AST: the query's asOf and zone (resolved as the engine does) and the saved segments. */
+/** What the compiler needs besides the AST: the caller's asOf and zone, and the saved segments. */
 export interface CompileOptions {
+  /** the caller's asOf (epoch ms); the segment's own `asOf` attribute wins, as in-process */
   readonly asOfMs: number;
+  /** the caller's zone (option, else the store's, else UTC); the segment's own `tz` attribute wins */
   readonly tz: string;
   /** a saved segment's AST; throws E_UNKNOWN_SEGMENT when there is none */
   loadSegment(name: string): SegmentNode;
@@ -83,9 +85,11 @@ export interface CompileOptions {
  * refs expanded with the same cycle checks, the same algebra) -> SQL. The
  * planner's size estimates only order AND children, so constant stats do.
  */
-export function compileSegment(ast: SegmentNode, target: ClickHouseTarget, options: CompileOptions): CompiledSegment & { plan: PlanNode } {
-  const plan = planSegment(ast, { asOfMs: options.asOfMs, tz: options.tz, stats: FLAT_STATS, loadSegment: options.loadSegment });
-  return { plan, ...compilePlan(plan, target) };
+export function compileSegment(ast: SegmentNode, target: ClickHouseTarget, options: CompileOptions): CompiledSegment & { plan: PlanNode; asOfMs: number; tz: string } {
+  const asOfMs = ast.asOfMs ?? options.asOfMs;
+  const tz = ast.tz ?? options.tz;
+  const plan = planSegment(ast, { asOfMs, tz, stats: FLAT_STATS, loadSegment: options.loadSegment });
+  return { plan, asOfMs, tz, ...compilePlan(plan, target) };
 }
 
 const FLAT_STATS: PlanStats = {

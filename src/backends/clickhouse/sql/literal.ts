@@ -44,9 +44,18 @@ export function intLiteral(n: number): string {
  */
 export function floatLiteral(n: number): string {
   if (!Number.isFinite(n)) throw fail.internal(`ClickHouse SQL: not a finite number: ${n}`);
+  if (n !== 0 && Math.abs(n) < MIN_NORMAL) {
+    // 18.16's parser refuses subnormal literals (5e-324: a syntax error): the value from its bytes instead
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, n, true);
+    return `reinterpretAsFloat64(unhex('${Buffer.from(view.buffer).toString('hex')}'))`;
+  }
   const text = String(n + 0);
   return /[.eE]/.test(text) ? text : `${text}e0`;
 }
+
+/** The smallest positive normal binary64. */
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /** `column = 'a'` or `column IN ('a', 'b')` for a non-empty list of strings (repeats dropped). */
 export function inStrings(column: string, values: readonly string[]): string {
