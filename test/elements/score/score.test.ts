@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AstBuilder, preOrder } from '../../../src/engine/ast-events.js';
 import { Engine } from '../../../src/index.js';
@@ -246,5 +249,29 @@ describe('<score> results: the whole store, any shard count', () => {
     expect(plan.detail).toBe('monetary of counting orders with sku in [A] at ts in [2026-10-31T00:00:01.000Z, 2026-11-30T00:00:00.000Z]; cuts [10.00, 20.00], scores 2..3 (population: the whole store)');
     expect(await ids(engine, '<score by="monetary" from="2026-12-01" min="1"/>')).toEqual([]);
     await engine.close();
+  });
+});
+
+// Worker threads run the compiled engine (as test/engine/threads.test.ts does).
+const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/src/index.js');
+describe.runIf(fs.existsSync(built))('<score> beside the worker pool', () => {
+  it('gives the in-process answers while its <bought> siblings run in the workers', async () => {
+    const { Engine: Built } = (await import(built)) as typeof import('../../../src/index.js');
+    const recs = data(23, 400);
+    const bodies = [
+      '<score by="monetary" min="4"/><bought sku="A"/>',
+      '<score by="frequency" scale="3" min="3"/><bought sku="B" minCount="2"/>',
+      '<or><score by="recency" min="5"/><not><bought category="bags"/></not></or>',
+      '<and><score by="recency" min="4"/><score by="frequency" min="4"/><score by="monetary" min="4"/></and><bought shop="jd"/>',
+      '<score by="quantity" cuts="2,5" min="2" max="2"/><not><score by="monetary" scale="10" min="10"/></not>',
+    ];
+    const local = await Engine.open({ durability: 'none', shards: 1, threads: 0 });
+    await local.append(recs);
+    const pooled = await Built.open({ durability: 'none', shards: 3, threads: 2, poolMinLines: 0 });
+    await pooled.append(recs);
+    expect(pooled.workerThreads.length).toBeGreaterThan(0);
+    for (const body of bodies) expect([...(await pooled.query(q(body))).idsSync()].sort(), body).toEqual(await ids(local, body));
+    await local.close();
+    await pooled.close();
   });
 });
