@@ -6,8 +6,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { tableFromIPC, Type } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { TUNING } from '../../src/model/defaults.js';
 import { parseCsv } from '../export/csv-reader.js';
 import { BIN, cleanTmp, ensureBuilt, lines, ndjson, ROOT, run, tmpDir, within } from './helpers.js';
 
@@ -149,11 +152,10 @@ describe('query export errors', () => {
   });
 
   it('arrow to a terminal is refused (binary), with a hint', async () => {
-    const stdout = Object.assign(new (await import('node:stream')).PassThrough(), { isTTY: true });
-    const stderr = new (await import('node:stream')).PassThrough();
+    const stdout = Object.assign(new PassThrough(), { isTTY: true });
+    const stderr = new PassThrough();
     let err = '';
     stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const { main } = await import('../../src/cli/main.js');
     const code = await main(['query', '--data', store, '--expr', EVERYONE, '--format', 'arrow'], { stdin: process.stdin, stdout, stderr });
     expect(code).toBe(2);
     expect(err).toContain('--out FILE');
@@ -216,5 +218,40 @@ describe('a big export into a closed pipe (| head -c)', () => {
     const byId = new Map(rows.slice(1).map((row) => [row[0], row]));
     expect(byId.get('c000003')).toEqual(['c000003', '3', 'true']);
     expect(byId.get('c000004')).toEqual(['c000004', '4', 'false']);
+  }, 60_000);
+});
+
+describe('progress of a big export', () => {
+  let big: string;
+  beforeAll(async () => {
+    big = path.join(tmpDir(), 'store');
+    // every generated customer has a city: the segment below holds them all
+    const r = await run(['gen', '--data', big, '--orders', '210000', '--customers', String(TUNING.EXPORT_PROGRESS_MEMBERS + 5000), '--seed', '3']);
+    expect(r.code, r.stderr).toBe(0);
+  }, 120_000);
+
+  const runWith = async (stderrIsTTY: boolean, argv: string[]) => {
+    const stdout = new PassThrough();
+    stdout.resume(); // drain
+    const stderr = Object.assign(new PassThrough(), { isTTY: stderrIsTTY, columns: 100 });
+    let err = '';
+    stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await main(argv, { stdin: process.stdin, stdout, stderr });
+    return { code, err };
+  };
+  const argv = (format: string) => ['query', '--data', big, '--expr', '<segment><attr name="city" exists="true"/></segment>', '--format', format, '--columns', 'attr:city,tag:vip'];
+
+  it('is drawn on a terminal stderr, ending at 100%', async () => {
+    const { code, err } = await runWith(true, argv('csv'));
+    expect(code).toBe(0);
+    expect(err).toContain('export [');
+    expect(err).toContain('100.0%');
+    expect(err).toContain(`${(TUNING.EXPORT_PROGRESS_MEMBERS + 5000).toLocaleString('en-US')} members`);
+  }, 60_000);
+
+  it('is not drawn when stderr is a pipe or a file', async () => {
+    const { code, err } = await runWith(false, argv('arrow'));
+    expect(code).toBe(0);
+    expect(err).toBe('');
   }, 60_000);
 });
