@@ -1,4 +1,4 @@
-import { prepareBought } from '../../exec/eval-bought.js';
+import { prepareBought, type KernelChoice } from '../../exec/eval-bought.js';
 import type { BoughtTask } from '../../exec/bought-task.js';
 import { lineMatches } from '../../exec/row-filters.js';
 import { TUNING } from '../../model/defaults.js';
@@ -109,13 +109,18 @@ const STEP = TUNING.SCORE_SCAN_STEP;
  * One loop per value (one shape of reads each): on a cold cache this is
  * the query's whole cost.
  */
-export function* computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog): Steps<ShardValues> {
+export function* computeValues(spec: ValueSpec, shard: Shard, catalog: Catalog, choice: KernelChoice = {}): Steps<ShardValues> {
   const n = shard.customerCount;
   const acc = new Float64Array(n);
   const seen = new Uint8Array(n);
-  const task = prepareBought({ ...filtersOf(spec), lo: spec.lo, hi: spec.hi, minCount: 1 }, shard, catalog, '', undefined, { complement: false });
+  // the totals hold every customer's alive order count and cents: an unfiltered frequency or monetary
+  // over a window that holds most orders subtracts the few outside it (prepareBought decides, by size)
+  const totalsServe = spec.by === 'frequency' || spec.by === 'monetary';
+  const task = prepareBought({ ...filtersOf(spec), lo: spec.lo, hi: spec.hi, minCount: 1 }, shard, catalog, '', undefined,
+    totalsServe ? choice : { ...choice, complement: false });
   if (task) {
     if (task.unit === 'lines') yield* scanLines(task, spec.by, shard.orderTs.data, acc, seen);
+    else if (task.complement) yield* scanComplement(task, spec.by, acc, seen);
     else yield* scanOrders(task, spec.by, shard.orderTs.data, acc, seen);
   }
   let count = 0, wide = false;
@@ -184,6 +189,39 @@ function* scanOrders(task: BoughtTask, by: ScoreBy, orderTs: Ts, acc: Float64Arr
       }
       yield;
     }
+  }
+}
+
+/**
+ * An unfiltered frequency or monetary over most of the orders: each
+ * customer's alive totals (orders, cents) minus their alive orders outside
+ * the window (the task's slices). In the population when orders are left.
+ * The totals are live columns: the query holds appends back while it runs.
+ */
+function* scanComplement(task: BoughtTask, by: ScoreBy, acc: Float64Array, seen: Uint8Array): Steps<void> {
+  const { orderAlive, orderCustomer, orderAmount } = task;
+  const { orders, cents } = task.complement!;
+  const outCount = new Uint32Array(acc.length);
+  for (const { rows, start, end, customers, amounts } of task.slices) {
+    for (let from = start; from < end; from += STEP) {
+      const to = Math.min(end, from + STEP);
+      for (let i = from; i < to; i++) {
+        const order = rows[i]!;
+        if (orderAlive[order] === 0) continue;
+        const c = customers ? customers[i]! : orderCustomer[order]!;
+        outCount[c]!++;
+        if (by === 'monetary') acc[c]! += amounts ? amounts[i]! : orderAmount[order]!;
+      }
+      yield;
+    }
+  }
+  // customers past the totals' length have no orders
+  const n = Math.min(acc.length, orders.length);
+  for (let c = 0; c < n; c++) {
+    const left = orders[c]! - outCount[c]!;
+    if (left <= 0) continue;
+    seen[c] = 1;
+    acc[c] = by === 'frequency' ? left : cents[c]! - acc[c]!;
   }
 }
 
