@@ -1,7 +1,7 @@
 import type { Bitmap } from '../index/bitmap.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Shard } from '../store/shard.js';
-import { Catalog as CatalogClass, type Catalog } from '../store/catalog.js';
+import type { Catalog } from '../store/catalog.js';
 import { exportChunks, type ExportOptions } from '../export/export-stream.js';
 import { writeChunks, writeFileAtomically, type ExportReport } from '../export/write-export.js';
 import { memberBatches } from '../export/member-batches.js';
@@ -9,8 +9,6 @@ import { parseColumns } from '../export/export-columns.js';
 import type { AttrValue } from '../model/records.js';
 import { YIELD_BUDGET_MS } from './time-slice.js';
 import { TUNING } from '../model/defaults.js';
-
-const NO_CATALOG = new CatalogClass();
 
 /** ids() looks at the clock every this many ids. */
 const ID_CHUNK = TUNING.IDS_PER_CLOCK_CHECK;
@@ -23,8 +21,8 @@ const ID_CHUNK = TUNING.IDS_PER_CLOCK_CHECK;
 export class Segment {
   readonly count: number;
 
-  /** `catalog`: the store's, for tag names (exports); none: tag columns are all false. */
-  constructor(private readonly parts: readonly { shard: Shard; members: Bitmap }[], private readonly catalog: Catalog = NO_CATALOG) {
+  /** `catalog`: the store's (exports resolve tag names through it). */
+  constructor(private readonly parts: readonly { shard: Shard; members: Bitmap }[], private readonly catalog: Catalog) {
     this.count = parts.reduce((n, p) => n + p.members.size, 0);
   }
 
