@@ -19,6 +19,9 @@ export interface IngestOptions {
   format?: InputFormat;
 }
 
+/** What a file is ingested into: the engine, or the ClickHouse backend (src/backends/clickhouse/cluster/cluster-engine.ts). */
+export type IngestTarget = Pick<Engine, 'appendValidPrefix' | 'appendSkippingRefused'>;
+
 export interface IngestReport {
   file: string;
   records: number;
@@ -35,7 +38,7 @@ export interface IngestReport {
  * around it are committed in the same batch (one log frame) as if it were
  * not there, and skips are reported in line order as each batch commits.
  */
-export async function ingestFile(engine: Engine, file: string, options: IngestOptions = {}): Promise<IngestReport> {
+export async function ingestFile(engine: IngestTarget, file: string, options: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 4096;
   const skipBad = options.skipBad === true;

@@ -37,6 +37,8 @@ export const SYSTEM_ERROR_CODES = [
   'E_TIMEOUT',
   'E_OVERLOADED',
   'E_INTERNAL',
+  'E_CLUSTER_UNAVAILABLE', // a ClickHouse node of --clickhouse cannot be reached (never a partial answer)
+  'E_CLUSTER_ERROR', // a ClickHouse server refused or failed a statement (its code and text in the message)
 ] as const;
 
 export type UserErrorCode = (typeof USER_ERROR_CODES)[number];
