@@ -18,7 +18,7 @@ export interface ExportOptions {
   format: ExportFormat;
   /** `attr:NAME` and `tag:NAME` columns after customer_id: an array, or one comma-separated string */
   columns?: readonly string[] | string;
-  /** called after each batch with the members written so far */
+  /** called as each batch is encoded, before its bytes are handed on, with the members so far */
   onProgress?: (membersDone: number) => void;
   /** stops the export before the next batch (the error is the signal's reason) */
   signal?: AbortSignal;
@@ -56,9 +56,10 @@ export async function* exportChunks(parts: readonly SegmentPart[], catalog: Cata
   let sliceStart = performance.now();
   for (const batch of memberBatches(parts, catalog, columns, options.batchRows ?? TUNING.EXPORT_BATCH_ROWS)) {
     options.signal?.throwIfAborted();
-    yield* encoder.batch(batch);
+    const bytes = encoder.batch(batch);
     done += batch.length;
     options.onProgress?.(done);
+    yield* bytes;
     if (performance.now() - sliceStart >= TUNING.YIELD_BUDGET_MS) {
       await nextTurn();
       sliceStart = performance.now();

@@ -272,3 +272,43 @@ describe('exports of random segments equal the reference model (all formats, eve
     }, 60_000);
   }
 });
+
+describe('values are read when their batch is written', () => {
+  it('an append between two batches shows in the later batch; a string arriving in a Float64 column is null there', async () => {
+    const engine = await Engine.open({ shards: 1 });
+    try {
+      await engine.append([
+        { type: 'customer', customer_id: 'a', attrs: { n: 1 } },
+        { type: 'customer', customer_id: 'b', attrs: { n: 2 } },
+      ]);
+      const seg = await engine.query('<segment><attr name="n" exists="true"/></segment>');
+      // ndjson, one member a batch: change b after a's batch
+      const it = seg.exportChunks({ format: 'ndjson', columns: ['attr:n'], batchRows: 1 })[Symbol.asyncIterator]();
+      const first = JSON.parse(Buffer.from((await it.next()).value!).toString()) as Record<string, unknown>;
+      const other = first.customer_id === 'a' ? 'b' : 'a';
+      await engine.append([{ type: 'customer', customer_id: other, attrs: { n: 40 } }]);
+      const second = JSON.parse(Buffer.from((await it.next()).value!).toString()) as Record<string, unknown>;
+      expect(second).toEqual({ customer_id: other, 'attr:n': 40 });
+      expect((await it.next()).done).toBe(true);
+      // arrow: typed Float64 at the start; a string set mid-export is null in that column
+      const chunks: Uint8Array[] = [];
+      let firstBatchDone = false, appended = false;
+      const arrow = seg.exportChunks({ format: 'arrow', columns: ['attr:n'], batchRows: 1, onProgress: (n) => (firstBatchDone ||= n === 1) })[Symbol.asyncIterator]();
+      for (let r = await arrow.next(); !r.done; r = await arrow.next()) {
+        chunks.push(r.value);
+        if (firstBatchDone && !appended) {
+          appended = true;
+          await engine.append([{ type: 'customer', customer_id: 'a', attrs: { n: 'x' } }, { type: 'customer', customer_id: 'b', attrs: { n: 'x' } }]);
+        }
+      }
+      expect(appended).toBe(true);
+      const table = tableFromIPC(Buffer.concat(chunks));
+      expect(table.schema.fields[1]!.type.typeId).toBe(Type.Float);
+      expect(table.numRows).toBe(2);
+      expect(typeof table.getChild('attr:n')!.get(0)).toBe('number');
+      expect(table.getChild('attr:n')!.get(1)).toBe(null);
+    } finally {
+      await engine.close();
+    }
+  });
+});
