@@ -1,8 +1,9 @@
 import type { Position, Window } from '../../query/ast/index.js';
 import type { DimensionFilters } from '../../model/order-dimensions.js';
+import type { ValueKind } from '../../exec/score-values.js';
 
-/** What a `<score>` ranks its population by (contract 7.5). */
-export type ScoreBy = 'recency' | 'frequency' | 'monetary' | 'quantity';
+/** What a `<score>` ranks its population by (contract 7.5): its kernel's value kinds. */
+export type ScoreBy = ValueKind;
 
 /**
  * `<score by ... (scale | cuts) min max>`: the filters of `<bought>`, a
