@@ -1,7 +1,9 @@
 import type { BoughtPlan } from '../../../elements/bought/plan.js';
+import { isExistenceOnly } from '../../../exec/bought-query.js';
+import type { PlanNode } from '../../../plan/plan-node.js';
 import { intLiteral } from './literal.js';
-import { matchingLines } from './counting.js';
-import { inSubquery, type ElementSql } from './sql-context.js';
+import { countingLine, inWindow, lineFilters, matchingLines } from './counting.js';
+import { indent, inSubquery, type ElementSql, type SqlContext } from './sql-context.js';
 
 /**
  * `<bought>`: the customers with counting matching lines in the window;
@@ -19,3 +21,25 @@ export const boughtSql: ElementSql<BoughtPlan> = (n, ctx) => {
   const select = `SELECT customer_id FROM ${ctx.tables.orderLines.local}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, n.hi)}`;
   return inSubquery(having.length === 0 ? select : `${select}\nGROUP BY customer_id\nHAVING ${having.join(' AND ')}`);
 };
+
+/** A `<bought>` that needs only one counting matching line in its window (no threshold beyond minCount 1). */
+export function isExistenceBought(n: PlanNode): n is BoughtPlan {
+  return n.kind === 'bought' && isExistenceOnly(n);
+}
+
+/**
+ * Several existence `<bought>`s OR-ed (a wide `<or>`, 50 SKU/shop/month
+ * terms): one scan of the order lines with their line conditions OR-ed,
+ * instead of one subquery each. Exact: a customer has a line meeting one
+ * of the conditions exactly when one of the `<bought>`s holds.
+ */
+export function anyBoughtSql(nodes: readonly BoughtPlan[], ctx: SqlContext): string {
+  const alternatives = nodes.map((n) => {
+    const f = lineFilters(n);
+    return `(${inWindow(n.lo, n.hi)}${f === undefined ? '' : ` AND ${f}`})`;
+  });
+  return inSubquery(
+    `SELECT customer_id FROM ${ctx.tables.orderLines.local}\n` +
+      `WHERE ${countingLine(ctx.tables.refunds)}\n  AND (\n${indent(alternatives.join('\nOR '), '    ')}\n  )`,
+  );
+}

@@ -47,10 +47,13 @@ export const sequenceSql: ElementSql<SequencePlan> = (n, ctx) => {
   const orderFlags = [...n.steps.map((s, i) => `${flag(s)} AS f${i + 1}`), ...(absent ? [`${flag(n.absent)} AS fb`] : [])];
   // the orders that can matter: steps in [lo, hi]; B after o1 >= lo and at most asOf
   const scanHi = absent ? n.asOf : n.hi;
+  // only lines that match some step (or the absent) can set a flag: the others are left out before grouping
+  const anyStep = [...n.steps, ...(absent ? [n.absent] : [])].map(lineFilters);
+  const someStep = anyStep.includes(undefined) ? '' : `\n  AND (${anyStep.map((f) => `(${f})`).join(' OR ')})`;
   const orders =
     `SELECT customer_id, order_id, any(ts) AS t, ${orderFlags.join(', ')}\n` +
     `FROM ${ctx.tables.orderLines.local}\n` +
-    `WHERE ${countingLine(ctx.tables.refunds)} AND ${inRange(scanHi, 'ts')}\n` +
+    `WHERE ${countingLine(ctx.tables.refunds)} AND ${inRange(scanHi, 'ts')}${someStep}\n` +
     `GROUP BY customer_id, order_id`;
   const lists: string[] = [`arraySort(groupArrayIf(t, f1 = 1 AND ${inRange(firstHi)})) AS s1`];
   for (let i = 2; i <= k; i++) {

@@ -96,6 +96,15 @@ describe('ClickHouse SQL, element by element', () => {
     expect(compile('<segment><bought from="-1d" to="2020-01-01"/></segment>').predicate).toBe('0');
   });
 
+  it('scans the order lines once for an <or> of existence <bought>s (a wide OR), each with its own window', () => {
+    const p = compile('<segment><or><bought sku="A" last="30d"/><bought shop="jd" from="2026-01-01"/><bought sku="C" minCount="2"/><tag name="vip"/></or></segment>').predicate;
+    const scans = p.split('FROM `shop db`.`order_lines_local`').length - 1;
+    expect(scans).toBe(2); // the two existence ones together, the counting one alone
+    expect(p).toContain("sku = 'A')\n      OR (ts >= ");
+    const andNot = compile('<segment><tag name="vip"/><not><bought sku="A"/></not><not><bought sku="B"/></not></segment>').predicate;
+    expect(andNot.split('order_lines_local').length - 1).toBe(1);
+  });
+
   it('resolves tags and attributes by their latest event', () => {
     expect(compile('<segment><tag name="vip"/></segment>').predicate).toContain("HAVING argMax(op, seq) = 'add'");
     const a = compile('<segment><attr name="age" eq="31"/></segment>').predicate;
