@@ -19,8 +19,8 @@ export function emptyOrderCounts(values: number): OrderCounts {
   return { customers: new Float64Array(values), orders: new Float64Array(values), cents: new Float64Array(values) };
 }
 
-/** Orders handled between two chances to pause. */
-const ORDERS_PER_STEP = 16_384;
+/** Posting positions (orders in the window) scanned between two chances to pause. */
+const ORDERS_PER_STEP = 65_536;
 
 /**
  * Adds one shard's members into `into` for every value of `field`, from the
@@ -28,45 +28,100 @@ const ORDERS_PER_STEP = 16_384;
  * search away (and with their customers copied alongside, one sequential
  * read). An order is kept when it counts (not refunded) and its customer is
  * a member (`isMember`, a byte per shard-local customer); then its shop, or
- * each of its lines (contiguous rows, found from the previous order's end or
- * by a binary search on lineOrder), adds to its value's amount, and to its
- * orders the first time the order has the value. Distinct customers per
- * value: a bit per (customer, value) when that matrix is small (shops,
- * categories), else the (value, customer) pairs grouped by value afterwards
- * (distinct-pairs.ts). Yields every ORDERS_PER_STEP orders.
+ * each of its lines (contiguous rows, found from the previous order's end),
+ * adds to its value's amount, and to its orders the first time the order
+ * has the value. Distinct customers per value: a bit per (customer, value)
+ * when that matrix is small (shops, categories), else the (value, customer)
+ * pairs grouped by value afterwards (distinct-pairs.ts). Yields every
+ * ORDERS_PER_STEP orders of the window.
  */
 export function* addOrderCounts(
   shard: Shard, field: OrderDimensionField, lo: number, hi: number, isMember: Uint8Array, into: OrderCounts,
   matrixBytes: number = TUNING.PORTRAIT_MATRIX_BYTES,
 ): Generator<void, void> {
   if (lo > hi || shard.orderCount === 0) return;
-  const values = into.customers.length;
-  const customerCount = shard.customerCount;
-  const byOrder = field === 'shop';
-  const alive = shard.orderAlive.data, orderCustomer = shard.orderCustomer.data, orderShop = shard.orderShop.data, orderAmount = shard.orderAmount.data;
-  const lineOrder = shard.lineOrder.data, lineAmount = shard.lineAmount.data, lineCount = shard.lineCount;
-  const lineValue = field === 'sku' ? shard.lineSku.data : shard.lineCategory.data;
-  const customersOut = into.customers, ordersOut = into.orders, centsOut = into.cents;
-  /** per value: the last order counted for it (an order's lines are contiguous, so this dedupes orders) */
-  const lastOrder = new Int32Array(values).fill(-1);
-  const stride = (values + 7) >>> 3;
-  const matrix = stride * customerCount <= matrixBytes ? new Uint8Array(stride * customerCount) : undefined;
-  const pairs = matrix ? undefined : new DistinctPairs(values);
+  const scan = new OrderScan(shard, field, isMember, into, matrixBytes);
+  for (const slice of shard.allOrders.split(lo, hi, shard.orderColumns).inside) {
+    // the loops live in plain methods: a loop with a yield inside optimises worse
+    for (let from = slice.start; from < slice.end; from += ORDERS_PER_STEP) {
+      const to = Math.min(slice.end, from + ORDERS_PER_STEP);
+      if (field === 'shop') scan.shops(slice.rows, slice.customers, from, to);
+      else scan.lines(slice.rows, slice.customers, from, to);
+      yield;
+    }
+  }
+  scan.finish();
+}
 
-  // (the per-value work is written out in both loops: a shared closure was not inlined and cost a third of the time)
-  const { inside } = shard.allOrders.split(lo, hi, shard.orderColumns);
-  let handled = 0, prevOrder = -2, prevEnd = 0;
-  for (const slice of inside) {
-    const rows = slice.rows, customers = slice.customers;
-    for (let i = slice.start; i < slice.end; i++) {
+/** One shard's scan of an order dimension (see addOrderCounts). */
+class OrderScan {
+  private readonly alive: Uint8Array;
+  private readonly orderCustomer: Uint32Array;
+  private readonly lineOrder: Uint32Array;
+  private readonly lineCount: number;
+  /** per value: the last order counted for it (an order's lines are contiguous, so this dedupes orders) */
+  private readonly lastOrder: Int32Array;
+  private readonly stride: number;
+  private readonly matrix: Uint8Array | undefined;
+  private readonly pairs: DistinctPairs | undefined;
+  private prevOrder = -2;
+  private prevEnd = 0;
+
+  constructor(private readonly shard: Shard, field: OrderDimensionField, private readonly isMember: Uint8Array, private readonly into: OrderCounts, matrixBytes: number) {
+    const values = into.customers.length, customers = shard.customerCount;
+    this.alive = shard.orderAlive.data;
+    this.orderCustomer = shard.orderCustomer.data;
+    this.lineOrder = shard.lineOrder.data;
+    this.lineCount = shard.lineCount;
+    this.lineValue = field === 'sku' ? shard.lineSku.data : shard.lineCategory.data;
+    this.lastOrder = new Int32Array(values).fill(-1);
+    this.stride = (values + 7) >>> 3;
+    this.matrix = this.stride * customers <= matrixBytes ? new Uint8Array(this.stride * customers) : undefined;
+    this.pairs = this.matrix ? undefined : new DistinctPairs(values);
+  }
+
+  private readonly lineValue: ArrayLike<number>;
+
+  /** Orders rows[from..to) by shop: a shop posting holds each order once, so every kept order is a new order for its value. */
+  shops(rows: Uint32Array, customers: Uint32Array | undefined, from: number, to: number): void {
+    const { alive, orderCustomer, isMember, matrix, stride, pairs } = this;
+    const orderShop = this.shard.orderShop.data, orderAmount = this.shard.orderAmount.data;
+    const customersOut = this.into.customers, ordersOut = this.into.orders, centsOut = this.into.cents;
+    for (let i = from; i < to; i++) {
       const o = rows[i]!;
       if (alive[o] === 0) continue;
       const c = customers ? customers[i]! : orderCustomer[o]!;
       if (isMember[c] !== 1) continue;
-      if (byOrder) {
-        // a shop posting holds each order once: a new order for its value every time
-        const v = orderShop[o]!;
-        centsOut[v]! += orderAmount[o]!;
+      const v = orderShop[o]!;
+      centsOut[v]! += orderAmount[o]!;
+      ordersOut[v]!++;
+      if (matrix) {
+        const at = c * stride + (v >>> 3), bit = 1 << (v & 7);
+        if ((matrix[at]! & bit) === 0) {
+          matrix[at]! |= bit;
+          customersOut[v]!++;
+        }
+      } else pairs!.add(v, c);
+    }
+  }
+
+  /** The lines of orders rows[from..to) by SKU or category. */
+  lines(rows: Uint32Array, customers: Uint32Array | undefined, from: number, to: number): void {
+    const { alive, orderCustomer, isMember, matrix, stride, pairs, lineOrder, lineCount, lineValue, lastOrder } = this;
+    const lineAmount = this.shard.lineAmount.data;
+    const customersOut = this.into.customers, ordersOut = this.into.orders, centsOut = this.into.cents;
+    let prevOrder = this.prevOrder, prevEnd = this.prevEnd;
+    for (let i = from; i < to; i++) {
+      const o = rows[i]!;
+      if (alive[o] === 0) continue;
+      const c = customers ? customers[i]! : orderCustomer[o]!;
+      if (isMember[c] !== 1) continue;
+      let row = o === prevOrder + 1 ? prevEnd : o > prevOrder ? firstLineAfter(lineOrder, lineCount, o, prevEnd) : firstLine(lineOrder, lineCount, o);
+      for (; row < lineCount && lineOrder[row] === o; row++) {
+        const v = lineValue[row]!;
+        centsOut[v]! += lineAmount[row]!;
+        if (lastOrder[v] === o) continue; // another line of this order with the same value
+        lastOrder[v] = o;
         ordersOut[v]!++;
         if (matrix) {
           const at = c * stride + (v >>> 3), bit = 1 << (v & 7);
@@ -75,31 +130,17 @@ export function* addOrderCounts(
             customersOut[v]!++;
           }
         } else pairs!.add(v, c);
-      } else {
-        let row = o === prevOrder + 1 ? prevEnd : o > prevOrder ? firstLineAfter(lineOrder, lineCount, o, prevEnd) : firstLine(lineOrder, lineCount, o);
-        for (; row < lineCount && lineOrder[row] === o; row++) {
-          const v = lineValue[row]!;
-          centsOut[v]! += lineAmount[row]!;
-          if (lastOrder[v] === o) continue; // another line of this order with the same value
-          lastOrder[v] = o;
-          ordersOut[v]!++;
-          if (matrix) {
-            const at = c * stride + (v >>> 3), bit = 1 << (v & 7);
-            if ((matrix[at]! & bit) === 0) {
-              matrix[at]! |= bit;
-              customersOut[v]!++;
-            }
-          } else pairs!.add(v, c);
-        }
-        prevOrder = o;
-        prevEnd = row;
       }
-      if (++handled % ORDERS_PER_STEP === 0) yield;
+      prevOrder = o;
+      prevEnd = row;
     }
+    this.prevOrder = prevOrder;
+    this.prevEnd = prevEnd;
   }
-  if (pairs) {
-    yield;
-    pairs.addDistinctCounts(customerCount, customersOut);
+
+  /** Distinct customers from the pairs, when there was no matrix. */
+  finish(): void {
+    this.pairs?.addDistinctCounts(this.shard.customerCount, this.into.customers);
   }
 }
 
