@@ -1,6 +1,8 @@
 /** shandian's public API. */
 export { Engine, type ExplainResult } from './engine/engine.js';
 export type { EngineOptions, QueryOptions } from './engine/engine-options.js';
+/** The ClickHouse backend (contract 9): what `Engine.open({ clickhouse: { urls, cluster, database } })` returns. */
+export { ClusterEngine, ClusterSegment, type ClusterEngineOptions, type ClickHouseOptions, type ClusterExplainResult } from './backends/clickhouse/cluster/cluster-engine.js';
 export { Segment } from './engine/segment.js';
 /** Exports of a query's result (Segment.export / exportToFile / exportChunks / rows): csv, ndjson or an Arrow IPC stream, with attr:NAME and tag:NAME columns. */
 export { EXPORT_FORMATS, type ExportFormat, type ExportOptions } from './export/export-stream.js';

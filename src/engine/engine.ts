@@ -34,6 +34,7 @@ import { QueryPool } from './query-pool.js';
 import { TotalsGate } from './totals-gate.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
+import { ClusterEngine, type ClusterEngineOptions } from '../backends/clickhouse/cluster/cluster-engine.js';
 import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
 import { portraitSteps, type SegmentPart } from '../portrait/compute-portrait.js';
 import type { PortraitResult } from '../portrait/portrait-result.js';
@@ -169,7 +170,11 @@ export class Engine {
     return this.live.feed.written;
   }
 
-  static async open(options: EngineOptions = {}): Promise<Engine> {
+  /** `{ clickhouse: { urls, cluster, database } }`: the ClickHouse backend (contract 9, src/backends/clickhouse/cluster/), not an Engine. */
+  static open(options: ClusterEngineOptions): Promise<ClusterEngine>;
+  static open(options?: EngineOptions): Promise<Engine>;
+  static async open(options: EngineOptions | ClusterEngineOptions = {}): Promise<Engine | ClusterEngine> {
+    if (options !== null && typeof options === 'object' && 'clickhouse' in options) return ClusterEngine.open(options);
     options = validateEngineOptions(options); // every option, in one place (engine-options.ts), before anything is touched
     const requestedShards = options.shards ?? engineDefault('shards', { cores: os.availableParallelism() });
     if (options.dir === undefined) {

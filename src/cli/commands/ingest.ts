@@ -10,8 +10,10 @@ import type { CliIo } from '../common/io.js';
 import { integerOption, parseOptions, required } from '../common/parse-options.js';
 import { ProgressBar } from '../common/progress-bar.js';
 import { prepareDirectory, removeCreated } from '../../log/store-path.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, ingestIntoCluster } from '../common/cluster.js';
 
 export const INGEST_HELP = `Usage: shandian ingest --data DIR [--tz ZONE] [--shards N] [--skip-bad] [--no-fsync] FILE...
+       shandian ingest --clickhouse URLS [--cluster NAME] [--database DB] [--tz ZONE] [--skip-bad] FILE...
 
 Loads records into the store at DIR (created if needed), file by file, in file
 order. Formats by extension:
@@ -35,6 +37,9 @@ Options:
   --skip-bad     report bad records on stderr and go on
   --no-fsync     do not fsync each batch: for bulk loads you can redo
                  (an acknowledged batch may be lost in a machine crash)
+${CLUSTER_HELP}
+                     ingest creates the database and tables on every node when missing;
+                     a batch resolves once every shard acknowledged it (docs/cluster.md)
 
 Example:
   shandian gen --out orders.ndjson --orders 100000
@@ -48,9 +53,17 @@ const STDIN_NAME = '(stdin)';
 export async function ingestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     data: { type: 'string' }, tz: { type: 'string' }, shards: { type: 'string' },
-    'skip-bad': { type: 'boolean' }, 'no-fsync': { type: 'boolean' },
+    'skip-bad': { type: 'boolean' }, 'no-fsync': { type: 'boolean' }, ...CLUSTER_FLAGS,
   }, true);
   if (values.help) return void io.stdout.write(INGEST_HELP), EXIT_OK;
+  const cluster = clusterOption(values);
+  if (cluster) {
+    if (positionals.length === 0) throw badArgs('give at least one FILE to ingest', 'or - to read NDJSON from standard input');
+    if (positionals.filter((p) => p === '-').length > 1) throw badArgs('- (standard input) can be given once', 'standard input can be read only once');
+    if (values.shards !== undefined || values['no-fsync']) throw badArgs('--shards and --no-fsync are for a --data store; a cluster\'s shards are its remote_servers');
+    await ingestIntoCluster(cluster, positionals, { tz: values.tz, skipBad: values['skip-bad'] === true }, io);
+    return EXIT_OK;
+  }
   const dir = required(values, 'data');
   if (positionals.length === 0) throw badArgs('give at least one FILE to ingest', 'or - to read NDJSON from standard input');
   if (positionals.filter((p) => p === '-').length > 1) throw badArgs('- (standard input) can be given once', 'standard input can be read only once');

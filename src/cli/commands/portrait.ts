@@ -6,9 +6,11 @@ import { badArgs, EXIT_OK } from '../common/cli-error.js';
 import { write, type CliIo } from '../common/io.js';
 import { asOfOption, integerOption, parseOptions, required } from '../common/parse-options.js';
 import { readQueryText } from '../common/read-query-text.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption } from '../common/cluster.js';
 
 export const PORTRAIT_HELP = `Usage: shandian portrait --data DIR (--xml FILE | --expr XML | -) --by DIM [--by DIM ...]
                          [--as-of TIME] [--tz ZONE] [--format table|json|csv] [--top N]
+       shandian portrait --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) --by DIM ...
 
 Who is in a segment: for its members, per dimension, one bucket per value at
 least one member has, with the exact number of members in it.
@@ -33,6 +35,7 @@ least one member has, with the exact number of members in it.
                   default all; 0: all); (none) is always shown
   --as-of TIME    a date-time with offset or epoch milliseconds: the segment's and the windows' asOf
   --tz ZONE       the zone for the query's date-only bounds (an IANA name)
+${CLUSTER_HELP}
 
 Buckets are ordered by customers, most first, then by value (numbers before strings);
 range buckets in range order; (none) last.
@@ -53,7 +56,7 @@ export async function portraitCommand(argv: string[], io: CliIo): Promise<number
   const { values, positionals } = parseOptions(argv, {
     data: { type: 'string' }, xml: { type: 'string' }, expr: { type: 'string' },
     by: { type: 'string', multiple: true }, 'as-of': { type: 'string' }, tz: { type: 'string' },
-    format: { type: 'string' }, top: { type: 'string' },
+    format: { type: 'string' }, top: { type: 'string' }, ...CLUSTER_FLAGS,
   }, true);
   if (values.help) return void io.stdout.write(PORTRAIT_HELP), EXIT_OK;
   const format = (values.format ?? 'table') as Format;
@@ -62,9 +65,10 @@ export async function portraitCommand(argv: string[], io: CliIo): Promise<number
   if (by.length === 0) throw badArgs('give at least one --by DIM', 'e.g. --by attr:city --by tag --by category:last=30d (see shandian portrait --help)');
   parseDimensions(by); // refused before the store is opened or the query read
   const top = integerOption(values, 'top', 0) ?? (format === 'table' ? 20 : 0);
-  const dir = required(values, 'data');
+  const cluster = clusterOption(values);
+  const dir = cluster ? undefined : required(values, 'data');
   const xml = await readQueryText(values, positionals, io.stdin);
-  const engine = await Engine.open({ dir, readOnly: true });
+  const engine = cluster ? await Engine.open(cluster) : await Engine.open({ dir, readOnly: true });
   try {
     let result = await engine.portrait(xml, { by, asOf: asOfOption(values), tz: values.tz });
     if (top > 0 && format !== 'table') {

@@ -9,14 +9,18 @@ import { write, type CliIo } from '../common/io.js';
 import { asOfOption, parseOptions, required } from '../common/parse-options.js';
 import { ProgressBar } from '../common/progress-bar.js';
 import { readQueryText } from '../common/read-query-text.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, queryCluster } from '../common/cluster.js';
 
 export const QUERY_HELP = `Usage: shandian query --data DIR (--xml FILE | --expr XML | -) [options]
+       shandian query --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) [options]
 
 Runs one segment query and prints the matching customers, or exports them
 with their attributes and tags for a campaign tool.
 
 Options:
-  --data DIR       the store directory (required)
+  --data DIR       the store directory (required, unless --clickhouse)
+${CLUSTER_HELP}
+                     (on a cluster: --format count, ids or ndjson without --columns)
   --xml FILE       read the query from FILE
   --expr XML       the query inline
   -                read the query from standard input
@@ -60,9 +64,16 @@ export async function queryCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
     data: { type: 'string' }, xml: { type: 'string' }, expr: { type: 'string' },
     'as-of': { type: 'string' }, tz: { type: 'string' }, format: { type: 'string' },
-    columns: { type: 'string' }, out: { type: 'string' },
+    columns: { type: 'string' }, out: { type: 'string' }, ...CLUSTER_FLAGS,
   }, true);
   if (values.help) return void io.stdout.write(QUERY_HELP), EXIT_OK;
+  const cluster = clusterOption(values);
+  if (cluster) {
+    if (values.columns !== undefined || values.out !== undefined) throw badArgs('--columns and --out are not offered with --clickhouse yet', 'use --format count, ids or ndjson on a cluster');
+    const xml = await readQueryText(values, positionals, io.stdin);
+    await queryCluster(cluster, xml, { asOf: asOfOption(values), tz: values.tz }, values.format ?? 'count', io);
+    return EXIT_OK;
+  }
   const dir = required(values, 'data');
   const format = (values.format ?? 'count') as Format;
   if (!FORMATS.includes(format)) throw badArgs(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(values.format)}`);

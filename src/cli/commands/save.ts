@@ -3,8 +3,10 @@ import { EXIT_OK } from '../common/cli-error.js';
 import type { CliIo } from '../common/io.js';
 import { parseOptions, required } from '../common/parse-options.js';
 import { readQueryText } from '../common/read-query-text.js';
+import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, saveInCluster } from '../common/cluster.js';
 
 export const SAVE_HELP = `Usage: shandian save --data DIR --name NAME [--live] (--xml FILE | --expr XML | -)
+       shandian save --clickhouse URLS [--cluster NAME] [--database DB] --name NAME (--xml FILE | --expr XML | -)
 
 Saves a segment under NAME so that other queries can use it as
 <ref segment="NAME"/>. The query is checked first (syntax, refs, cycles).
@@ -19,6 +21,10 @@ records its members as entered, a save with a new definition the difference,
 appends and the passing of time their changes (docs/live-segments.md).
 Saving again without --live stops keeping it current.
 
+${CLUSTER_HELP}
+                     the segment is kept in the cluster: every client of it sees it
+                     (live segments are not offered there)
+
 Example:
   shandian save --data ./demo-data/store --name vip-xiamen \\
     --expr '<segment><tag name="vip"/><attr name="city" eq="Xiamen"/></segment>'
@@ -27,9 +33,16 @@ Example:
 
 export async function saveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
-    data: { type: 'string' }, name: { type: 'string' }, xml: { type: 'string' }, expr: { type: 'string' }, live: { type: 'boolean' },
+    data: { type: 'string' }, name: { type: 'string' }, xml: { type: 'string' }, expr: { type: 'string' }, live: { type: 'boolean' }, ...CLUSTER_FLAGS,
   }, true);
   if (values.help) return void io.stdout.write(SAVE_HELP), EXIT_OK;
+  const cluster = clusterOption(values);
+  if (cluster) {
+    const name = required(values, 'name');
+    const xml = await readQueryText(values, positionals, io.stdin);
+    await saveInCluster(cluster, name, xml, values.live === true, io);
+    return EXIT_OK;
+  }
   const dir = required(values, 'data');
   const name = required(values, 'name');
   const xml = await readQueryText(values, positionals, io.stdin);

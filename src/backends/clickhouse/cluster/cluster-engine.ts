@@ -284,6 +284,16 @@ export class ClusterEngine {
 function checkOptions(options: ClusterEngineOptions): { urls: string[]; target: ClickHouseTarget } {
   const ch = options?.clickhouse;
   if (ch === null || typeof ch !== 'object') throw new ShandianError('E_BAD_ARGS', 'Engine.open option clickhouse must be { urls, cluster?, database? }');
+  for (const key of Object.keys(options)) {
+    if (key !== 'clickhouse' && key !== 'tz' && key !== 'limits') {
+      throw new ShandianError('E_BAD_ARGS', `Engine.open option ${key} does not apply to a ClickHouse cluster`, {}, 'with clickhouse, Engine.open takes only tz and limits besides it');
+    }
+  }
+  for (const key of Object.keys(ch)) {
+    if (key !== 'urls' && key !== 'cluster' && key !== 'database') {
+      throw new ShandianError('E_BAD_ARGS', `unknown clickhouse option ${key}`, {}, 'clickhouse takes { urls, cluster?, database? }');
+    }
+  }
   const raw = typeof ch.urls === 'string' ? ch.urls.split(',') : Array.isArray(ch.urls) ? ch.urls : undefined;
   if (raw === undefined) throw new ShandianError('E_BAD_ARGS', 'clickhouse.urls must be a list of node URLs (or one comma-separated string)');
   const urls = raw.map((u) => (typeof u === 'string' ? u.trim() : '')).filter((u) => u !== '');
