@@ -35,11 +35,11 @@ import type { SequencePlan } from './plan.js';
  * walked once. Step 1 is walked first, limited to the candidates (the
  * `<and>` siblings) and, with `<absent>`, to ts <= asOf - W; its customers
  * get dense slots, and the later steps (and B) keep only events of slotted
- * customers, at ts <= hi(step 1) + W. The events are grouped by slot with
- * a stable counting sort (postings are time-ordered, so each customer's
- * list stays sorted; a list from several slices is sorted per customer),
- * then each customer's lists are checked as above with pointers that only
- * move forward. Cost: the rows of the steps' posting windows plus the
+ * customers, at ts in (earliest step 1, latest step 1 + W]. The events
+ * are grouped by slot with a stable counting sort (postings are
+ * time-ordered, so each customer's list stays sorted; a list from several
+ * slices is sorted per customer), then each customer's lists are checked
+ * as above with pointers that only move forward. Cost: the rows of the steps' posting windows plus the
  * events of step 1's customers, never a scan of all orders (unless a step
  * has no filter at all).
  */
@@ -48,8 +48,6 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
   const k = plan.steps.length;
   const firstHi = plan.absent === undefined ? plan.hi : Math.min(plan.hi, plan.asOf - W);
   if (firstHi < plan.lo) return new Bitmap();
-  // no later step (nor B) can matter after the last first step's period
-  const laterHi = Math.min(plan.hi, firstHi + W);
   const first = prepareStep(plan.steps[0]!, plan.lo, firstHi, shard, catalog, candidates);
   if (first === undefined) return new Bitmap();
 
@@ -60,10 +58,19 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
   const orderTs = shard.orderTs.data;
   try {
     const lists: EventList[] = [];
-    lists.push(gather(first, orderTs, slotOf, customersOfSlot, true, arena));
+    const firstList = gather(first, orderTs, slotOf, customersOfSlot, true, arena);
+    lists.push(firstList);
     if (customersOfSlot.length === 0) return new Bitmap();
+    // every later step (and B) is strictly after some first step's second and at most W after it
+    let minFirst = Infinity, maxFirst = -Infinity;
+    for (let i = 0; i < firstList.length; i++) {
+      const t = firstList.ts[i]!;
+      if (t < minFirst) minFirst = t;
+      if (t > maxFirst) maxFirst = t;
+    }
+    const laterLo = minFirst + 1, laterHi = Math.min(plan.hi, maxFirst + W);
     for (let i = 1; i < k; i++) {
-      const task = prepareStep(plan.steps[i]!, plan.lo, laterHi, shard, catalog, undefined);
+      const task = prepareStep(plan.steps[i]!, laterLo, laterHi, shard, catalog, undefined);
       if (task === undefined) return new Bitmap();
       const list = gather(task, orderTs, slotOf, customersOfSlot, false, arena);
       if (list.length === 0) return new Bitmap();
@@ -71,8 +78,8 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     }
     let absent: EventList | undefined;
     if (plan.absent !== undefined) {
-      // b in (ts(ok), ts(o1) + W]: after lo, at most firstHi + W (<= asOf), any window
-      const task = prepareStep(plan.absent, plan.lo, Math.min(plan.asOf, firstHi + W), shard, catalog, undefined);
+      // b in (ts(ok), ts(o1) + W]: after the earliest first step, never after asOf, in or out of the window
+      const task = prepareStep(plan.absent, laterLo, Math.min(plan.asOf, maxFirst + W), shard, catalog, undefined);
       absent = task === undefined ? emptyList() : gather(task, orderTs, slotOf, customersOfSlot, false, arena);
     }
     const slots = customersOfSlot.length;
