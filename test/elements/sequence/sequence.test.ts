@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AstBuilder, preOrder } from '../../../src/engine/ast-events.js';
 import { Engine } from '../../../src/index.js';
@@ -230,5 +233,21 @@ describe('<sequence> results', () => {
     }
     await one.close();
     await three.close();
+  });
+});
+
+// Worker threads run the compiled engine (as test/engine/threads.test.ts does).
+const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/src/index.js');
+describe.runIf(fs.existsSync(built))('<sequence> in an engine with a worker pool', () => {
+  it('gives the in-process answers (its <bought> siblings in the workers, the sequence on the calling thread)', async () => {
+    const { Engine: Built } = (await import(built)) as typeof import('../../../src/index.js');
+    const bodies = [THEN, NO_CASE, `<bought category="cases"/>${NO_CASE}`, `<or><bought sku="G"/>${THEN}</or>`, `<not>${THEN}</not>`];
+    const local = await open();
+    const pooled = await Built.open({ durability: 'none', shards: 2, threads: 2, poolMinLines: 0 });
+    await pooled.append(DATA);
+    expect(pooled.workerThreads.length).toBeGreaterThan(0);
+    for (const body of bodies) expect([...(await pooled.query(q(body))).idsSync()].sort()).toEqual(await ids(local, body));
+    await local.close();
+    await pooled.close();
   });
 });
