@@ -1,5 +1,6 @@
 import type { BoughtQuery, Candidates } from '../exec/bought-query.js';
 import type { BoughtTask } from '../exec/bought-task.js';
+import type { ValuesPrefetch } from '../exec/executor.js';
 import type { NodeStats } from '../exec/node-stats.js';
 import type { Scratch } from '../exec/scratch.js';
 import type { Bitmap } from '../index/bitmap.js';
@@ -56,6 +57,12 @@ export interface PlanNodeDefinition<K extends PlanKind> {
    * a limit on its result passes to (those it distributes over); absent: neither.
    */
   readonly bounds?: 'takes' | ((plan: PlanOf<K>) => readonly PlanNode[]);
+  /**
+   * Scans of a whole-store phase the executor may run before the evaluation
+   * (the worker pool), as `<score>` does for values it has not cached; the
+   * evaluation computes whatever none ran. Absent: none.
+   */
+  prefetch?(plan: PlanOf<K>, store: { readonly shards: readonly Shard[]; readonly catalog: Catalog }): ValuesPrefetch[];
 }
 
 /** What a reader may ask of the query reader (language/read-condition.ts). */

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../model/defaults.js';
 import type { Bitmap } from '../index/bitmap.js';
-import { boughtRequest, checkReply, decodeResults, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import { boughtRequest, checkReply, decodeResults, valuesRequest, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import type { ValuesTask } from '../exec/score-values.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 
 /** The compiled worker entry (CommonJS, see bought-worker-entry.cts); absent when running from TypeScript sources. */
@@ -39,6 +40,11 @@ export class QueryPool {
    */
   async runEncoded(tasks: BoughtTask[], signal?: AbortSignal): Promise<ArrayBuffer> {
     return this.send(boughtRequest(tasks), signal);
+  }
+
+  /** One shard's `<score>` values (exec/protocol.ts ValuesRequest); the reply's buffer, decoded by the caller (decodeValues). */
+  async runValues(task: ValuesTask, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return this.send(valuesRequest(task), signal);
   }
 
   /** One request as it is (tests send other versions); the reply's buffer, or the worker's ShandianError thrown. */

@@ -6,9 +6,11 @@
  */
 import { Piscina } from 'piscina';
 import { ShandianError } from '../model/errors.js';
-import { checkRequest, encodeResults, errorReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { checkRequest, encodeResults, encodeValues, errorReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { scanValues, type ValuesTask } from './score-values.js';
 import { runBought } from './eval-bought.js';
 import { Scratch } from './scratch.js';
+import type { BoughtTask } from './bought-task.js';
 
 const scratchByShard = new Map<string, Scratch>();
 
@@ -19,14 +21,24 @@ const scratchByShard = new Map<string, Scratch>();
  */
 export default function runWorkerRequest(request: WorkerRequest): WorkerReply {
   try {
-    return runBoughtTasks(checkRequest(request).tasks);
+    const checked = checkRequest(request);
+    return checked.kind === 'values' ? runValuesTask(checked.task) : runBoughtTasks(checked.tasks);
   } catch (e) {
     if (e instanceof ShandianError) return errorReply(e);
     throw e;
   }
 }
 
-function runBoughtTasks(tasks: WorkerRequest['tasks']): ArrayBuffer {
+/** A `<score>`'s values on one shard (exec/score-values.ts), scanned to the end: no pauses needed here. */
+function runValuesTask(task: ValuesTask): ArrayBuffer {
+  const started = performance.now();
+  const steps = scanValues(task);
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  return Piscina.move(encodeValues(next.value, performance.now() - started)) as ArrayBuffer;
+}
+
+function runBoughtTasks(tasks: BoughtTask[]): ArrayBuffer {
   const results = tasks.map((task) => {
     const started = performance.now();
     let scratch = scratchByShard.get(task.shardKey);

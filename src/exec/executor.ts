@@ -5,6 +5,7 @@ import type { Shard } from '../store/shard.js';
 import type { BoughtQuery } from './bought-query.js';
 import type { BoughtTask } from './bought-task.js';
 import type { DayBucketCache } from './day-buckets.js';
+import type { ShardValues, ValuesTask } from './score-values.js';
 import type { StatsByNode } from './node-stats.js';
 
 /**
@@ -44,6 +45,23 @@ export interface ExecutionQuery {
   readonly slice: Slice;
   /** maps an error of the worker round trip (the engine: the query's deadline as E_TIMEOUT) */
   readonly poolError: (e: unknown) => unknown;
+  /** the whole-store phase's scans an executor may run before the evaluation (language/evaluate.ts prefetchWork) */
+  readonly prefetch?: readonly ValuesPrefetch[];
+}
+
+/**
+ * One shard's scan of the whole-store phase (a `<score>`'s values,
+ * elements/score/): the pool may run it before the evaluation and hand the
+ * result to `done`; what no executor runs, the evaluation computes itself,
+ * on the calling thread.
+ */
+export interface ValuesPrefetch {
+  /** the same key and shard: the same work (one scan for every node that needs it) */
+  readonly key: string;
+  /** the shard's index in ExecutionQuery.shards */
+  readonly shard: number;
+  readonly task: ValuesTask;
+  done(values: ShardValues, timeMs: number): void;
 }
 
 /** What an executor asks of a shard's evaluation. */

@@ -7,13 +7,16 @@ import type { DayBucketCache } from './day-buckets.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import { addTime, evaluateShards, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
 import type { StatsByNode } from './node-stats.js';
-import { decodeResults } from './protocol.js';
+import { decodeResults, decodeValues } from './protocol.js';
+import { valuesTaskRows, type ValuesTask } from './score-values.js';
 import { scratchFor } from './shard-scratch.js';
 
 /** The worker threads (engine/query-pool.ts): requests and replies of exec/protocol.ts. */
 export interface WorkerPool {
   /** a shard's tasks as one message; the reply's results buffer (decodeResults), or the worker's ShandianError thrown */
   runEncoded(tasks: BoughtTask[], signal?: AbortSignal): Promise<ArrayBuffer>;
+  /** one shard's `<score>` values (a ValuesRequest); the reply's buffer (decodeValues). Absent: they are computed on the calling thread */
+  runValues?(task: ValuesTask, signal?: AbortSignal): Promise<ArrayBuffer>;
   readonly workers: readonly { terminate(): Promise<number> }[];
   close(): Promise<void>;
 }
@@ -56,6 +59,10 @@ export class PoolExecutor implements Executor {
   }
 
   async run(query: ExecutionQuery): Promise<Bitmap[]> {
+    // the whole-store phase first: a <bought>'s candidates may come from a <score> sibling
+    await this.runValuesInPool(query).catch((e) => {
+      throw query.poolError(e);
+    });
     const precomputed = await this.runBoughtInPool(query).catch((e) => {
       throw query.poolError(e);
     });
@@ -72,6 +79,33 @@ export class PoolExecutor implements Executor {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  /**
+   * The whole-store phase's scans (ExecutionQuery.prefetch: `<score>` values
+   * not cached), one message each, all at once, when they read at least
+   * poolMinLines rows in all (else the evaluation scans them here, in time
+   * slices); results decoded a message at a time under the time slice.
+   */
+  private async runValuesInPool(query: ExecutionQuery): Promise<void> {
+    const work = query.prefetch ?? [];
+    const runValues = this.pool.runValues?.bind(this.pool);
+    if (work.length === 0 || runValues === undefined) return;
+    let rows = 0;
+    for (const w of work) rows += valuesTaskRows(w.task);
+    if (rows < this.settings.poolMinLines) return;
+    const replies = work.map((w) => {
+      const reply = runValues(w.task, query.signal);
+      reply.catch(() => undefined); // awaited below; not unhandled meanwhile
+      return reply;
+    });
+    const settled = await Promise.allSettled(replies);
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    for (const [i, w] of work.entries()) {
+      await query.slice.maybePause();
+      const { values, timeMs } = decodeValues((settled[i] as PromiseFulfilledResult<ArrayBuffer>).value);
+      w.done(values, timeMs);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Bitmap } from '../index/bitmap.js';
 import { fail, ShandianError, type ErrorCode, type ErrorLocation } from '../model/errors.js';
 import type { BoughtTask } from './bought-task.js';
+import type { ShardValues, ValuesTask } from './score-values.js';
 
 /**
  * The protocol between the calling thread and the query workers, all of it:
@@ -14,10 +15,10 @@ import type { BoughtTask } from './bought-task.js';
  * values read, while the totals gate (engine/totals-gate.ts) holds appends
  * back; below it they run on the calling thread.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** One message to a worker: every task of one kind for one shard. */
-export type WorkerRequest = BoughtRequest;
+export type WorkerRequest = BoughtRequest | ValuesRequest;
 
 /** The `<bought>` tasks of one shard (exec/bought-task.ts), run in order by exec/bought-worker.ts. */
 export interface BoughtRequest {
@@ -41,6 +42,57 @@ export interface ErrorReply {
   where: ErrorLocation;
   hint?: string;
 }
+
+/** One shard's `<score>` values (exec/score-values.ts), answered as encodeValues lays them out. */
+export interface ValuesRequest {
+  kind: 'values';
+  version: number;
+  task: ValuesTask;
+}
+
+export function valuesRequest(task: ValuesTask): ValuesRequest {
+  return { kind: 'values', version: PROTOCOL_VERSION, task };
+}
+
+/**
+ * A shard's values in one ArrayBuffer (transferred, then read in place):
+ *
+ *     [1 u32][PROTOCOL_VERSION u32][wide u32][count u32][customers u32][0 u32][timeMs f64]
+ *     then byCustomer (customers values), padded to 8, then sorted (count values)
+ *
+ * little-endian; values are u32, or f64 when wide (a sum past 2^32 - 2).
+ */
+export function encodeValues(values: ShardValues, timeMs: number): ArrayBuffer {
+  const wide = values.byCustomer instanceof Float64Array;
+  const size = wide ? 8 : 4;
+  const customers = values.byCustomer.length, count = values.sorted.length;
+  const sortedAt = VALUES_HEAD + Math.ceil((customers * size) / 8) * 8;
+  const out = new ArrayBuffer(sortedAt + count * size);
+  const view = new DataView(out);
+  view.setUint32(0, 1, true);
+  view.setUint32(4, PROTOCOL_VERSION, true);
+  view.setUint32(8, wide ? 1 : 0, true);
+  view.setUint32(12, count, true);
+  view.setUint32(16, customers, true);
+  view.setFloat64(24, timeMs, true);
+  const Values = wide ? Float64Array : Uint32Array;
+  new Values(out, VALUES_HEAD, customers).set(values.byCustomer);
+  new Values(out, sortedAt, count).set(values.sorted);
+  return out;
+}
+
+/** The values encodeValues laid out, as views over the buffer (the version is checked by checkReply). */
+export function decodeValues(buffer: ArrayBuffer): { values: ShardValues; timeMs: number } {
+  const view = new DataView(buffer);
+  const wide = view.getUint32(8, true) === 1;
+  const count = view.getUint32(12, true), customers = view.getUint32(16, true);
+  const size = wide ? 8 : 4;
+  const sortedAt = VALUES_HEAD + Math.ceil((customers * size) / 8) * 8;
+  const Values = wide ? Float64Array : Uint32Array;
+  return { values: { byCustomer: new Values(buffer, VALUES_HEAD, customers), sorted: new Values(buffer, sortedAt, count) }, timeMs: view.getFloat64(24, true) };
+}
+
+const VALUES_HEAD = 32;
 
 export function boughtRequest(tasks: BoughtTask[]): BoughtRequest {
   return { kind: 'bought', version: PROTOCOL_VERSION, tasks };

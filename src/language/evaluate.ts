@@ -2,6 +2,7 @@ import type { BoughtPlan } from '../elements/bought/index.js';
 import type { Candidates, EvalContext, Steps } from '../elements/definition.js';
 import type { BoughtQuery } from '../exec/bought-query.js';
 import type { BoughtTask } from '../exec/bought-task.js';
+import type { ValuesPrefetch } from '../exec/executor.js';
 import { boughtByDays, type DayBucketCache } from '../exec/day-buckets.js';
 import type { StatsByNode } from '../exec/node-stats.js';
 import { TUNING } from '../model/defaults.js';
@@ -52,6 +53,29 @@ export function* boughtNodeSteps(plan: PlanNode): Steps<BoughtPlan[]> {
     const children = planChildren(n);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     if (++visited % WALK_STEP === 0) yield;
+  }
+  return out;
+}
+
+/**
+ * The whole-store phase's scans of a plan's nodes (PlanNodeDefinition.prefetch:
+ * a `<score>`'s values not cached), one per key and shard, for the executor
+ * to run before the evaluation (exec/pool-executor.ts); shared subtrees once.
+ */
+export function prefetchWork(plan: PlanNode, shards: readonly Shard[], catalog: Catalog): ValuesPrefetch[] {
+  const seen = new Set<PlanNode>();
+  const keys = new Set<string>();
+  const out: ValuesPrefetch[] = [];
+  const stack: PlanNode[] = [plan];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    for (const w of planDefinitionOf(n).prefetch?.(n, { shards, catalog }) ?? []) {
+      const key = `${w.shard}:${w.key}`;
+      if (!keys.has(key)) keys.add(key), out.push(w);
+    }
+    for (const c of planChildren(n)) stack.push(c);
   }
   return out;
 }

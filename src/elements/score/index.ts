@@ -6,7 +6,9 @@ import { leaf, type ElementDefinition, type EvalContext, type PlanNodeDefinition
 import type { ScorePlan } from './plan.js';
 import { cutsRange, scaleRange, type ValueArray, type ValueRange } from './rank.js';
 import { readScore } from './read.js';
-import { NOT_IN_P, shardValues, type ShardValues } from './values.js';
+import { prepareValues } from '../../exec/score-values.js';
+import type { ValuesPrefetch } from '../../exec/executor.js';
+import { isCached, NOT_IN_P, shardValues, storeValues, valueKey, type ShardValues } from './values.js';
 
 export type { ScoreNode, ScoreBy } from './node.js';
 export type { ScorePlan } from './plan.js';
@@ -63,6 +65,23 @@ export const scorePlan = {
     return new Bitmap(select(mine.byCustomer, range));
   },
   explain: (n, s) => explainScore(n, s),
+  /**
+   * The whole-store phase in the worker pool: each shard's scan for values
+   * not cached (one message each, exec/pool-executor.ts), stored in the
+   * cache at the change count the task was prepared at. A scan of the live
+   * totals (values.ts) stays here, as does any the executor does not run.
+   */
+  prefetch(n, { shards, catalog }) {
+    const out: ValuesPrefetch[] = [];
+    for (const [i, shard] of shards.entries()) {
+      if (isCached(n, shard)) continue;
+      const task = prepareValues(n, shard, catalog);
+      if (task.task === undefined || task.task.complement !== undefined) continue;
+      const changes = shard.changes;
+      out.push({ key: valueKey(n), shard: i, task, done: (values) => storeValues(n, shard, changes, values) });
+    }
+    return out;
+  },
 } satisfies PlanNodeDefinition<'score'>;
 
 function* valuesOf(n: ScorePlan, ctx: EvalContext): Steps<ShardValues> {
