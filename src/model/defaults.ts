@@ -182,4 +182,6 @@ export const TUNING = {
   PORTRAIT_MEMBERS_PER_VALUE: 256,
   /** Portraits: an order dimension keeps a bit per (customer, value) of a shard up to this many bytes (shops, categories); past it (SKUs) it collects (value, customer) pairs and groups them by value. */
   PORTRAIT_MATRIX_BYTES: 16 * 1024 * 1024,
+  /** Portraits: orders of an order dimension's window scanned between two chances to pause (a few ms): more is fewer pauses, each a longer stretch. */
+  PORTRAIT_ORDERS_PER_STEP: 65_536,
 } as const;

@@ -20,7 +20,7 @@ export function emptyOrderCounts(values: number): OrderCounts {
 }
 
 /** Posting positions (orders in the window) scanned between two chances to pause. */
-const ORDERS_PER_STEP = 65_536;
+const ORDERS_PER_STEP = TUNING.PORTRAIT_ORDERS_PER_STEP;
 
 /**
  * Adds one shard's members into `into` for every value of `field`, from the
@@ -59,6 +59,7 @@ class OrderScan {
   private readonly orderCustomer: Uint32Array;
   private readonly lineOrder: Uint32Array;
   private readonly lineCount: number;
+  private readonly lineValue: ArrayLike<number>;
   /** per value: the last order counted for it (an order's lines are contiguous, so this dedupes orders) */
   private readonly lastOrder: Int32Array;
   private readonly stride: number;
@@ -79,8 +80,6 @@ class OrderScan {
     this.matrix = this.stride * customers <= matrixBytes ? new Uint8Array(this.stride * customers) : undefined;
     this.pairs = this.matrix ? undefined : new DistinctPairs(values);
   }
-
-  private readonly lineValue: ArrayLike<number>;
 
   /** Orders rows[from..to) by shop: a shop posting holds each order once, so every kept order is a new order for its value. */
   shops(rows: Uint32Array, customers: Uint32Array | undefined, from: number, to: number): void {
