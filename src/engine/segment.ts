@@ -2,7 +2,9 @@ import type { Bitmap } from '../index/bitmap.js';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Shard } from '../store/shard.js';
 import type { Catalog } from '../store/catalog.js';
-import { exportChunks, type ExportOptions } from '../export/export-stream.js';
+import type { RecordBatch } from 'apache-arrow';
+import { ArrowEncoder } from '../export/arrow-encoder.js';
+import { checkExportOptions, exportChunks, type ExportOptions } from '../export/export-stream.js';
 import { writeChunks, writeFileAtomically, type ExportReport } from '../export/write-export.js';
 import { memberBatches } from '../export/member-batches.js';
 import { parseColumns } from '../export/export-columns.js';
@@ -94,6 +96,25 @@ export class Segment {
         });
         yield row;
       }
+      if (performance.now() - sliceStart >= YIELD_BUDGET_MS) {
+        await nextTurn();
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /**
+   * The members as apache-arrow RecordBatches (the schema and types of the
+   * arrow export: customer_id, then a column per `columns`), one per batch of
+   * at most `batchRows` members, read like export().
+   */
+  async *recordBatches(columns: readonly string[] | string = [], batchRows: number = TUNING.EXPORT_BATCH_ROWS): AsyncIterable<RecordBatch> {
+    checkExportOptions({ format: 'arrow', columns, batchRows });
+    const specs = parseColumns(columns);
+    const encoder = new ArrowEncoder(specs, this.parts);
+    let sliceStart = performance.now();
+    for (const batch of memberBatches(this.parts, this.catalog, specs, batchRows)) {
+      yield encoder.recordBatch(batch);
       if (performance.now() - sliceStart >= YIELD_BUDGET_MS) {
         await nextTurn();
         sliceStart = performance.now();

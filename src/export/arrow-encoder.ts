@@ -73,7 +73,7 @@ const encoder = new TextEncoder();
 export class ArrowEncoder implements ExportEncoder {
   private readonly collector = new ChunkCollector();
   private readonly writer = new RecordBatchStreamWriter();
-  private readonly schema: Schema;
+  readonly schema: Schema;
   private readonly numeric: boolean[];
   /** UTF-8 bytes of a shard's attribute values, by value list and index */
   private readonly ids = new Utf8ColumnBuilder();
@@ -92,6 +92,12 @@ export class ArrowEncoder implements ExportEncoder {
   }
 
   batch(batch: MemberBatch): Uint8Array[] {
+    this.writer.write(this.recordBatch(batch));
+    return this.collector.take();
+  }
+
+  /** The member batch as an Arrow record batch of `schema`. */
+  recordBatch(batch: MemberBatch): RecordBatch {
     const n = batch.length;
     this.ids.append(batch.ids, n);
     const children: Data[] = [this.ids.finish()];
@@ -100,8 +106,7 @@ export class ArrowEncoder implements ExportEncoder {
       else children.push(this.numeric[c] ? float64Column(cell) : utf8Column(this.attrBytes(cell), n));
     });
     const data = makeData({ type: new Struct(this.schema.fields), length: n, nullCount: 0, children });
-    this.writer.write(new RecordBatch(this.schema, data));
-    return this.collector.take();
+    return new RecordBatch(this.schema, data);
   }
 
   end(): Uint8Array[] {

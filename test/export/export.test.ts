@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { RecordBatchReader, tableFromIPC, Type } from 'apache-arrow';
+import { RecordBatchReader, Table, tableFromIPC, Type } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
 import { parseColumns } from '../../src/export/export-columns.js';
@@ -174,6 +174,19 @@ describe('exports of a segment with tricky values', async () => {
     for await (const row of seg.rows(ALL_COLUMNS)) got.push(row);
     expect(got.length).toBe(ids.size);
     for (const row of got) for (const col of ALL_COLUMNS) expect(row[col]).toStrictEqual(expectedCell(model, row.customer_id as string, col));
+  });
+
+  it('recordBatches(): apache-arrow RecordBatches with the arrow export\'s schema and values', async () => {
+    const batches = [];
+    for await (const b of seg.recordBatches(ALL_COLUMNS, 2)) batches.push(b);
+    expect(batches.length).toBe(Math.ceil(ids.size / 2));
+    const direct = new Table(batches);
+    const viaStream = tableFromIPC(await exportBytes(seg, 'arrow', ALL_COLUMNS, 2));
+    expect(direct.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(viaStream.schema.fields.map((f) => `${f.name}:${f.type}`));
+    expect(direct.toArray().map((r) => r.toJSON())).toEqual(viaStream.toArray().map((r) => r.toJSON()));
+    await expect(async () => {
+      for await (const _ of seg.recordBatches(['nope:x'])) void _;
+    }).rejects.toMatchObject({ code: 'E_BAD_ARGS' });
   });
 
   it('an empty segment: a csv header alone, an Arrow stream with the schema and no rows', async () => {
