@@ -170,6 +170,8 @@ export const TUNING = {
   SCORE_CACHE_MIN_ENTRIES: 4,
   /** `<score>`: rows its value scan reads between points where the query may pause (about 1 to 3 ms of work): more is less overhead, longer stretches without an event loop turn. */
   SCORE_SCAN_STEP: 1 << 16,
+  /** `<sequence>`: posting rows its steps' walks read (and customers its check visits) between points where the query may pause (a few ms): more is less overhead, longer stretches without an event loop turn. */
+  SEQUENCE_SCAN_STEP: 1 << 16,
   /** Members per export batch (an Arrow record batch, one chunk of CSV or NDJSON text): read in one synchronous step, so more is fewer pauses and a longer one. */
   EXPORT_BATCH_ROWS: 16_384,
   /** From this many members `shandian query` draws an export's progress on a terminal's stderr. */

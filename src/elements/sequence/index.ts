@@ -15,8 +15,9 @@ const NONE: readonly never[] = [];
 
 /**
  * `<sequence>`: A, then B, within a time (contract 7.4; the exact rule is
- * in kernel.ts). Runs on the calling thread, one shard at a time (a pause
- * point before each shard's evaluation), from the steps' time-ordered
+ * in kernel.ts). Runs on the calling thread, one shard at a time, with
+ * points where the query may pause every TUNING.SEQUENCE_SCAN_STEP rows
+ * of its walks, from the steps' time-ordered
  * postings; limited to the candidates of its `<and>` siblings. It reads
  * the live columns when it runs, so it sees every acknowledged append and
  * refund.
@@ -32,8 +33,7 @@ export const sequencePlan = {
   *compute(n, ctx) {
     const candidates = ctx.candidates(n);
     if (candidates === 'none') return new Bitmap();
-    yield;
-    return evaluateSequence(n, ctx.shard, ctx.catalog, candidates);
+    return yield* evaluateSequence(n, ctx.shard, ctx.catalog, candidates);
   },
   explain: explainSequence,
   bounds: 'takes',

@@ -2,10 +2,15 @@ import type { NarrowData } from '../../columns/growable.js';
 import { prepareBought } from '../../exec/eval-bought.js';
 import type { BoughtTask } from '../../exec/bought-task.js';
 import { Bitmap } from '../../index/bitmap.js';
+import { TUNING } from '../../model/defaults.js';
 import type { DimensionFilters } from '../../model/order-dimensions.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { Shard } from '../../store/shard.js';
+import type { Steps } from '../definition.js';
 import type { SequencePlan } from './plan.js';
+
+/** Rows walked (customers checked) between points where the query may pause. */
+const SCAN_STEP = TUNING.SEQUENCE_SCAN_STEP;
 
 /**
  * `<sequence>` on one shard (contract 7.4). W = within in seconds, [lo, hi]
@@ -43,7 +48,7 @@ import type { SequencePlan } from './plan.js';
  * events of step 1's customers, never a scan of all orders (unless a step
  * has no filter at all).
  */
-export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): Bitmap {
+export function* evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): Steps<Bitmap> {
   const W = plan.withinSeconds;
   const k = plan.steps.length;
   const firstHi = plan.absent === undefined ? plan.hi : Math.min(plan.hi, plan.asOf - W);
@@ -51,14 +56,14 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
   const first = prepareStep(plan.steps[0]!, plan.lo, firstHi, shard, catalog, candidates);
   if (first === undefined) return new Bitmap();
 
-  const scratch = slotScratch(shard.customerCount);
+  const scratch = acquireScratch(shard.customerCount);
   const { slotOf } = scratch;
   const arena = new Arena(scratch);
   const customersOfSlot: number[] = [];
   const orderTs = shard.orderTs.data;
   try {
     const lists: EventList[] = [];
-    const firstList = gather(first, orderTs, slotOf, customersOfSlot, true, arena);
+    const firstList = yield* gather(first, orderTs, slotOf, customersOfSlot, true, arena);
     lists.push(firstList);
     if (customersOfSlot.length === 0) return new Bitmap();
     // every later step (and B) is strictly after some first step's second and at most W after it
@@ -72,7 +77,7 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     for (let i = 1; i < k; i++) {
       const task = prepareStep(plan.steps[i]!, laterLo, laterHi, shard, catalog, undefined);
       if (task === undefined) return new Bitmap();
-      const list = gather(task, orderTs, slotOf, customersOfSlot, false, arena);
+      const list = yield* gather(task, orderTs, slotOf, customersOfSlot, false, arena);
       if (list.length === 0) return new Bitmap();
       lists.push(list);
     }
@@ -80,7 +85,7 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     if (plan.absent !== undefined) {
       // b in (ts(ok), ts(o1) + W]: after the earliest first step, never after asOf, in or out of the window
       const task = prepareStep(plan.absent, laterLo, Math.min(plan.asOf, maxFirst + W), shard, catalog, undefined);
-      absent = task === undefined ? emptyList() : gather(task, orderTs, slotOf, customersOfSlot, false, arena);
+      absent = task === undefined ? emptyList() : yield* gather(task, orderTs, slotOf, customersOfSlot, false, arena);
     }
     const slots = customersOfSlot.length;
     const grouped = lists.map((l) => groupBySlot(l, slots, arena));
@@ -88,6 +93,7 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     const hits: number[] = [];
     const pointers = new Int32Array(k);
     for (let s = 0; s < slots; s++) {
+      if (s % SCAN_STEP === SCAN_STEP - 1) yield;
       const ok = groupedAbsent === undefined ? chainWithin(grouped, s, W, pointers) : chainThenAbsent(grouped, groupedAbsent, s, W, pointers);
       if (ok) hits.push(customersOfSlot[s]!);
     }
@@ -97,6 +103,7 @@ export function evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cata
     return result;
   } finally {
     for (const c of customersOfSlot) slotOf[c] = -1;
+    releaseScratch(scratch);
   }
 }
 
@@ -124,7 +131,7 @@ function emptyList(): EventList {
  * not cover, and either (step 1) the candidates, giving new customers a
  * slot, or (later steps, absent) only customers that have one.
  */
-function gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena): EventList {
+function* gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena): Steps<EventList> {
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
   const slot = arena.ints(total), ts = arena.floats(total);
@@ -133,6 +140,7 @@ function gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, custo
   const byLine = task.unit === 'lines';
   for (const { rows, start, end } of task.slices) {
     for (let i = start; i < end; i++) {
+      if ((i - start) % SCAN_STEP === SCAN_STEP - 1) yield;
       const row = rows[i]!;
       const order = byLine ? lineOrder[row]! : row;
       if (orderAlive[order] === 0) continue;
@@ -266,9 +274,10 @@ function chainThenAbsent(g: readonly Grouped[], b: Grouped, s: number, W: number
 
 /**
  * A slot per shard-local customer (-1: none), and the event and group
- * buffers, reused on this thread (an evaluation runs to its end without a
- * pause, so no two use them at once; slots are cleared after each use):
- * no allocation per query once they have grown, so no garbage either.
+ * buffers, reused on this thread: an evaluation takes one from a free
+ * list for its whole run (it may pause between steps, while another query
+ * evaluates) and gives it back with its slots cleared, so no allocation per
+ * query once they have grown, and no garbage either.
  */
 interface SlotScratch {
   slotOf: Int32Array;
@@ -297,11 +306,15 @@ class Arena {
   }
 }
 
-let scratchArea: SlotScratch | undefined;
+const free: SlotScratch[] = [];
 
-function slotScratch(customers: number): SlotScratch {
-  if (scratchArea === undefined || scratchArea.slotOf.length < customers) {
-    scratchArea = { slotOf: new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1), ints: [], floats: [] };
-  }
-  return scratchArea;
+function acquireScratch(customers: number): SlotScratch {
+  const s = free.pop() ?? { slotOf: new Int32Array(0), ints: [], floats: [] };
+  if (s.slotOf.length < customers) s.slotOf = new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1);
+  return s;
+}
+
+/** Back to the free list (its slots are all -1 again); a few are kept, for evaluations paused at once. */
+function releaseScratch(s: SlotScratch): void {
+  if (free.length < 4) free.push(s);
 }
