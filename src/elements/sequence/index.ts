@@ -15,12 +15,11 @@ const NONE: readonly never[] = [];
 
 /**
  * `<sequence>`: A, then B, within a time (contract 7.4; the exact rule is
- * in kernel.ts). Runs on the calling thread, one shard at a time, with
- * points where the query may pause every TUNING.SEQUENCE_SCAN_STEP rows
- * of its walks, from the steps' time-ordered
- * postings; limited to the candidates of its `<and>` siblings. It reads
- * the live columns when it runs, so it sees every acknowledged append and
- * refund.
+ * in kernel.ts), from the steps' time-ordered postings, limited to the
+ * candidates of its `<and>` siblings. Runs on the calling thread, not in
+ * the worker pool, one shard at a time; the query may pause every
+ * TUNING.SEQUENCE_SCAN_STEP rows of its walks. It reads the live columns
+ * when it runs, so it sees every acknowledged append and refund.
  */
 export const sequence = {
   read: readSequence,
