@@ -134,6 +134,23 @@ describeClickHouse('ClickHouse backend: loading, saved segments, a node down (2-
     }
   });
 
+  it('ids, shops, skus and attribute values with tabs, newlines, backslashes, quotes and non-ASCII text round-trip exactly', async () => {
+    const database = freshDatabase('ops');
+    const engine = await openOn(cluster(), database);
+    try {
+      const odd = ['a\tb', 'line\nbreak', 'back\\slash', "quo'te\"", '客户-42', 'nul\0x', 'cr\rx', '\\N'];
+      await engine.append(odd.map((c, i) => ({ ...order(`odd-${c}`, c), shop: `s\t${i}` }) as InputRecord));
+      await engine.append(odd.map((c) => ({ type: 'customer', customer_id: c, attrs: { note: `${c}\\t` } }) as InputRecord));
+      const all = await engine.query('<segment><bought/></segment>', { asOf: AS_OF });
+      expect(await collect(all.ids())).toEqual([...odd].sort());
+      await expect(engine.append([order('odd-a\tb', 'x')])).rejects.toMatchObject({ code: 'E_BAD_RECORD' });
+      expect(await engine.count(`<segment><attr name="note" eq="${'back\\slash\\t'}"/></segment>`, { asOf: AS_OF })).toBe(1);
+      expect(await engine.count('<segment><bought shop="s&#9;3"/></segment>', { asOf: AS_OF })).toBe(1);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('saved segments are kept in the cluster: a second client sees them; unknown refs and cycles refused', async () => {
     const database = freshDatabase('ops');
     const a = await openOn(cluster(), database);
