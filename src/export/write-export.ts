@@ -52,8 +52,9 @@ export async function writeChunks(chunks: AsyncIterable<Uint8Array>, out: NodeJS
 
 /**
  * Writes `chunks` to `file` atomically: to a temporary file beside it, then
- * renamed over `file` once complete, so a failure (or a kill) never leaves
- * a half export under the name; the temporary file is removed on failure.
+ * flushed to disk and renamed over `file` once complete, so a failure (or a
+ * kill, or a crash) never leaves a half export under the name; the temporary
+ * file is removed on failure (a kill can leave it behind, never `file`).
  * Errors are E_IO naming the file (E_BAD_ARGS for a missing directory or a
  * directory given as the file).
  */
@@ -75,6 +76,7 @@ export async function writeFileAtomically(file: string, chunks: AsyncIterable<Ui
         while (off < chunk.byteLength) off += (await handle.write(chunk, off, chunk.byteLength - off)).bytesWritten;
         bytes += chunk.byteLength;
       }
+      await handle.datasync(); // on disk before the rename makes it the file: a crash leaves the old file or the whole new one
     } finally {
       await handle.close();
     }
