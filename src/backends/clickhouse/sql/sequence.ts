@@ -1,6 +1,6 @@
 import type { SequencePlan } from '../../../elements/sequence/plan.js';
 import type { DimensionFilters } from '../../../model/order-dimensions.js';
-import { countingLine, lineFilters } from './counting.js';
+import { countingLine, lineFilters, sharedDimensions } from './counting.js';
 import { intLiteral } from './literal.js';
 import { indent, inSubquery, type ElementSql } from './sql-context.js';
 
@@ -48,11 +48,14 @@ export const sequenceSql: ElementSql<SequencePlan> = (n, ctx) => {
   // the orders that can matter: steps in [lo, hi]; B after o1 >= lo and at most asOf
   const scanHi = absent ? n.asOf : n.hi;
   // only lines that match some step (or the absent) can set a flag: the others are left out before grouping
-  const anyStep = [...n.steps, ...(absent ? [n.absent] : [])].map(lineFilters);
+  const stepFilters = [...n.steps, ...(n.absent !== undefined ? [n.absent] : [])];
+  const anyStep = stepFilters.map(lineFilters);
   const someStep = anyStep.includes(undefined) ? '' : `\n  AND (${anyStep.map((f) => `(${f})`).join(' OR ')})`;
+  const prewhere = sharedDimensions(stepFilters);
   const orders =
     `SELECT customer_id, order_id, any(ts) AS t, ${orderFlags.join(', ')}\n` +
     `FROM ${ctx.tables.orderLines.local}\n` +
+    (prewhere !== undefined ? `PREWHERE ${prewhere}\n` : '') +
     `WHERE ${countingLine(ctx.tables.refunds)} AND ${inRange(scanHi, 'ts')}${someStep}\n` +
     `GROUP BY customer_id, order_id`;
   const lists: string[] = [`arraySort(groupArrayIf(t, f1 = 1 AND ${inRange(firstHi)})) AS s1`];
