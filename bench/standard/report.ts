@@ -557,7 +557,11 @@ export function writeReport(resultsDir: string, out: string): string[] {
     svgRef = path.basename(svgPath);
     written.push(svgPath);
   }
-  fs.writeFileSync(out, renderMarkdown(results, svgRef));
+  let markdown = renderMarkdown(results, svgRef);
+  // the ClickHouse section is written by `npm run bench:cluster` (bench/cluster/cluster.ts): kept here
+  const clusterSection = path.join(path.dirname(resultsDir), 'results-cluster', 'section.md');
+  if (fs.existsSync(clusterSection)) markdown = markdown.trimEnd() + '\n\n' + fs.readFileSync(clusterSection, 'utf8');
+  fs.writeFileSync(out, markdown);
   written.unshift(out);
   return written;
 }
