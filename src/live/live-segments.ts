@@ -11,7 +11,7 @@ import { shardOf } from '../store/route.js';
 import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
-import { LimitedEvaluation } from './limited-evaluation.js';
+import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
 import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
 
@@ -282,9 +282,17 @@ export class LiveSegments {
         if (l !== undefined) touched[s]!.add(l);
       }
     }
+    // customers of a round whose feed write failed (their records applied): looked at again now
+    this.pendingTouched?.forEach((p, s) => touched[s]!.orInPlace(p));
     const now = this.host.clock();
     const changes: SegmentChanges[] = [];
     const updates: { name: string; sets: Bitmap[] }[] = [];
+    // the touched customers of each shard, copied into a small shard of their own (once for every live segment)
+    let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
+    const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
+      if (touched[s]!.isEmpty) return undefined;
+      return touchedShard(shard, touched[s]!);
+    }));
     for (const [name, state] of this.live) {
       const plan = this.host.plan(state.ast, now, state.tz);
       const old = this.membersOf(name);
@@ -294,7 +302,11 @@ export class LiveSegments {
         next = store.shards.map((shard) => new ShardEvaluation(plan, shard, store.catalog, undefined, this.host.dayBuckets(shard), store.shards).run());
         diff = this.diff(name, old, next);
       } else {
-        const inTouched = store.shards.map((shard, s) => (touched[s]!.isEmpty ? new Bitmap() : new LimitedEvaluation(plan, shard, store.catalog, touched[s]!).answer()));
+        const inTouched = touchedShards().map((t) => {
+          if (!t) return new Bitmap();
+          const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
+          return Bitmap.from(Array.from(members, (m) => t.locals[m]!));
+        });
         diff = this.diff(name, old, inTouched, touched);
         next = old.map((o, s) => (touched[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, touched[s]!), inTouched[s]!)));
       }
@@ -302,9 +314,18 @@ export class LiveSegments {
       changes.push(diff);
       updates.push({ name, sets: next });
     }
-    await this.write({ seq: this.feed.nextSeq, at: now, cause: 'data', changes });
+    try {
+      await this.write({ seq: this.feed.nextSeq, at: now, cause: 'data', changes });
+    } catch (e) {
+      this.pendingTouched = touched;
+      throw e;
+    }
+    this.pendingTouched = undefined;
     for (const u of updates) this.members.set(u.name, u.sets);
   }
+
+  /** Touched customers of a round whose changes could not be written (see afterApply). */
+  private pendingTouched: Bitmap[] | undefined;
 
   /** Kept members of a live segment (per shard), for `<ref>` answered from them. */
   keptMembers(name: string): readonly Bitmap[] | undefined {

@@ -13,7 +13,7 @@ describe.runIf(built)('kill -9 of a writer with live segments', () => {
   it('loses no acknowledged change, invents none, repeats no seq, and the feed\'s members are the segments\' members after reopen (8 trials)', async () => {
     const known: KnownChanges = new Map();
     let acked = 0;
-    for (let trial = 0; trial < 8; trial++) acked = (await liveCrashTrial(dir, trial + 1, 20 + ((trial * 53) % 300), known)).ackedSeq;
+    for (let trial = 0; trial < 8; trial++) acked = Math.max(acked, (await liveCrashTrial(dir, trial + 1, 20 + ((trial * 53) % 300), known)).ackedSeq);
     // the kills landed while changes were being recorded
     expect(known.size).toBeGreaterThan(50);
     expect(acked).toBeGreaterThan(0);

@@ -99,6 +99,23 @@ describe('live segments', () => {
     await r.close();
   });
 
+  it('a failed feed write rejects the append with E_IO; the next round records those customers\' changes too', async () => {
+    const dir = tmp();
+    const engine = await Engine.open({ dir, threads: 0, shards: 2 });
+    await engine.save('vip', '<segment><tag name="vip"/></segment>', { live: true });
+    const feed = (engine as unknown as { live: { feed: { files: { write: unknown } } } }).live.feed;
+    const write = feed.files.write;
+    feed.files = { ...feed.files, write: async () => { throw Object.assign(new Error('no space'), { code: 'ENOSPC' }); } } as never;
+    await expect(engine.append({ type: 'tag', customer_id: 'a', tag: 'vip', op: 'add' })).rejects.toMatchObject({ code: 'E_IO' });
+    feed.files = { ...feed.files, write } as never;
+    await engine.append({ type: 'tag', customer_id: 'b', tag: 'vip', op: 'add' });
+    expect(membersOf(await all(engine.changes('vip')))).toEqual(['a', 'b']);
+    await engine.close();
+    const again = await Engine.open({ dir, threads: 0 });
+    expect((await all(again.changes('vip'))).map((c) => [c.seq, c.customer_id])).toEqual([[1, 'a'], [2, 'b']]);
+    await again.close();
+  });
+
   it('follow: waits for new changes until the signal aborts', async () => {
     const engine = await Engine.open({ threads: 0 });
     await engine.save('vip', '<segment><tag name="vip"/></segment>', { live: true });
