@@ -73,6 +73,7 @@ describe('column lists', () => {
       { kind: 'attr', name: '会员 等级', label: 'attr:会员 等级' },
     ]);
     expect(parseColumns(['attr:a:b'])).toEqual([{ kind: 'attr', name: 'a:b', label: 'attr:a:b' }]);
+    expect(parseColumns(['attr:a,b', 'tag: x '])).toEqual([{ kind: 'attr', name: 'a,b', label: 'attr:a,b' }, { kind: 'tag', name: ' x ', label: 'tag: x ' }]);
     expect(parseColumns(undefined)).toEqual([]);
   });
 
