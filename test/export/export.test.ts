@@ -142,6 +142,10 @@ describe('exports of a segment with tricky values', async () => {
 
   it('arrow: an IPC stream apache-arrow reads, typed per attribute, member by member equal to the model', async () => {
     const bytes = await exportBytes(seg, 'arrow', ALL_COLUMNS, 2); // batches of 2 rows: several record batches
+    // the IPC streaming format: messages with the 0xFFFFFFFF continuation marker, ended by the end-of-stream marker; no file magic
+    expect(bytes.readUInt32LE(0)).toBe(0xffffffff);
+    expect([...bytes.subarray(bytes.length - 8)]).toEqual([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+    expect(bytes.subarray(0, 6).toString('latin1')).not.toBe('ARROW1');
     const table = tableFromIPC(bytes);
     expect(table.numRows).toBe(ids.size);
     expect(table.batches.length).toBe(Math.ceil(ids.size / 2));
