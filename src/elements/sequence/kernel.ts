@@ -134,33 +134,46 @@ function emptyList(): EventList {
 function* gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena): Steps<EventList> {
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
-  const slot = arena.ints(total), ts = arena.floats(total);
-  let n = 0;
-  const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
-  const byLine = task.unit === 'lines';
+  const out: EventList = { slot: arena.ints(total), ts: arena.floats(total), length: 0, ordered: task.slices.length <= 1 };
   for (const { rows, start, end } of task.slices) {
-    for (let i = start; i < end; i++) {
-      if ((i - start) % SCAN_STEP === SCAN_STEP - 1) yield;
-      const row = rows[i]!;
-      const order = byLine ? lineOrder[row]! : row;
-      if (orderAlive[order] === 0) continue;
-      if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
-      if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
-      if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
-      const c = orderCustomer[order]!;
-      let s = slotOf[c]!;
-      if (s < 0) {
-        if (!assign) continue;
-        if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
-        s = slotOf[c] = customersOfSlot.length;
-        customersOfSlot.push(c);
-      }
-      slot[n] = s;
-      ts[n] = orderTs[order]!;
-      n++;
+    // in chunks of SCAN_STEP rows, a pause possible between them (the row loop stays a plain function)
+    for (let i = start; i < end; i += SCAN_STEP) {
+      if (i > start) yield;
+      gatherRows(task, rows, i, Math.min(end, i + SCAN_STEP), orderTs, slotOf, customersOfSlot, assign, out);
     }
   }
-  return { slot, ts, length: n, ordered: task.slices.length <= 1 };
+  return out;
+}
+
+/** gather's row loop over rows[from..to): appends to `out`. */
+function gatherRows(
+  task: BoughtTask, rows: Uint32Array, from: number, to: number, orderTs: NarrowData,
+  slotOf: Int32Array, customersOfSlot: number[], assign: boolean, out: EventList,
+): void {
+  const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
+  const byLine = task.unit === 'lines';
+  const { slot, ts } = out;
+  let n = out.length;
+  for (let i = from; i < to; i++) {
+    const row = rows[i]!;
+    const order = byLine ? lineOrder[row]! : row;
+    if (orderAlive[order] === 0) continue;
+    if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+    if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+    if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
+    const c = orderCustomer[order]!;
+    let s = slotOf[c]!;
+    if (s < 0) {
+      if (!assign) continue;
+      if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
+      s = slotOf[c] = customersOfSlot.length;
+      customersOfSlot.push(c);
+    }
+    slot[n] = s;
+    ts[n] = orderTs[order]!;
+    n++;
+  }
+  out.length = n;
 }
 
 /** Each slot's event times, ascending: slot s owns ts[start[s] .. start[s + 1]). */
