@@ -35,7 +35,7 @@ import { TotalsGate } from './totals-gate.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
 import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
-import { portraitSteps, type SegmentPart } from '../portrait/compute-portrait.js';
+import { computePortrait, type SegmentPart } from '../portrait/compute-portrait.js';
 import type { PortraitResult } from '../portrait/portrait-result.js';
 import { ClusterEngine, type ClusterEngineOptions } from '../backends/clickhouse/cluster/cluster-engine.js';
 import { LiveSegments, type ChangesOptions } from '../live/live-segments.js';
@@ -306,14 +306,22 @@ export class Engine {
   /**
    * A portrait of the segment (contract 8.2, src/portrait/): per dimension
    * of `by`, its members' buckets with exact counts. Every dimension is
-   * checked before anything runs; the counts are taken on this thread in
-   * time slices, in the same hold of the store as the query's members.
+   * checked before anything runs; the counts are taken in the same hold of
+   * the store as the query's members: attribute and tag buckets on this
+   * thread in time slices, order dimensions' scans in the worker pool when
+   * they read at least poolMinLines orders (else here too).
    */
   async portrait(xml: string, options: QueryOptions & PortraitBy): Promise<PortraitResult> {
     const { by, ...query } = (options ?? {}) as Partial<PortraitBy> & QueryOptions;
     const dimensions = parseDimensions(by);
-    const { extra } = await this.run(xml, query, undefined, (parts, { asOfMs, tz, slice }) =>
-      slice.run(portraitSteps({ dimensions, parts, catalog: this.store.catalog, asOfMs, tz })));
+    const executor = this.executor;
+    const { extra } = await this.run(xml, query, undefined, (parts, { asOfMs, tz, slice, signal, poolError }) =>
+      computePortrait({ dimensions, parts, catalog: this.store.catalog, asOfMs, tz }, {
+        steps: (steps) => slice.run(steps),
+        scans: executor.portraitScans && ((tasks) => executor.portraitScans!(tasks, signal)?.catch((e: unknown) => {
+          throw poolError(e);
+        })),
+      }));
     return extra!;
   }
 
@@ -338,7 +346,7 @@ export class Engine {
    */
   private async run<T = undefined>(xml: string, options: QueryOptions, stats: StatsByNode | undefined,
     /** more work on the members inside the same hold of the store (a portrait) */
-    within?: (parts: SegmentPart[], at: { asOfMs: number; tz: string; slice: TimeSlice }) => Promise<T>) {
+    within?: (parts: SegmentPart[], at: { asOfMs: number; tz: string; slice: TimeSlice; signal: AbortSignal | undefined; poolError: (e: unknown) => unknown }) => Promise<T>) {
     this.assertOpen();
     options = validateQueryOptions(options);
     const signal = querySignal(options);
@@ -378,7 +386,7 @@ export class Engine {
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));
-      const extra = within ? await within(parts, { asOfMs, tz, slice }) : undefined;
+      const extra = within ? await within(parts, { asOfMs, tz, slice, signal, poolError: (e) => asTimeout(e, signal, options.timeoutMs) }) : undefined;
       return { segment: new Segment(parts, catalog), plan, asOfMs, tz, extra };
     } finally {
       holdStill();

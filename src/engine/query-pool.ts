@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../model/defaults.js';
 import type { Bitmap } from '../index/bitmap.js';
-import { boughtRequest, checkReply, decodeResults, valuesRequest, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import { boughtRequest, checkReply, decodeResults, portraitRequest, valuesRequest, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import type { PortraitScanTask } from '../exec/portrait-scan.js';
 import type { ValuesTask } from '../exec/score-values.js';
 import type { BoughtTask } from '../exec/bought-task.js';
 
@@ -45,6 +46,11 @@ export class QueryPool {
   /** One shard's `<score>` values (exec/protocol.ts ValuesRequest); the reply's buffer, decoded by the caller (decodeValues). */
   async runValues(task: ValuesTask, signal?: AbortSignal): Promise<ArrayBuffer> {
     return this.send(valuesRequest(task), signal);
+  }
+
+  /** One shard's portrait scan (exec/protocol.ts PortraitRequest); the reply's buffer (decodePortraitCounts). */
+  async runPortrait(task: PortraitScanTask, signal?: AbortSignal): Promise<ArrayBuffer> {
+    return this.send(portraitRequest(task), signal);
   }
 
   /** One request as it is (tests send other versions); the reply's buffer, or the worker's ShandianError thrown. */

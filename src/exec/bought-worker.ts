@@ -6,8 +6,9 @@
  */
 import { Piscina } from 'piscina';
 import { ShandianError } from '../model/errors.js';
-import { checkRequest, encodeResults, encodeValues, errorReply, type WorkerReply, type WorkerRequest } from './protocol.js';
+import { checkRequest, encodePortraitCounts, encodeResults, encodeValues, errorReply, type WorkerReply, type WorkerRequest } from './protocol.js';
 import { scanValues, type ValuesTask } from './score-values.js';
+import { runPortraitScan, type PortraitScanTask } from './portrait-scan.js';
 import { runBought } from './eval-bought.js';
 import { Scratch } from './scratch.js';
 import type { BoughtTask } from './bought-task.js';
@@ -22,6 +23,7 @@ const scratchByShard = new Map<string, Scratch>();
 export default function runWorkerRequest(request: WorkerRequest): WorkerReply {
   try {
     const checked = checkRequest(request);
+    if (checked.kind === 'portrait') return runPortraitTask(checked.task);
     return checked.kind === 'values' ? runValuesTask(checked.task) : runBoughtTasks(checked.tasks);
   } catch (e) {
     if (e instanceof ShandianError) return errorReply(e);
@@ -36,6 +38,12 @@ function runValuesTask(task: ValuesTask): ArrayBuffer {
   let next = steps.next();
   while (!next.done) next = steps.next();
   return Piscina.move(encodeValues(next.value, performance.now() - started)) as ArrayBuffer;
+}
+
+/** A portrait's order scan on one shard (exec/portrait-scan.ts), to the end. */
+function runPortraitTask(task: PortraitScanTask): ArrayBuffer {
+  const started = performance.now();
+  return Piscina.move(encodePortraitCounts(runPortraitScan(task), performance.now() - started)) as ArrayBuffer;
 }
 
 function runBoughtTasks(tasks: BoughtTask[]): ArrayBuffer {

@@ -6,6 +6,7 @@ import type { BoughtQuery } from './bought-query.js';
 import type { BoughtTask } from './bought-task.js';
 import type { DayBucketCache } from './day-buckets.js';
 import type { ShardValues, ValuesTask } from './score-values.js';
+import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
 import type { StatsByNode } from './node-stats.js';
 
 /**
@@ -28,6 +29,8 @@ export interface Executor {
   dayBuckets(shard: Shard): DayBucketCache | undefined;
   /** worker threads (tests kill one to check recovery); none in-process */
   readonly workers: readonly { terminate(): Promise<number> }[];
+  /** a portrait's order scans (exec/portrait-scan.ts) in worker threads; undefined: the caller runs them (no pool, or too small) */
+  portraitScans?(tasks: PortraitScanTask[], signal?: AbortSignal): Promise<PortraitCounts[]> | undefined;
   close(): Promise<void>;
 }
 

@@ -7,8 +7,9 @@ import type { DayBucketCache } from './day-buckets.js';
 import { prepareBought, runBought } from './eval-bought.js';
 import { addTime, evaluateShards, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
 import type { StatsByNode } from './node-stats.js';
-import { decodeResults, decodeValues } from './protocol.js';
+import { decodePortraitCounts, decodeResults, decodeValues } from './protocol.js';
 import { valuesTaskRows, type ValuesTask } from './score-values.js';
+import { portraitScanOrders, type PortraitCounts, type PortraitScanTask } from './portrait-scan.js';
 import { scratchFor } from './shard-scratch.js';
 
 /** The worker threads (engine/query-pool.ts): requests and replies of exec/protocol.ts. */
@@ -17,6 +18,8 @@ export interface WorkerPool {
   runEncoded(tasks: BoughtTask[], signal?: AbortSignal): Promise<ArrayBuffer>;
   /** one shard's `<score>` values (a ValuesRequest); the reply's buffer (decodeValues). Absent: they are computed on the calling thread */
   runValues?(task: ValuesTask, signal?: AbortSignal): Promise<ArrayBuffer>;
+  /** one shard's portrait scan (a PortraitRequest); the reply's buffer (decodePortraitCounts). Absent: scanned on the calling thread */
+  runPortrait?(task: PortraitScanTask, signal?: AbortSignal): Promise<ArrayBuffer>;
   readonly workers: readonly { terminate(): Promise<number> }[];
   close(): Promise<void>;
 }
@@ -79,6 +82,20 @@ export class PoolExecutor implements Executor {
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  /**
+   * A portrait's order scans (exec/portrait-scan.ts), one message per shard,
+   * all at once, when they read at least poolMinLines orders in all;
+   * undefined below that (the caller scans them in its time slices).
+   */
+  portraitScans(tasks: PortraitScanTask[], signal?: AbortSignal): Promise<PortraitCounts[]> | undefined {
+    const runPortrait = this.pool.runPortrait?.bind(this.pool);
+    if (runPortrait === undefined) return undefined;
+    let orders = 0;
+    for (const task of tasks) orders += portraitScanOrders(task);
+    if (orders < this.settings.poolMinLines) return undefined;
+    return Promise.all(tasks.map(async (task) => decodePortraitCounts(await runPortrait(task, signal)).counts));
   }
 
   /**

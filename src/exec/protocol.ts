@@ -2,6 +2,7 @@ import { Bitmap } from '../index/bitmap.js';
 import { fail, ShandianError, type ErrorCode, type ErrorLocation } from '../model/errors.js';
 import type { BoughtTask } from './bought-task.js';
 import type { ShardValues, ValuesTask } from './score-values.js';
+import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
 
 /**
  * The protocol between the calling thread and the query workers, all of it:
@@ -15,10 +16,10 @@ import type { ShardValues, ValuesTask } from './score-values.js';
  * values read, while the totals gate (engine/totals-gate.ts) holds appends
  * back; below it they run on the calling thread.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** One message to a worker: every task of one kind for one shard. */
-export type WorkerRequest = BoughtRequest | ValuesRequest;
+export type WorkerRequest = BoughtRequest | ValuesRequest | PortraitRequest;
 
 /** The `<bought>` tasks of one shard (exec/bought-task.ts), run in order by exec/bought-worker.ts. */
 export interface BoughtRequest {
@@ -93,6 +94,47 @@ export function decodeValues(buffer: ArrayBuffer): { values: ShardValues; timeMs
 }
 
 const VALUES_HEAD = 32;
+
+/** One shard's scan for a portrait's order dimension (exec/portrait-scan.ts), answered as encodePortraitCounts lays it out. */
+export interface PortraitRequest {
+  kind: 'portrait';
+  version: number;
+  task: PortraitScanTask;
+}
+
+export function portraitRequest(task: PortraitScanTask): PortraitRequest {
+  return { kind: 'portrait', version: PROTOCOL_VERSION, task };
+}
+
+/**
+ * A portrait scan's counts in one ArrayBuffer (transferred, then read in place):
+ *
+ *     [2 u32][PROTOCOL_VERSION u32][values u32][0 u32][timeMs f64]
+ *     then customers, orders and cents, `values` f64 each
+ */
+export function encodePortraitCounts(counts: PortraitCounts, timeMs: number): ArrayBuffer {
+  const values = counts.customers.length;
+  const out = new ArrayBuffer(PORTRAIT_HEAD + 3 * values * 8);
+  const view = new DataView(out);
+  view.setUint32(0, 2, true);
+  view.setUint32(4, PROTOCOL_VERSION, true);
+  view.setUint32(8, values, true);
+  view.setFloat64(16, timeMs, true);
+  new Float64Array(out, PORTRAIT_HEAD, values).set(counts.customers);
+  new Float64Array(out, PORTRAIT_HEAD + values * 8, values).set(counts.orders);
+  new Float64Array(out, PORTRAIT_HEAD + 2 * values * 8, values).set(counts.cents);
+  return out;
+}
+
+/** The counts encodePortraitCounts laid out, as views over the buffer (the version is checked by checkReply). */
+export function decodePortraitCounts(buffer: ArrayBuffer): { counts: PortraitCounts; timeMs: number } {
+  const view = new DataView(buffer);
+  const values = view.getUint32(8, true);
+  const at = (i: number) => new Float64Array(buffer, PORTRAIT_HEAD + i * values * 8, values);
+  return { counts: { customers: at(0), orders: at(1), cents: at(2) }, timeMs: view.getFloat64(16, true) };
+}
+
+const PORTRAIT_HEAD = 24;
 
 export function boughtRequest(tasks: BoughtTask[]): BoughtRequest {
   return { kind: 'bought', version: PROTOCOL_VERSION, tasks };

@@ -4,9 +4,10 @@ import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
 import { addAttrCounts, emptyAttrCounts } from './attr-counts.js';
 import { attrBuckets, orderBuckets, rangeBuckets, tagBuckets } from './build-buckets.js';
-import type { PortraitDimension } from './dimension.js';
+import type { OrderDimensionField, PortraitDimension } from './dimension.js';
 import { memberBytes } from './member-set.js';
-import { addOrderCounts, emptyOrderCounts } from './order-counts.js';
+import { scanPortraitOrders, type PortraitCounts, type PortraitScanTask } from '../exec/portrait-scan.js';
+import { addCounts, emptyOrderCounts, orderScanTask, type OrderCounts } from './order-counts.js';
 import type { PortraitDimensionResult, PortraitResult } from './portrait-result.js';
 import { addRangeCounts, emptyRangeCounts } from './range-counts.js';
 import { addTagCounts, emptyTagCounts } from './tag-counts.js';
@@ -25,6 +26,8 @@ export interface PortraitInput {
   tz: string;
   /** order dimensions: the per-shard bit matrix's budget (default TUNING.PORTRAIT_MATRIX_BYTES; tests force the pairs path with 0) */
   matrixBytes?: number;
+  /** order dimensions already counted elsewhere (the worker pool: computePortrait) */
+  scanned?: ReadonlyMap<PortraitDimension, OrderCounts>;
 }
 
 /**
@@ -37,12 +40,7 @@ export interface PortraitInput {
  */
 export function* portraitSteps(input: PortraitInput): Generator<void, PortraitResult> {
   const { dimensions, parts, catalog, asOfMs, tz } = input;
-  const memberBytesOf = new Map<Shard, Uint8Array>(); // built once per shard, for the order dimensions
-  const isMember = (part: SegmentPart): Uint8Array => {
-    let bytes = memberBytesOf.get(part.shard);
-    if (!bytes) memberBytesOf.set(part.shard, (bytes = memberBytes(part.members, part.shard.customerCount)));
-    return bytes;
-  };
+  const isMember = memberBytesCache();
   const results: PortraitDimensionResult[] = [];
   for (const d of dimensions) {
     switch (d.kind) {
@@ -74,13 +72,10 @@ export function* portraitSteps(input: PortraitInput): Generator<void, PortraitRe
         break;
       }
       case 'order': {
-        const dictionary = d.field === 'shop' ? catalog.shops : d.field === 'sku' ? catalog.skus : catalog.categories;
-        const window = d.last ? { kind: 'last' as const, ...d.last } : { kind: 'all' as const };
-        const { lo, hi } = resolveWindow(window, { line: 0, column: 0 }, asOfMs, tz);
-        const counts = emptyOrderCounts(dictionary.size);
-        for (const part of parts) {
-          if (part.members.size === 0) continue;
-          yield* addOrderCounts(part.shard, d.field, lo, hi, isMember(part), counts, input.matrixBytes);
+        let counts = input.scanned?.get(d);
+        if (!counts) {
+          counts = emptyOrderCounts(valueCount(catalog, d.field));
+          for (const task of orderTasks(input, d, isMember)) addCounts(counts, yield* scanPortraitOrders(task));
         }
         results.push({ by: d.by, kind: d.kind, buckets: orderBuckets(counts, d.field, catalog) });
         break;
@@ -89,4 +84,65 @@ export function* portraitSteps(input: PortraitInput): Generator<void, PortraitRe
   }
   const count = parts.reduce((n, p) => n + p.members.size, 0);
   return { count, asOf: new Date(asOfMs).toISOString(), tz, dimensions: results };
+}
+
+/** The members of a part as a byte per customer, built once per shard (for the order dimensions). */
+function memberBytesCache(): (part: SegmentPart) => Uint8Array {
+  const memberBytesOf = new Map<Shard, Uint8Array>();
+  return (part) => {
+    let bytes = memberBytesOf.get(part.shard);
+    if (!bytes) memberBytesOf.set(part.shard, (bytes = memberBytes(part.members, part.shard.customerCount)));
+    return bytes;
+  };
+}
+
+function valueCount(catalog: Catalog, field: OrderDimensionField): number {
+  return (field === 'shop' ? catalog.shops : field === 'sku' ? catalog.skus : catalog.categories).size;
+}
+
+/** An order dimension's scans, one per shard with members and orders in the window. */
+function orderTasks(input: PortraitInput, d: Extract<PortraitDimension, { kind: 'order' }>, isMember: (part: SegmentPart) => Uint8Array): PortraitScanTask[] {
+  const window = d.last ? { kind: 'last' as const, ...d.last } : { kind: 'all' as const };
+  const { lo, hi } = resolveWindow(window, { line: 0, column: 0 }, input.asOfMs, input.tz);
+  const values = valueCount(input.catalog, d.field);
+  const tasks: PortraitScanTask[] = [];
+  for (const part of input.parts) {
+    if (part.members.size === 0) continue;
+    const task = orderScanTask(part.shard, d.field, lo, hi, isMember(part), values, input.matrixBytes);
+    if (task) tasks.push(task);
+  }
+  return tasks;
+}
+
+/** Where a portrait's work runs (the engine: its time slice, and its executor's worker pool when it has one). */
+export interface PortraitRunner {
+  /** runs steps on the calling thread, pausing between them */
+  steps<T>(steps: Generator<void, T>): Promise<T>;
+  /** the scans in worker threads, all at once; undefined: run them here (no pool, or too small to pay for the round trip) */
+  scans?(tasks: PortraitScanTask[]): Promise<PortraitCounts[]> | undefined;
+}
+
+/**
+ * A portrait with the order dimensions' scans in the worker pool when the
+ * runner offers it (every dimension's shards at once), the rest (and any
+ * scan the pool declines) in time slices here (portraitSteps).
+ */
+export async function computePortrait(input: PortraitInput, runner: PortraitRunner): Promise<PortraitResult> {
+  const scanned = new Map<PortraitDimension, OrderCounts>();
+  if (runner.scans) {
+    const isMember = memberBytesCache();
+    const pending: { d: PortraitDimension; values: number; reply: Promise<PortraitCounts[]> }[] = [];
+    for (const d of input.dimensions) {
+      if (d.kind !== 'order') continue;
+      const tasks = orderTasks(input, d, isMember);
+      const reply = tasks.length > 0 ? runner.scans(tasks) : undefined;
+      if (reply) pending.push({ d, values: valueCount(input.catalog, d.field), reply });
+    }
+    for (const { d, values, reply } of pending) {
+      const counts = emptyOrderCounts(values);
+      for (const part of await reply) addCounts(counts, part);
+      scanned.set(d, counts);
+    }
+  }
+  return runner.steps(portraitSteps({ ...input, scanned }));
 }

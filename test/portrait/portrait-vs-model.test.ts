@@ -1,6 +1,8 @@
 // Property test: engine.portrait equals the reference portrait (test/oracle/portrait.ts)
 // on random datasets and random segments, for every dimension form, with several shard
 // counts. Reproduce with SHANDIAN_PROP_SEED=<base seed>.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/index.js';
 import { refPortrait } from '../oracle/portrait.js';
@@ -40,10 +42,13 @@ function genDimensions(rng: Rng, ds: Dataset): string[] {
   return out;
 }
 
-async function checkDataset(seed: number, shards: number, queries: number): Promise<string[]> {
+type Open = (shards: number) => Promise<Engine>;
+const inProcess: Open = (shards) => Engine.open({ shards });
+
+async function checkDataset(seed: number, shards: number, queries: number, open: Open = inProcess): Promise<string[]> {
   const ds = genDataset(seed);
   const model = buildModel(ds.records, []);
-  const engine = await Engine.open({ shards });
+  const engine = await open(shards);
   const problems: string[] = [];
   try {
     await appendInBatches(engine as never, ds.records, seed);
@@ -79,4 +84,17 @@ describe(`engine.portrait vs the reference model (SHANDIAN_PROP_SEED=${BASE})`, 
       expect(problems.join('\n\n')).toBe('');
     });
   }
+});
+
+// The worker pool exists only for the built engine (its worker file is compiled CommonJS):
+// order dimensions' scans go to the workers from poolMinLines orders; 0 sends every one.
+const DIST = path.join(import.meta.dirname, '../../dist/src/index.js');
+describe.skipIf(!fs.existsSync(DIST))(`engine.portrait with order scans in the worker pool (dist, SHANDIAN_PROP_SEED=${BASE})`, () => {
+  it('random datasets and segments, 1 and 3 shards, threads 2, poolMinLines 0', async () => {
+    const built = (await import(DIST)) as { Engine: typeof Engine };
+    const pooled: Open = (shards) => built.Engine.open({ shards, threads: 2, poolMinLines: 0 });
+    const problems: string[] = [];
+    for (const shards of [1, 3]) problems.push(...(await checkDataset((BASE + 31 * shards) >>> 0, shards, 30, pooled)));
+    expect(problems.join('\n\n')).toBe('');
+  });
 });
