@@ -112,7 +112,7 @@ function configXml(dir: string, ports: { http: number; tcp: number; interserver:
   <interserver_http_host>127.0.0.1</interserver_http_host>
   <listen_host>127.0.0.1</listen_host>
   <max_connections>256</max_connections>
-  <keep_alive_timeout>10</keep_alive_timeout>
+  <keep_alive_timeout>3</keep_alive_timeout>
   <max_concurrent_queries>64</max_concurrent_queries>
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
   <mark_cache_size>268435456</mark_cache_size>

@@ -1,5 +1,7 @@
+import { request } from 'node:http';
+import { request as requestTls } from 'node:https';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { ShandianError, type ErrorLocation } from '../../../model/errors.js';
+import { fail, ShandianError, type ErrorLocation } from '../../../model/errors.js';
 import { CLICKHOUSE_DEFAULTS } from './options.js';
 
 /**
@@ -110,6 +112,31 @@ export function tsvUnescape(field: string): string {
   });
 }
 
+/**
+ * One POST on a connection of its own (no keep-alive: a pooled socket the
+ * server closed after its keep_alive_timeout, 3 s on 18.16, fails the
+ * request that reuses it; a bulk insert or a lookup per batch does not need
+ * the reuse). Resolves with the status and the body's text.
+ */
+function postOnce(url: string, body: Buffer, contentType: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? requestTls : request;
+    const req = send(target, {
+      method: 'POST', agent: false, signal, timeout: timeoutMs,
+      headers: { 'Content-Type': contentType, 'Content-Length': body.length, Connection: 'close' },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(fail.errno('ETIMEDOUT', 'POST', `no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /** Base settings of every request. */
 const BASE_SETTINGS: Settings = { wait_end_of_query: 1 };
 
@@ -126,6 +153,7 @@ export class ClickHouseNodes {
         request_timeout: requestTimeoutMs,
         clickhouse_settings: { ...BASE_SETTINGS } as never,
         log: { level: 127 as never }, // OFF: failures come back as ShandianErrors, not console lines
+        keep_alive: { enabled: true, idle_socket_ttl: 1500, eagerly_destroy_stale_sockets: true }, // below 18.16's 3 s keep_alive_timeout
         compression: { request: false, response: false },
       }),
     );
@@ -292,15 +320,13 @@ export class ClickHouseNodes {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...BASE_SETTINGS, ...options.settings })) params.set(k, String(v));
     params.set('query', `INSERT INTO ${table} (${columns.join(', ')}) FORMAT TabSeparated`);
-    let res: Response;
-    let text: string;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(`${url}/?${params.toString()}`, { method: 'POST', body, signal: AbortSignal.timeout(this.requestTimeoutMs) });
-      text = await res.text();
+      res = await postOnce(`${url}/?${params.toString()}`, Buffer.from(body, 'utf8'), 'text/tab-separated-values; charset=utf-8', this.requestTimeoutMs, undefined);
     } catch (e) {
       throw clickhouseError(e, url, what);
     }
-    if (!res.ok) throw clickhouseError({ message: text }, url, what);
+    if (res.status !== 200) throw clickhouseError({ message: res.text }, url, what);
   }
 
   async close(): Promise<void> {
@@ -318,22 +344,23 @@ export class ClickHouseNodes {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...BASE_SETTINGS, ...settings })) params.set(k, String(v));
     params.set('query', sql);
-    const form = new FormData();
+    const boundary = `----shandian${Math.random().toString(16).slice(2)}${Date.now().toString(16)}`;
+    const parts: Buffer[] = [];
     for (const t of external) {
       params.set(`${t.name}_structure`, t.structure);
       params.set(`${t.name}_format`, 'TabSeparated');
-      form.append(t.name, new Blob([t.rows.length === 0 ? '' : t.rows.join('\n') + '\n']), t.name);
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${t.name}"; filename="${t.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`, 'utf8'));
+      parts.push(Buffer.from(t.rows.length === 0 ? '' : t.rows.join('\n') + '\n', 'utf8'));
+      parts.push(Buffer.from('\r\n', 'utf8'));
     }
-    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
-    let res: Response;
-    let body: string;
+    parts.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'));
+    let res: { status: number; text: string };
     try {
-      res = await fetch(`${url}/?${params.toString()}`, { method: 'POST', body: form, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-      body = await res.text();
+      res = await postOnce(`${url}/?${params.toString()}`, Buffer.concat(parts), `multipart/form-data; boundary=${boundary}`, this.requestTimeoutMs, signal);
     } catch (e) {
       throw clickhouseError(e, url, what);
     }
-    if (!res.ok) throw clickhouseError({ message: body }, url, what);
-    return body;
+    if (res.status !== 200) throw clickhouseError({ message: res.text }, url, what);
+    return res.text;
   }
 }
