@@ -170,6 +170,8 @@ export const TUNING = {
   SCORE_CACHE_MIN_ENTRIES: 4,
   /** `<score>`: rows its value scan reads between points where the query may pause (about 1 to 3 ms of work): more is less overhead, longer stretches without an event loop turn. */
   SCORE_SCAN_STEP: 1 << 16,
+  /** `<score>`: a window that moved forward (asOf later) by at most this share of its length at each edge is computed from the cached one plus and minus the orders between the edges, else scanned whole: more reuses more, scanning bands that may cost as much as a scan. */
+  SCORE_SLIDE_MAX_SHARE: 1 / 8,
   /** `<sequence>`: posting rows its steps' walks read (and customers its check visits) between points where the query may pause (a few ms): more is less overhead, longer stretches without an event loop turn. */
   SEQUENCE_SCAN_STEP: 1 << 16,
   /** Members per export batch (an Arrow record batch, one chunk of CSV or NDJSON text): read in one synchronous step, so more is fewer pauses and a longer one. */

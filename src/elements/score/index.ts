@@ -8,7 +8,7 @@ import { cutsRange, scaleRange, type ValueArray, type ValueRange } from './rank.
 import { readScore } from './read.js';
 import { prepareValues } from '../../exec/score-values.js';
 import type { ValuesPrefetch } from '../../exec/executor.js';
-import { isCached, NOT_IN_P, shardValues, storeValues, valueKey, type ShardValues } from './values.js';
+import { canSlide, isCached, NOT_IN_P, shardValues, storeValues, valueKey, type ShardValues } from './values.js';
 
 export type { ScoreNode, ScoreBy } from './node.js';
 export type { ScorePlan } from './plan.js';
@@ -74,7 +74,8 @@ export const scorePlan = {
   prefetch(n, { shards, catalog }) {
     const out: ValuesPrefetch[] = [];
     for (const [i, shard] of shards.entries()) {
-      if (isCached(n, shard)) continue;
+      // cached, or a cached window it moved forward from (a small band to scan here)
+      if (isCached(n, shard) || canSlide(n, shard)) continue;
       const task = prepareValues(n, shard, catalog);
       if (task.task === undefined || task.task.complement !== undefined) continue;
       const changes = shard.changes;

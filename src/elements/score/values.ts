@@ -5,6 +5,7 @@ import { filtersKey } from '../../plan/dimension-filters.js';
 import type { Catalog } from '../../store/catalog.js';
 import type { Shard } from '../../store/shard.js';
 import type { Steps } from '../definition.js';
+import { slideValues } from './slide.js';
 
 export { NOT_IN_P, type ShardValues, type ValueSpec } from '../../exec/score-values.js';
 
@@ -16,6 +17,7 @@ export function valueKey(s: ValueSpec): string {
 interface Cached {
   readonly changes: number;
   readonly values: ShardValues;
+  readonly spec: ValueSpec;
 }
 
 /**
@@ -49,9 +51,47 @@ export function* shardValues(spec: ValueSpec, shard: Shard, catalog: Catalog): S
     return hit.values;
   }
   const changes = shard.changes;
-  const values = yield* computeValues(spec, shard, catalog);
-  keep(shard, key, changes, values);
+  const base = slideBase(spec, shard);
+  const values = (base === undefined ? undefined : yield* slide(base, spec, shard, catalog)) ?? (yield* computeValues(spec, shard, catalog));
+  keep(shard, spec, changes, values);
   return values;
+}
+
+/**
+ * A cached window of the same value and filters at the same state that
+ * `spec`'s window moved forward from (asOf later, as with asOf = now) by at
+ * most TUNING.SCORE_SLIDE_MAX_SHARE of its length at each edge: its values
+ * plus and minus the orders between the edges are `spec`'s (slide.ts).
+ */
+function slideBase(spec: ValueSpec, shard: Shard): Cached | undefined {
+  const entries = cache.get(shard);
+  if (!entries) return undefined;
+  const family = `${spec.by}(${filtersKey(spec)}`;
+  const span = spec.hi - spec.lo;
+  let best: Cached | undefined;
+  for (const e of entries.values()) {
+    const old = e.spec;
+    if (e.changes !== shard.changes || `${old.by}(${filtersKey(old)}` !== family) continue;
+    if (old.hi > spec.hi || old.lo > spec.lo || spec.lo > old.hi + 1) continue;
+    const moved = (spec.lo === old.lo ? 0 : spec.lo - old.lo) + (spec.hi - old.hi);
+    if (moved > span * TUNING.SCORE_SLIDE_MAX_SHARE) continue;
+    if (best === undefined || old.hi > best.spec.hi) best = e;
+  }
+  return best;
+}
+
+/** Whether `shard`'s values for `spec` would come from a cached window (then nothing is worth a worker). */
+export function canSlide(spec: ValueSpec, shard: Shard): boolean {
+  return slideBase(spec, shard) !== undefined;
+}
+
+/** The orders between the two windows' edges, scanned (never from the totals: a band is small), then slide.ts. */
+function* slide(base: Cached, spec: ValueSpec, shard: Shard, catalog: Catalog): Steps<ShardValues | undefined> {
+  const old = base.spec;
+  const scan = { complement: false };
+  const added = spec.hi > old.hi ? yield* computeValues({ ...spec, lo: old.hi + 1, hi: spec.hi }, shard, catalog, scan) : undefined;
+  const removed = spec.by !== 'recency' && spec.lo > old.lo ? yield* computeValues({ ...spec, lo: old.lo, hi: spec.lo - 1 }, shard, catalog, scan) : undefined;
+  return slideValues(base.values, spec.by, spec.lo, shard.customerCount, added, removed);
 }
 
 /** Whether `shard`'s values for `spec` are cached at its current state (then the evaluation will not scan). */
@@ -65,14 +105,15 @@ export function isCached(spec: ValueSpec, shard: Shard): boolean {
  * query holds appends back until it is done, so it is still current).
  */
 export function storeValues(spec: ValueSpec, shard: Shard, changes: number, values: ShardValues): void {
-  keep(shard, valueKey(spec), changes, values);
+  keep(shard, spec, changes, values);
 }
 
-function keep(shard: Shard, key: string, changes: number, values: ShardValues): void {
+function keep(shard: Shard, spec: ValueSpec, changes: number, values: ShardValues): void {
   let entries = cache.get(shard);
   if (!entries) cache.set(shard, (entries = new Map()));
+  const key = valueKey(spec);
   entries.delete(key);
-  entries.set(key, { changes, values });
+  entries.set(key, { changes, values, spec: { by: spec.by, skus: spec.skus, categories: spec.categories, shops: spec.shops, lo: spec.lo, hi: spec.hi } });
   const budget = TUNING.SCORE_CACHE_BYTES_PER_LINE * shard.lineCount;
   while (entries.size > TUNING.SCORE_CACHE_MIN_ENTRIES && bytesOf(entries) > budget) entries.delete(entries.keys().next().value!);
 }
