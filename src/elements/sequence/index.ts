@@ -1,9 +1,9 @@
 import type { NodeStats } from '../../exec/node-stats.js';
+import { prepareSequence, runSequence } from '../../exec/sequence-task.js';
 import { Bitmap } from '../../index/bitmap.js';
 import { describeFilters } from '../../plan/dimension-filters.js';
 import type { DimensionFilters } from '../../model/order-dimensions.js';
 import { leaf, type ElementDefinition, type PlanNodeDefinition } from '../definition.js';
-import { evaluateSequence } from './kernel.js';
 import { lowerSequence } from './lower.js';
 import type { SequencePlan } from './plan.js';
 import { readSequence } from './read.js';
@@ -14,12 +14,12 @@ export type { SequencePlan } from './plan.js';
 const NONE: readonly never[] = [];
 
 /**
- * `<sequence>`: A, then B, within a time (contract 7.4; the exact rule is
- * in kernel.ts), from the steps' time-ordered postings, limited to the
- * candidates of its `<and>` siblings. Runs on the calling thread, not in
- * the worker pool, one shard at a time; the query may pause every
- * TUNING.SEQUENCE_SCAN_STEP rows of its walks. It reads the live columns
- * when it runs, so it sees every acknowledged append and refund.
+ * `<sequence>`: A, then B, within a time (contract 7.4; the exact rule and
+ * the kernel are in exec/sequence-task.ts, which the worker pool runs too),
+ * from the steps' time-ordered postings, limited to the candidates of its
+ * `<and>` siblings. Here, on the calling thread, the query may pause every
+ * TUNING.SEQUENCE_SCAN_STEP rows of its walks. Its tasks are made when the
+ * query runs, so it sees every acknowledged append and refund.
  */
 export const sequence = {
   read: readSequence,
@@ -30,9 +30,12 @@ export const sequence = {
 export const sequencePlan = {
   children: () => NONE,
   *compute(n, ctx) {
+    const done = ctx.precomputed(n);
+    if (done) return done;
     const candidates = ctx.candidates(n);
     if (candidates === 'none') return new Bitmap();
-    return yield* evaluateSequence(n, ctx.shard, ctx.catalog, candidates);
+    const task = prepareSequence(n, ctx.shard, ctx.catalog, candidates);
+    return task === undefined ? new Bitmap() : yield* runSequence(task);
   },
   explain: explainSequence,
   bounds: 'takes',

@@ -1,21 +1,14 @@
-import type { DimensionFilters } from '../../model/order-dimensions.js';
+import type { SequenceQuery } from '../../exec/sequence-task.js';
 import type { PlanBase } from '../../plan/plan-node.js';
 
 /**
- * A `<sequence>` with its window resolved: the steps' filters, the span in
- * seconds, the window [lo, hi] (epoch seconds, inclusive, hi capped at
- * asOf) that limits the steps, and asOf in whole seconds (the absence
- * period must have passed by then). The rule is in kernel.ts.
+ * A `<sequence>` with its window resolved: what the kernel takes
+ * (exec/sequence-task.ts SequenceQuery: the steps' filters, the span in
+ * seconds, the window [lo, hi] that limits the steps, asOf in whole
+ * seconds), as a plan node. The rule is in exec/sequence-task.ts.
  */
-export interface SequencePlan extends PlanBase {
+export interface SequencePlan extends PlanBase, SequenceQuery {
   readonly kind: 'sequence';
-  readonly steps: readonly DimensionFilters[];
-  readonly absent?: DimensionFilters;
-  readonly withinSeconds: number;
-  readonly lo: number;
-  readonly hi: number;
-  /** floor(asOf / 1 s) */
-  readonly asOf: number;
 }
 
 declare module '../../plan/plan-node.js' {

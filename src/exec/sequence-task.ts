@@ -1,13 +1,50 @@
-import type { NarrowData } from '../../columns/growable.js';
-import { prepareBought } from '../../exec/eval-bought.js';
-import type { BoughtTask } from '../../exec/bought-task.js';
-import { Bitmap } from '../../index/bitmap.js';
-import { TUNING } from '../../model/defaults.js';
-import type { DimensionFilters } from '../../model/order-dimensions.js';
-import type { Catalog } from '../../store/catalog.js';
-import type { Shard } from '../../store/shard.js';
-import type { Steps } from '../definition.js';
-import type { SequencePlan } from './plan.js';
+import type { NarrowData } from '../columns/growable.js';
+import { Bitmap } from '../index/bitmap.js';
+import { TUNING } from '../model/defaults.js';
+import type { DimensionFilters } from '../model/order-dimensions.js';
+import type { Catalog } from '../store/catalog.js';
+import type { Shard } from '../store/shard.js';
+import type { BoughtTask } from './bought-task.js';
+import { prepareBought } from './eval-bought.js';
+
+type Steps<T> = Generator<void, T>;
+
+/**
+ * What a `<sequence>` asks of the kernel (its plan node,
+ * src/elements/sequence/plan.ts, is one): the steps' and the absent's
+ * filters, the span in seconds, the window [lo, hi] (epoch seconds,
+ * inclusive, hi capped at asOf; lo may be -Infinity) that limits the steps,
+ * and asOf in whole seconds.
+ */
+export interface SequenceQuery {
+  readonly steps: readonly DimensionFilters[];
+  readonly absent?: DimensionFilters;
+  readonly withinSeconds: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly asOf: number;
+}
+
+/**
+ * One `<sequence>` over one shard, for whoever runs it (the calling thread
+ * or a worker: a SequenceRequest of exec/protocol.ts). Plain data: each
+ * step's (and the absent's) `<bought>` task over typed arrays of the
+ * shard's SharedArrayBuffers, step 1's limited to the candidates.
+ */
+export interface SequenceTask {
+  /** step 1 over [lo, min(hi, asOf - W with an absent)], the later ones over [lo, laterHi] */
+  steps: BoughtTask[];
+  /** the absent's task (undefined: no absent, or none of its values exists: no b anywhere) */
+  absent?: BoughtTask;
+  hasAbsent: boolean;
+  /** epoch seconds per order ordinal */
+  orderTs: NarrowData;
+  withinSeconds: number;
+  /** the bound on the later steps' ts (their window's hi) */
+  laterHi: number;
+  /** the bound on the absent's ts (asOf) */
+  absentHi: number;
+}
 
 /** Rows walked (customers checked) between points where the query may pause. */
 const SCAN_STEP = TUNING.SEQUENCE_SCAN_STEP;
@@ -35,35 +72,64 @@ const SCAN_STEP = TUNING.SEQUENCE_SCAN_STEP;
  * every ok after o(k-1) is reachable. Every o1 is tried.
  *
  * Evaluation, from the time-ordered postings: each step is `<bought>`'s
- * task (exec/eval-bought.ts prepareBought: the posting slices of its
- * driving sku/category/shop in the window, masks for the other filters),
- * walked once. Step 1 is walked first, limited to the candidates (the
- * `<and>` siblings) and, with `<absent>`, to ts <= asOf - W; its customers
- * get dense slots, and the later steps (and B) keep only events of slotted
- * customers, at ts in (earliest step 1, latest step 1 + W]. The events
- * are grouped by slot with a stable counting sort (postings are
- * time-ordered, so each customer's list stays sorted; a list from several
- * slices is sorted per customer), then each customer's lists are checked
- * as above with pointers that only move forward. Cost: the rows of the steps' posting windows plus the
- * events of step 1's customers, never a scan of all orders (unless a step
- * has no filter at all).
+ * task (exec/eval-bought.ts prepareBought, on the calling thread: the
+ * posting slices of its driving sku/category/shop in the window, masks for
+ * the other filters), walked once, here or in a worker. Step 1 is walked
+ * first, limited to the candidates (the `<and>` siblings) and, with
+ * `<absent>`, to ts <= asOf - W; its customers get dense slots, and the
+ * later steps (and B) keep only events of slotted customers, at ts in
+ * (earliest step 1, latest step 1 + W]. The events are grouped by slot
+ * with a stable counting sort (postings are time-ordered, so each
+ * customer's list stays sorted; a list from several slices is sorted per
+ * customer), then each customer's lists are checked as above with
+ * pointers that only move forward. Cost: the rows of the steps' posting
+ * windows, never a scan of all orders (unless a step has no filter at all).
  */
-export function* evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): Steps<Bitmap> {
-  const W = plan.withinSeconds;
-  const k = plan.steps.length;
-  const firstHi = plan.absent === undefined ? plan.hi : Math.min(plan.hi, plan.asOf - W);
-  if (firstHi < plan.lo) return new Bitmap();
-  const first = prepareStep(plan.steps[0]!, plan.lo, firstHi, shard, catalog, candidates);
-  if (first === undefined) return new Bitmap();
+export function prepareSequence(q: SequenceQuery, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): SequenceTask | undefined {
+  const W = q.withinSeconds;
+  const firstHi = q.absent === undefined ? q.hi : Math.min(q.hi, q.asOf - W);
+  if (firstHi < q.lo) return undefined;
+  const laterHi = Math.min(q.hi, firstHi + W);
+  const absentHi = Math.min(q.asOf, firstHi + W);
+  const steps: BoughtTask[] = [];
+  for (const [i, filters] of q.steps.entries()) {
+    const task = prepareStep(filters, q.lo, i === 0 ? firstHi : laterHi, shard, catalog, i === 0 ? candidates : undefined);
+    if (task === undefined) return undefined; // no order can match this step
+    steps.push(task);
+  }
+  const absent = q.absent === undefined ? undefined : prepareStep(q.absent, q.lo, absentHi, shard, catalog, undefined);
+  return { steps, ...(absent !== undefined ? { absent } : {}), hasAbsent: q.absent !== undefined, orderTs: shard.orderTs.data, withinSeconds: W, laterHi, absentHi };
+}
 
-  const scratch = acquireScratch(shard.customerCount);
+/** The rows a task's walks read at most (the pool's size rule). */
+export function sequenceTaskRows(task: SequenceTask): number {
+  let rows = 0;
+  for (const t of [...task.steps, ...(task.absent ? [task.absent] : [])]) for (const s of t.slices) rows += s.end - s.start;
+  return rows;
+}
+
+/** A task run to its end (a worker, which has no reason to pause). */
+export function runSequenceToEnd(task: SequenceTask): Bitmap {
+  const steps = runSequence(task);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** The members of a task (the rule above), in steps: the caller may pause between them. */
+export function* runSequence(task: SequenceTask): Steps<Bitmap> {
+  const W = task.withinSeconds;
+  const k = task.steps.length;
+  const customerCount = task.steps[0]!.customerCount;
+  const scratch = acquireScratch(customerCount);
   const { slotOf } = scratch;
   const arena = new Arena(scratch);
   const customersOfSlot: number[] = [];
-  const orderTs = shard.orderTs.data;
+  const { orderTs } = task;
   try {
     const lists: EventList[] = [];
-    const firstList = yield* gather(first, orderTs, slotOf, customersOfSlot, true, arena);
+    const firstList = yield* gather(task.steps[0]!, orderTs, slotOf, customersOfSlot, true, arena, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     lists.push(firstList);
     if (customersOfSlot.length === 0) return new Bitmap();
     // every later step (and B) is strictly after some first step's second and at most W after it
@@ -73,19 +139,15 @@ export function* evaluateSequence(plan: SequencePlan, shard: Shard, catalog: Cat
       if (t < minFirst) minFirst = t;
       if (t > maxFirst) maxFirst = t;
     }
-    const laterLo = minFirst + 1, laterHi = Math.min(plan.hi, maxFirst + W);
     for (let i = 1; i < k; i++) {
-      const task = prepareStep(plan.steps[i]!, laterLo, laterHi, shard, catalog, undefined);
-      if (task === undefined) return new Bitmap();
-      const list = yield* gather(task, orderTs, slotOf, customersOfSlot, false, arena);
+      const list = yield* gather(task.steps[i]!, orderTs, slotOf, customersOfSlot, false, arena, minFirst + 1, Math.min(task.laterHi, maxFirst + W));
       if (list.length === 0) return new Bitmap();
       lists.push(list);
     }
     let absent: EventList | undefined;
-    if (plan.absent !== undefined) {
+    if (task.hasAbsent) {
       // b in (ts(ok), ts(o1) + W]: after the earliest first step, never after asOf, in or out of the window
-      const task = prepareStep(plan.absent, laterLo, Math.min(plan.asOf, maxFirst + W), shard, catalog, undefined);
-      absent = task === undefined ? emptyList() : yield* gather(task, orderTs, slotOf, customersOfSlot, false, arena);
+      absent = task.absent === undefined ? emptyList() : yield* gather(task.absent, orderTs, slotOf, customersOfSlot, false, arena, minFirst + 1, Math.min(task.absentHi, maxFirst + W));
     }
     const slots = customersOfSlot.length;
     const grouped = lists.map((l) => groupBySlot(l, slots, arena));
@@ -131,7 +193,9 @@ function emptyList(): EventList {
  * not cover, and either (step 1) the candidates, giving new customers a
  * slot, or (later steps, absent) only customers that have one.
  */
-function* gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena): Steps<EventList> {
+function* gather(
+  task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena, tsLo: number, tsHi: number,
+): Steps<EventList> {
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
   const out: EventList = { slot: arena.ints(total), ts: arena.floats(total), length: 0, ordered: task.slices.length <= 1 };
@@ -139,7 +203,7 @@ function* gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, cust
     // in chunks of SCAN_STEP rows, a pause possible between them (the row loop stays a plain function)
     for (let i = start; i < end; i += SCAN_STEP) {
       if (i > start) yield;
-      gatherRows(task, rows, i, Math.min(end, i + SCAN_STEP), orderTs, slotOf, customersOfSlot, assign, out);
+      gatherRows(task, rows, i, Math.min(end, i + SCAN_STEP), orderTs, slotOf, customersOfSlot, assign, out, tsLo, tsHi);
     }
   }
   return out;
@@ -148,7 +212,7 @@ function* gather(task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, cust
 /** gather's row loop over rows[from..to): appends to `out`. */
 function gatherRows(
   task: BoughtTask, rows: Uint32Array, from: number, to: number, orderTs: NarrowData,
-  slotOf: Int32Array, customersOfSlot: number[], assign: boolean, out: EventList,
+  slotOf: Int32Array, customersOfSlot: number[], assign: boolean, out: EventList, tsLo: number, tsHi: number,
 ): void {
   const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
   const byLine = task.unit === 'lines';
@@ -158,6 +222,8 @@ function gatherRows(
     const row = rows[i]!;
     const order = byLine ? lineOrder[row]! : row;
     if (orderAlive[order] === 0) continue;
+    const t = orderTs[order]!;
+    if (t < tsLo || t > tsHi) continue;
     if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
     if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
     if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
@@ -170,7 +236,7 @@ function gatherRows(
       customersOfSlot.push(c);
     }
     slot[n] = s;
-    ts[n] = orderTs[order]!;
+    ts[n] = t;
     n++;
   }
   out.length = n;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateSequence } from '../../../src/elements/sequence/kernel.js';
-import type { SequencePlan } from '../../../src/elements/sequence/plan.js';
-import { Engine } from '../../../src/index.js';
-import { TUNING } from '../../../src/model/defaults.js';
-import type { Store } from '../../../src/store/store.js';
+import type { SequencePlan } from '../../src/elements/sequence/plan.js';
+import { prepareSequence, runSequence, runSequenceToEnd } from '../../src/exec/sequence-task.js';
+import { Engine } from '../../src/index.js';
+import { TUNING } from '../../src/model/defaults.js';
+import type { Store } from '../../src/store/store.js';
 
 const DAY = 86_400;
 const T0 = Date.parse('2026-01-01T00:00:00Z') / 1000;
@@ -26,7 +26,7 @@ const plan = (absent: boolean): SequencePlan => ({
   ...(absent ? { absent: { categories: ['cases'] } } : {}), withinSeconds: 30 * DAY, lo: Number.NEGATIVE_INFINITY, hi: T0 + 400 * DAY, asOf: T0 + 400 * DAY,
 });
 
-function run(steps: Generator<void, import('../../../src/index/bitmap.js').Bitmap>): { pauses: number; size: number } {
+function run(steps: Generator<void, import('../../src/index/bitmap.js').Bitmap>): { pauses: number; size: number } {
   let pauses = 0;
   for (;;) {
     const next = steps.next();
@@ -35,14 +35,14 @@ function run(steps: Generator<void, import('../../../src/index/bitmap.js').Bitma
   }
 }
 
-describe('<sequence> kernel', () => {
+describe('<sequence> kernel (exec/sequence-task.ts)', () => {
   const n = TUNING.SEQUENCE_SCAN_STEP + 1000;
 
   it('pauses during long walks, and two evaluations paused at once do not share their buffers', async () => {
     const { engine, store: s } = await store(n);
     const shard = s.shards[0]!;
-    const then = evaluateSequence(plan(false), shard, s.catalog, undefined);
-    const noCase = evaluateSequence(plan(true), shard, s.catalog, undefined);
+    const then = runSequence(prepareSequence(plan(false), shard, s.catalog, undefined)!);
+    const noCase = runSequence(prepareSequence(plan(true), shard, s.catalog, undefined)!);
     // interleaved step by step, as two queries' time slices would run them
     let a: IteratorResult<void, unknown>, b: IteratorResult<void, unknown>;
     let pauses = 0;
@@ -56,7 +56,9 @@ describe('<sequence> kernel', () => {
     expect((b.value as { size: number }).size).toBe(Math.ceil(n / 3));
     expect(pauses).toBeGreaterThanOrEqual(2); // both were suspended mid-walk at once
     // and once more alone, from the buffers given back: the same answers
-    expect(run(evaluateSequence(plan(false), shard, s.catalog, undefined))).toMatchObject({ size: expectedThen });
+    expect(run(runSequence(prepareSequence(plan(false), shard, s.catalog, undefined)!))).toMatchObject({ size: expectedThen });
+    // as a worker runs it: to the end, without pauses
+    expect(runSequenceToEnd(prepareSequence(plan(true), shard, s.catalog, undefined)!).size).toBe(Math.ceil(n / 3));
     await engine.close();
   }, 60_000);
 });
