@@ -20,7 +20,7 @@ with their attributes and tags for a campaign tool.
 Options:
   --data DIR       the store directory (required, unless --clickhouse)
 ${CLUSTER_HELP}
-                     (on a cluster: --format count, ids or ndjson without --columns)
+                     (on a cluster: --format count, ids, ndjson or csv)
   --xml FILE       read the query from FILE
   --expr XML       the query inline
   -                read the query from standard input
@@ -68,13 +68,6 @@ export async function queryCommand(argv: string[], io: CliIo): Promise<number> {
   }, true);
   if (values.help) return void io.stdout.write(QUERY_HELP), EXIT_OK;
   const cluster = clusterOption(values);
-  if (cluster) {
-    if (values.columns !== undefined || values.out !== undefined) throw badArgs('--columns and --out are not offered with --clickhouse yet', 'use --format count, ids or ndjson on a cluster');
-    const xml = await readQueryText(values, positionals, io.stdin);
-    await queryCluster(cluster, xml, { asOf: asOfOption(values), tz: values.tz }, values.format ?? 'count', io);
-    return EXIT_OK;
-  }
-  const dir = required(values, 'data');
   const format = (values.format ?? 'count') as Format;
   if (!FORMATS.includes(format)) throw badArgs(`--format must be one of ${FORMATS.join(', ')}, got ${JSON.stringify(values.format)}`);
   const columns = values.columns;
@@ -85,6 +78,12 @@ export async function queryCommand(argv: string[], io: CliIo): Promise<number> {
   const out = values.out;
   if (out !== undefined) checkOutputFile(out, '--out');
   else if (format === 'arrow' && io.stdout.isTTY) throw badArgs('--format arrow writes binary: give --out FILE or pipe standard output to a program');
+  if (cluster) {
+    const xml = await readQueryText(values, positionals, io.stdin);
+    await queryCluster(cluster, xml, { asOf: asOfOption(values), tz: values.tz }, format, { columns, out }, io);
+    return EXIT_OK;
+  }
+  const dir = required(values, 'data');
   const xml = await readQueryText(values, positionals, io.stdin);
   const engine = await Engine.open({ dir, readOnly: true });
   try {

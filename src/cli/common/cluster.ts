@@ -1,6 +1,7 @@
 import { ClusterEngine, type ClusterEngineOptions } from '../../backends/clickhouse/cluster/cluster-engine.js';
 import { CLICKHOUSE_DEFAULTS } from '../../backends/clickhouse/cluster/options.js';
 import { ingestFile } from '../../engine/ingest-file.js';
+import { writeFileAtomically } from '../../export/write-export.js';
 import { ShandianError } from '../../model/errors.js';
 import { isValidTimeZone } from '../../model/time.js';
 import { badArgs } from './cli-error.js';
@@ -76,30 +77,39 @@ export async function ingestIntoCluster(options: ClusterEngineOptions, files: re
   }
 }
 
-/** `query --clickhouse`: count (only the number is fetched), ids or ndjson. */
-export async function queryCluster(options: ClusterEngineOptions, xml: string, query: { asOf?: string | number; tz?: string }, format: string, io: CliIo): Promise<void> {
-  if (format !== 'count' && format !== 'ids' && format !== 'ndjson') {
-    throw badArgs(`--format ${format} is not offered with --clickhouse yet`, 'use --format count, ids or ndjson (without --columns) on a cluster');
+/** `query --clickhouse`: count (only the number is fetched), ids, or ndjson/csv with --columns, to stdout or --out. */
+export async function queryCluster(options: ClusterEngineOptions, xml: string, query: { asOf?: string | number; tz?: string },
+  format: string, exportOptions: { columns?: string; out?: string }, io: CliIo): Promise<void> {
+  if (format !== 'count' && format !== 'ids' && format !== 'ndjson' && format !== 'csv') {
+    throw badArgs(`--format ${format} is not offered with --clickhouse`, 'use --format count, ids, ndjson or csv on a cluster (arrow: --data only)');
   }
   const engine = await ClusterEngine.open(options);
   try {
-    if (format === 'count') {
-      await write(io.stdout, `${await engine.count(xml, query)}\n`);
-      return;
-    }
-    const segment = await engine.query(xml, query);
-    let chunk = '';
-    for await (const id of segment.ids()) {
-      chunk += format === 'ids' ? `${id}\n` : `${JSON.stringify({ customer_id: id })}\n`;
-      if (chunk.length > 65536) {
-        await write(io.stdout, chunk);
-        chunk = '';
-      }
-    }
-    if (chunk) await write(io.stdout, chunk);
+    let chunks: AsyncIterable<Uint8Array>;
+    if (format === 'count') chunks = once(`${await engine.count(xml, query)}\n`);
+    else if (format === 'ids') chunks = idLines(await engine.query(xml, query));
+    else chunks = engine.exportChunks(xml, { ...query, format, columns: exportOptions.columns });
+    if (exportOptions.out !== undefined) await writeFileAtomically(exportOptions.out, chunks);
+    else for await (const chunk of chunks) await write(io.stdout, chunk);
   } finally {
     await engine.close();
   }
+}
+
+async function* once(text: string): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(text, 'utf8');
+}
+
+async function* idLines(segment: { ids(): AsyncIterable<string> }): AsyncGenerator<Uint8Array> {
+  let chunk = '';
+  for await (const id of segment.ids()) {
+    chunk += `${id}\n`;
+    if (chunk.length > 65536) {
+      yield Buffer.from(chunk, 'utf8');
+      chunk = '';
+    }
+  }
+  if (chunk) yield Buffer.from(chunk, 'utf8');
 }
 
 /** `explain --clickhouse`: the SQL (and the count, which it runs once). */

@@ -54,9 +54,25 @@ describeClickHouse('CLI --clickhouse == CLI --data (2-node cluster)', () => {
       if (sorted(local.stdout).length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(queries.length / 2);
-    // ndjson
-    const nd = await run(['query', ...ch, '--expr', EXTRA[0]!, '--as-of', AS_OF, '--format', 'ndjson']);
-    expect(nd.stdout.split('\n')[0]).toMatch(/^\{"customer_id":".+"\}$/);
+    // exports: ndjson and csv, with attribute and tag columns, the same rows as in-process
+    for (const format of ['ndjson', 'csv']) {
+      for (const extra of [[], ['--columns', 'attr:city,attr:level,attr:age,tag:vip,attr:nope,tag:nope']]) {
+        const argv = ['--expr', EXTRA[3]!, '--as-of', AS_OF, '--format', format, ...extra];
+        const l = await run(['query', '--data', store, ...argv]);
+        const r = await run(['query', ...ch, ...argv]);
+        expect(r.stderr, `${format} ${extra.join(' ')}`).toBe('');
+        const split = (text: string) => {
+          const rows = text.split(/\r?\n/);
+          return format === 'csv' ? { header: rows[0], rows: rows.slice(1).sort() } : { header: '', rows: rows.sort() };
+        };
+        expect(split(r.stdout), `${format} ${extra.join(' ')}`).toEqual(split(l.stdout));
+        expect(split(l.stdout).rows.length).toBeGreaterThan(10);
+      }
+    }
+    const outFile = path.join(dir, 'out.csv');
+    expect((await run(['query', ...ch, '--expr', EXTRA[3]!, '--as-of', AS_OF, '--format', 'csv', '--columns', 'tag:vip', '--out', outFile])).code).toBe(0);
+    expect(fs.readFileSync(outFile, 'utf8').split('\r\n')[0]).toBe('customer_id,tag:vip');
+    expect((await run(['query', ...ch, '--expr', EXTRA[3]!, '--format', 'arrow', '--out', outFile])).code).toBe(2);
     // explain prints the SQL
     const explain = await run(['explain', ...ch, '--expr', EXTRA[2]!, '--as-of', AS_OF]);
     expect(explain.code).toBe(0);

@@ -7,6 +7,8 @@ import { parseDimensions, type PortraitBy } from '../../../portrait/dimension.js
 import type { PortraitResult } from '../../../portrait/portrait-result.js';
 import type { SegmentNode } from '../../../query/ast/index.js';
 import { ClickHouseNodes } from './client.js';
+import { clusterExportChunks, type ClusterExportFormat } from './cluster-export.js';
+import { parseColumns } from '../../../export/export-columns.js';
 import { ClickHouseLoader, type LoadMode, type Refusal } from './loader.js';
 import { CLICKHOUSE_DEFAULTS } from './options.js';
 import { tableNames, type ClickHouseTarget } from '../schema.js';
@@ -166,6 +168,22 @@ export class ClusterEngine {
     const ids: string[] = [];
     for await (const row of this.nodes.tsvRows(compiled.membersSql, { what: 'answering the segment', signal: options.signal })) ids.push(row[0]!);
     return new ClusterSegment(ids);
+  }
+
+  /**
+   * The segment's members as csv or ndjson bytes with `attr:NAME` and
+   * `tag:NAME` columns (contract 8.1), encoded as in-process exports are.
+   */
+  async *exportChunks(xml: string, options: QueryOptions & { format: ClusterExportFormat; columns?: string | readonly string[] }): AsyncGenerator<Uint8Array, void, undefined> {
+    const { format, columns, ...query } = options;
+    if (format !== 'csv' && format !== 'ndjson') {
+      throw new ShandianError('E_BAD_ARGS', `export format ${JSON.stringify(format)} is not offered on a ClickHouse cluster`, {}, 'use csv or ndjson there (arrow: in-process)');
+    }
+    parseColumns(columns); // a bad list fails before anything runs
+    const { compiled } = await this.compile(xml, query);
+    const ids: string[] = [];
+    for await (const row of this.nodes.tsvRows(compiled.membersSql, { what: 'answering the segment', signal: query.signal })) ids.push(row[0]!);
+    yield* clusterExportChunks(this.nodes, this.target, compiled, ids, { format, columns, signal: query.signal });
   }
 
   /** Only the number of members (no ids cross the network). */
