@@ -25,21 +25,18 @@ export function slideValues(
   base: ShardValues, by: ValueKind, lo: number, customerCount: number, added?: ShardValues, removed?: ShardValues,
 ): ShardValues | undefined {
   if (by === 'monetary' && removed !== undefined && removed.sorted.length > 0) return undefined;
-  const n = customerCount;
-  const acc = new Float64Array(n);
-  const seen = new Uint8Array(n);
-  const oldChanged: number[] = [];
-  const newChanged: number[] = [];
   const b = base.byCustomer;
-  for (let c = 0; c < n; c++) {
+  // the customers with orders between the edges: only theirs can change (and, for recency, those who fell out)
+  const changed = new Set<number>();
+  if (added !== undefined && added.sorted.length > 0) collect(added.byCustomer, changed);
+  if (removed !== undefined && removed.sorted.length > 0) collect(removed.byCustomer, changed);
+  const oldChanged: number[] = [];
+  const updates: { c: number; v: number | undefined }[] = [];
+  let wide = b instanceof Float64Array;
+  for (const c of changed) {
     const o = valueOf(b, c);
     const a = added === undefined ? undefined : valueOf(added.byCustomer, c);
     const r = removed === undefined ? undefined : valueOf(removed.byCustomer, c);
-    const kept = o !== undefined && !(by === 'recency' && o < lo);
-    if (a === undefined && r === undefined) {
-      if (kept) acc[c] = o, seen[c] = 1;
-      continue;
-    }
     let v: number | undefined;
     if (by === 'recency') {
       v = Math.max(o ?? Number.NEGATIVE_INFINITY, a ?? Number.NEGATIVE_INFINITY);
@@ -50,25 +47,50 @@ export function slideValues(
       const x = (o ?? 0) - (r ?? 0) + (a ?? 0);
       v = x > 0 ? x : undefined;
     }
-    if (kept) oldChanged.push(o);
-    if (v !== undefined) acc[c] = v, seen[c] = 1, newChanged.push(v);
+    if (o !== undefined && !(by === 'recency' && o < lo)) oldChanged.push(o);
+    if (v !== undefined && v >= NOT_IN_P) wide = true;
+    updates.push({ c, v });
+  }
+  // every customer keeps their value but those (and, for recency, those whose latest order is now before lo)
+  const byCustomer = wide ? new Float64Array(customerCount).fill(Number.NaN) : new Uint32Array(customerCount).fill(NOT_IN_P);
+  if (wide && b instanceof Uint32Array) {
+    for (let c = 0; c < b.length; c++) if (b[c] !== NOT_IN_P) byCustomer[c] = b[c]!;
+  } else {
+    byCustomer.set(b.length > customerCount ? b.subarray(0, customerCount) : b);
+  }
+  const none = wide ? Number.NaN : NOT_IN_P;
+  if (by === 'recency') for (let c = 0; c < byCustomer.length; c++) if (byCustomer[c]! < lo) byCustomer[c] = none;
+  const newChanged: number[] = [];
+  for (const { c, v } of updates) {
+    byCustomer[c] = v ?? none;
+    if (v !== undefined) newChanged.push(v);
   }
   oldChanged.sort((x, y) => x - y);
   newChanged.sort((x, y) => x - y);
   const bs = base.sorted;
   const start = by === 'recency' ? firstAtLeast(bs, lo) : 0;
-  const merged = new Float64Array(bs.length - start - oldChanged.length + newChanged.length);
+  const length = bs.length - start - oldChanged.length + newChanged.length;
+  const sorted = wide ? new Float64Array(length) : new Uint32Array(length);
   let i = start, j = 0, k = 0, m = 0;
   for (;;) {
     // skip the base values the changed customers had (equal values: one each)
     while (i < bs.length && j < oldChanged.length && bs[i] === oldChanged[j]) i++, j++;
+    if (i >= bs.length && k >= newChanged.length) break;
     const fromBase = i < bs.length ? bs[i]! : Number.POSITIVE_INFINITY;
     const fromNew = k < newChanged.length ? newChanged[k]! : Number.POSITIVE_INFINITY;
-    if (i >= bs.length && k >= newChanged.length) break;
-    if (fromBase <= fromNew) merged[m++] = fromBase, i++;
-    else merged[m++] = fromNew, k++;
+    if (fromBase <= fromNew) sorted[m++] = fromBase, i++;
+    else sorted[m++] = fromNew, k++;
   }
-  return pack(acc, seen, merged);
+  return { byCustomer, sorted };
+}
+
+/** The customers with a value in `values` (one scan of a typed array, no per-element type checks). */
+function collect(values: Uint32Array | Float64Array, into: Set<number>): void {
+  if (values instanceof Uint32Array) {
+    for (let c = 0; c < values.length; c++) if (values[c] !== NOT_IN_P) into.add(c);
+  } else {
+    for (let c = 0; c < values.length; c++) if (!Number.isNaN(values[c]!)) into.add(c);
+  }
 }
 
 function valueOf(values: Uint32Array | Float64Array, c: number): number | undefined {
@@ -86,16 +108,4 @@ function firstAtLeast(sorted: Uint32Array | Float64Array, x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** As the scan packs them (exec/score-values.ts): 4 bytes while every value fits below NOT_IN_P, else 8. */
-function pack(acc: Float64Array, seen: Uint8Array, sorted: Float64Array): ShardValues {
-  const wide = sorted.length > 0 && sorted[sorted.length - 1]! >= NOT_IN_P;
-  if (wide) {
-    for (let c = 0; c < acc.length; c++) if (seen[c] === 0) acc[c] = Number.NaN;
-    return { byCustomer: acc, sorted };
-  }
-  const byCustomer = new Uint32Array(acc.length);
-  for (let c = 0; c < acc.length; c++) byCustomer[c] = seen[c] === 0 ? NOT_IN_P : acc[c]!;
-  return { byCustomer, sorted: Uint32Array.from(sorted) };
 }
