@@ -11,7 +11,7 @@ import { shardOf } from '../store/route.js';
 import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
-import { touchedShard } from './touched-shard.js';
+import { CustomerOrders, touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
 import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
 
@@ -57,6 +57,8 @@ export class LiveSegments {
   private readonly members = new Map<string, Bitmap[]>();
   /** the instant of the feed's last frame */
   private lastAt = 0;
+  /** per shard: each customer's orders (touched-shard.ts), built on the first append with a live segment */
+  private readonly customerOrders: (CustomerOrders | undefined)[] = [];
   /** every name the feed ever defined (changes() of a segment no longer live still reads its history) */
   private readonly known = new Set<string>();
 
@@ -291,7 +293,7 @@ export class LiveSegments {
     let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (touched[s]!.isEmpty) return undefined;
-      return touchedShard(shard, touched[s]!);
+      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!);
     }));
     for (const [name, state] of this.live) {
       const plan = this.host.plan(state.ast, now, state.tz);

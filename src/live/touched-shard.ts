@@ -1,5 +1,49 @@
 import { Bitmap } from '../index/bitmap.js';
 import { Shard } from '../store/shard.js';
+import { fillByCountingSort, identityRows } from '../index/build-postings.js';
+import type { DimensionIndex } from '../index/dimension-index.js';
+import { PostingRuns } from '../index/posting-runs.js';
+import { TimePosting, type RowTime } from '../index/time-posting.js';
+
+/**
+ * Each customer's orders on one shard, as linked lists in typed arrays
+ * (`head[customer]` = their newest order, `prev[order]` = the one before):
+ * 4 bytes an order and 4 a customer, built on first use by one pass over
+ * the orders and brought up to date after each commit round.
+ */
+export class CustomerOrders {
+  private head: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private prev: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private indexed = 0;
+
+  /** Takes in the orders appended since the last call. */
+  sync(shard: Shard): void {
+    const orders = shard.orderCount, customers = shard.customerCount;
+    if (customers > this.head.length) this.head = grow(this.head, customers);
+    if (orders > this.prev.length) this.prev = grow(this.prev, orders);
+    const orderCustomer = shard.orderCustomer.data;
+    for (let o = this.indexed; o < orders; o++) {
+      const c = orderCustomer[o]!;
+      this.prev[o] = this.head[c]!;
+      this.head[c] = o;
+    }
+    this.indexed = orders;
+  }
+
+  /** Appends the customer's orders to `into` (newest first). */
+  collect(customer: number, into: number[]): void {
+    for (let o = customer < this.head.length ? this.head[customer]! : -1; o >= 0; o = this.prev[o]!) into.push(o);
+  }
+}
+
+function grow(a: Int32Array<ArrayBuffer>, atLeast: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(atLeast, Math.ceil(a.length * 1.5), 1024)).fill(-1);
+  next.set(a);
+  return next;
+}
+
+/** Orders per small shard up to which (ts, rank) sort keys stay exact in a float64. */
+const RANK_BITS = 2 ** 22;
 
 /**
  * A shard holding only `touched` customers of `shard`, with all of their
@@ -11,7 +55,7 @@ import { Shard } from '../store/shard.js';
  * on this small shard instead of scanning the store's postings.
  * `locals[i]` is the real shard-local id of the small shard's customer i.
  */
-export function touchedShard(shard: Shard, touched: Bitmap): { mini: Shard; locals: Uint32Array } {
+export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
   const ids = touched.toUint32Array();
   const locals = new Uint32Array(ids.length);
@@ -23,16 +67,23 @@ export function touchedShard(shard: Shard, touched: Bitmap): { mini: Shard; loca
   }
   const orderTs = shard.orderTs.data, orderShop = shard.orderShop.data, orderAlive = shard.orderAlive.data, orderCustomer = shard.orderCustomer.data;
   const lineOrder = shard.lineOrder.data, lineCount = shard.lineCount;
-  // their orders in (ts, ordinal) order: one pass over the all-orders posting with a lookup per order
-  // (no per-customer lists to keep, no sort), so the small shard's postings are built by counting sorts
-  const ordered = shard.allOrders.posting.ordered(shard.orderTime);
-  const picked: number[] = [];
-  let lines = 0;
-  for (let k = 0; k < ordered.length; k++) {
-    const o = ordered[k]!;
-    if (miniOf[orderCustomer[o]!]! < 0) continue;
-    picked.push(o);
+  // their orders in (ts, ordinal) order, so the small shard's postings are built by counting sorts:
+  // ordinals sorted, then a native sort of float64 keys ts * 2^22 + rank (stable on ties)
+  const list: number[] = [];
+  orders.sync(shard);
+  for (let i = 0; i < ids.length; i++) orders.collect(ids[i]!, list);
+  const byOrdinal = Uint32Array.from(list).sort();
+  let picked: Uint32Array;
+  if (byOrdinal.length < RANK_BITS) {
+    const keys = new Float64Array(byOrdinal.length);
+    for (let k = 0; k < keys.length; k++) keys[k] = orderTs[byOrdinal[k]!]! * RANK_BITS + k;
+    keys.sort();
+    picked = new Uint32Array(keys.length);
+    for (let k = 0; k < keys.length; k++) picked[k] = byOrdinal[keys[k]! % RANK_BITS]!;
+  } else {
+    picked = byOrdinal.slice().sort((a, b) => orderTs[a]! - orderTs[b]! || a - b);
   }
+  let lines = 0;
   const firsts = new Uint32Array(picked.length);
   const ends = new Uint32Array(picked.length);
   for (let k = 0; k < picked.length; k++) {
@@ -49,7 +100,12 @@ export function touchedShard(shard: Shard, touched: Bitmap): { mini: Shard; loca
     const o = picked[k]!;
     mini.addOrderFromColumns(miniOf[orderCustomer[o]!]!, orderTs[o]!, orderShop[o]!, orderAlive[o] !== 0, columns, firsts[k]!, ends[k]!);
   }
-  mini.finishBulk();
+  // postings: all orders and shops as a bulk load builds them; SKUs and categories as runs of one
+  // counting-sorted buffer that become posting objects only when a plan asks for one (a few, not thousands)
+  mini.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(picked.length), mini.orderTime));
+  fillByCountingSort(mini.byShop, mini.orderShop.data, picked.length, mini.orderTime);
+  lazyPostings(mini.bySku, mini.lineSku.data, lines, mini.rowTime);
+  lazyPostings(mini.byCategory, mini.lineCategory.data, lines, mini.rowTime);
   for (const [name, index] of shard.attributes) {
     const { valueOf, values } = index.toColumn();
     for (let i = 0; i < ids.length; i++) {
@@ -73,4 +129,29 @@ function firstLine(lineOrder: ArrayLike<number>, lineCount: number, o: number): 
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * A dimension's postings for rows 0..n-1 in time order, as runs of one
+ * counting-sorted buffer (as a loaded snapshot keeps them): a posting object
+ * is made only for a value a plan reads.
+ */
+function lazyPostings(index: DimensionIndex, values: ArrayLike<number>, n: number, rowTime: RowTime): void {
+  let max = -1;
+  for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
+  const starts = new Float64Array(max + 2);
+  for (let i = 0; i < n; i++) starts[values[i]! + 1]!++;
+  for (let v = 0; v <= max; v++) starts[v + 1]! += starts[v]!;
+  const next = starts.slice(0, max + 1);
+  const rows = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
+  for (let i = 0; i < n; i++) rows[next[values[i]!]!++] = i;
+  const used: number[] = [];
+  for (let v = 0; v <= max; v++) if (starts[v + 1]! > starts[v]!) used.push(v);
+  const start = new Float64Array(used.length), count = new Uint32Array(used.length);
+  used.forEach((v, k) => {
+    start[k] = starts[v]!;
+    count[k] = starts[v + 1]! - starts[v]!;
+    index.loadPosting(v, k);
+  });
+  index.finishLoading(new PostingRuns([rows], new Uint32Array(used.length), start, count), rowTime);
 }
