@@ -64,6 +64,8 @@ export interface ValuesPrefetch {
   /** the shard's index in ExecutionQuery.shards */
   readonly shard: number;
   readonly task: ValuesTask;
+  /** the plan node its time is added to in explain's stats (the first that named it) */
+  readonly node: PlanNode;
   done(values: ShardValues, timeMs: number): void;
 }
 

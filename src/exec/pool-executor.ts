@@ -122,6 +122,7 @@ export class PoolExecutor implements Executor {
       await query.slice.maybePause();
       const { values, timeMs } = decodeValues((settled[i] as PromiseFulfilledResult<ArrayBuffer>).value);
       w.done(values, timeMs);
+      addTime(query.stats, w.node, timeMs);
     }
   }
 

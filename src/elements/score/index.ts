@@ -79,7 +79,7 @@ export const scorePlan = {
       const task = prepareValues(n, shard, catalog);
       if (task.task === undefined || task.task.complement !== undefined) continue;
       const changes = shard.changes;
-      out.push({ key: valueKey(n), shard: i, task, done: (values) => storeValues(n, shard, changes, values) });
+      out.push({ key: valueKey(n), shard: i, task, node: n, done: (values) => storeValues(n, shard, changes, values) });
     }
     return out;
   },
