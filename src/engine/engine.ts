@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { boughtNodeSteps, prefetchWork, ShardEvaluation } from '../language/evaluate.js';
+import { boughtNodeSteps, prefetchWork, sequenceNodes, ShardEvaluation } from '../language/evaluate.js';
 import { candidateSourceSteps } from '../language/candidate-sources.js';
 import { DayBucketCache } from '../exec/day-buckets.js';
 import { DayBucketShards, type Executor } from '../exec/executor.js';
@@ -382,7 +382,7 @@ export class Engine {
       const { shards, catalog } = this.store;
       const evaluations = shards.map((shard) => new ShardEvaluation(plan, shard, catalog, stats, this.executor.dayBuckets(shard), shards));
       const members = await this.executor.run({
-        plan, boughtNodes: bought, shards, catalog, evaluations, signal, stats, slice, prefetch: prefetchWork(plan, shards, catalog),
+        plan, boughtNodes: bought, sequenceNodes: sequenceNodes(plan), shards, catalog, evaluations, signal, stats, slice, prefetch: prefetchWork(plan, shards, catalog),
         poolError: (e) => asTimeout(e, signal, options.timeoutMs),
       });
       const parts = shards.map((shard, i) => ({ shard, members: members[i]! }));

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { TUNING } from '../model/defaults.js';
 import type { Bitmap } from '../index/bitmap.js';
-import { boughtRequest, checkReply, decodeResults, portraitRequest, valuesRequest, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import { boughtRequest, checkReply, decodeResults, portraitRequest, sequenceRequest, valuesRequest, type WorkerReply, type WorkerRequest } from '../exec/protocol.js';
+import type { SequenceTask } from '../exec/sequence-task.js';
 import type { PortraitScanTask } from '../exec/portrait-scan.js';
 import type { ValuesTask } from '../exec/score-values.js';
 import type { BoughtTask } from '../exec/bought-task.js';
@@ -51,6 +52,11 @@ export class QueryPool {
   /** One shard's portrait scan (exec/protocol.ts PortraitRequest); the reply's buffer (decodePortraitCounts). */
   async runPortrait(task: PortraitScanTask, signal?: AbortSignal): Promise<ArrayBuffer> {
     return this.send(portraitRequest(task), signal);
+  }
+
+  /** One shard's `<sequence>` tasks (exec/protocol.ts SequenceRequest); the reply's buffer (decodeResults). */
+  async runSequences(tasks: SequenceTask[], signal?: AbortSignal): Promise<ArrayBuffer> {
+    return this.send(sequenceRequest(tasks), signal);
   }
 
   /** One request as it is (tests send other versions); the reply's buffer, or the worker's ShandianError thrown. */

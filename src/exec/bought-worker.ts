@@ -10,6 +10,7 @@ import { checkRequest, encodePortraitCounts, encodeResults, encodeValues, errorR
 import { scanValues, type ValuesTask } from './score-values.js';
 import { runPortraitScan, type PortraitScanTask } from './portrait-scan.js';
 import { runBought } from './eval-bought.js';
+import { runSequenceToEnd, type SequenceTask } from './sequence-task.js';
 import { Scratch } from './scratch.js';
 import type { BoughtTask } from './bought-task.js';
 
@@ -24,6 +25,7 @@ export default function runWorkerRequest(request: WorkerRequest): WorkerReply {
   try {
     const checked = checkRequest(request);
     if (checked.kind === 'portrait') return runPortraitTask(checked.task);
+    if (checked.kind === 'sequence') return runSequenceTasks(checked.tasks);
     return checked.kind === 'values' ? runValuesTask(checked.task) : runBoughtTasks(checked.tasks);
   } catch (e) {
     if (e instanceof ShandianError) return errorReply(e);
@@ -44,6 +46,16 @@ function runValuesTask(task: ValuesTask): ArrayBuffer {
 function runPortraitTask(task: PortraitScanTask): ArrayBuffer {
   const started = performance.now();
   return Piscina.move(encodePortraitCounts(runPortraitScan(task), performance.now() - started)) as ArrayBuffer;
+}
+
+/** A shard's `<sequence>` tasks (exec/sequence-task.ts), each to its end; results as `<bought>`'s. */
+function runSequenceTasks(tasks: SequenceTask[]): ArrayBuffer {
+  const results = tasks.map((task) => {
+    const started = performance.now();
+    const members = runSequenceToEnd(task);
+    return { members, timeMs: performance.now() - started };
+  });
+  return Piscina.move(encodeResults(results)) as ArrayBuffer;
 }
 
 function runBoughtTasks(tasks: BoughtTask[]): ArrayBuffer {

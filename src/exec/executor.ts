@@ -7,6 +7,7 @@ import type { BoughtTask } from './bought-task.js';
 import type { DayBucketCache } from './day-buckets.js';
 import type { ShardValues, ValuesTask } from './score-values.js';
 import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
+import type { SequenceQuery } from './sequence-task.js';
 import type { StatsByNode } from './node-stats.js';
 
 /**
@@ -39,6 +40,8 @@ export interface ExecutionQuery {
   readonly plan: PlanNode;
   /** the distinct `<bought>` nodes of the plan (language/evaluate.ts boughtNodes) */
   readonly boughtNodes: readonly (PlanNode & BoughtQuery)[];
+  /** the distinct `<sequence>` nodes of the plan (language/evaluate.ts sequenceNodes): an executor may run them elsewhere */
+  readonly sequenceNodes?: readonly (PlanNode & SequenceQuery)[];
   readonly shards: readonly Shard[];
   readonly catalog: Catalog;
   /** per shard, the plan's evaluation there (language/evaluate.ts ShardEvaluation) */

@@ -11,6 +11,7 @@ import { decodePortraitCounts, decodeResults, decodeValues } from './protocol.js
 import { valuesTaskRows, type ValuesTask } from './score-values.js';
 import { portraitScanOrders, type PortraitCounts, type PortraitScanTask } from './portrait-scan.js';
 import { scratchFor } from './shard-scratch.js';
+import { prepareSequence, sequenceTaskRows, type SequenceTask } from './sequence-task.js';
 
 /** The worker threads (engine/query-pool.ts): requests and replies of exec/protocol.ts. */
 export interface WorkerPool {
@@ -20,6 +21,8 @@ export interface WorkerPool {
   runValues?(task: ValuesTask, signal?: AbortSignal): Promise<ArrayBuffer>;
   /** one shard's portrait scan (a PortraitRequest); the reply's buffer (decodePortraitCounts). Absent: scanned on the calling thread */
   runPortrait?(task: PortraitScanTask, signal?: AbortSignal): Promise<ArrayBuffer>;
+  /** one shard's `<sequence>` tasks (a SequenceRequest); the reply's buffer (decodeResults). Absent: they run on the calling thread */
+  runSequences?(tasks: SequenceTask[], signal?: AbortSignal): Promise<ArrayBuffer>;
   readonly workers: readonly { terminate(): Promise<number> }[];
   close(): Promise<void>;
 }
@@ -66,7 +69,10 @@ export class PoolExecutor implements Executor {
     await this.runValuesInPool(query).catch((e) => {
       throw query.poolError(e);
     });
-    const precomputed = await this.runBoughtInPool(query).catch((e) => {
+    const bought = await this.runBoughtInPool(query).catch((e) => {
+      throw query.poolError(e);
+    });
+    const precomputed = await this.runSequencesInPool(query, bought).catch((e) => {
       throw query.poolError(e);
     });
     // Evaluating on this thread never waits on I/O: give the event loop a
@@ -124,6 +130,59 @@ export class PoolExecutor implements Executor {
       w.done(values, timeMs);
       addTime(query.stats, w.node, timeMs);
     }
+  }
+
+  /**
+   * Every `<sequence>` of the plan (exec/sequence-task.ts), prepared here
+   * (candidates first), one message per shard, all shards at once, when
+   * their walks read at least poolMinLines rows in all; below that the
+   * evaluation runs them here, in time slices. Their results join the
+   * `<bought>` ones (a new map per shard when there are none).
+   */
+  private async runSequencesInPool(
+    query: ExecutionQuery, precomputed: Map<PlanNode, Bitmap>[] | undefined,
+  ): Promise<Map<PlanNode, Bitmap>[] | undefined> {
+    const nodes = query.sequenceNodes ?? [];
+    const runSequences = this.pool.runSequences?.bind(this.pool);
+    if (nodes.length === 0 || runSequences === undefined) return precomputed;
+    const { shards, evaluations, catalog, slice, stats, signal } = query;
+    const perShard: { tasks: SequenceTask[]; taskNodes: PlanNode[]; none: PlanNode[] }[] = [];
+    let rows = 0;
+    for (const [i, shard] of shards.entries()) {
+      const s = { tasks: [] as SequenceTask[], taskNodes: [] as PlanNode[], none: [] as PlanNode[] };
+      for (const node of nodes) {
+        await slice.maybePause();
+        const candidates = evaluations[i]!.candidates(node);
+        const task = candidates === 'none' ? undefined : prepareSequence(node, shard, catalog, candidates);
+        if (task === undefined) {
+          s.none.push(node);
+          continue;
+        }
+        rows += sequenceTaskRows(task);
+        s.tasks.push(task), s.taskNodes.push(node);
+      }
+      perShard.push(s);
+    }
+    if (rows < this.settings.poolMinLines) return precomputed;
+    const results = precomputed ?? shards.map(() => new Map<PlanNode, Bitmap>());
+    const sent: { shard: number; nodes: PlanNode[]; reply: Promise<ArrayBuffer> }[] = [];
+    for (const [i, s] of perShard.entries()) {
+      for (const node of s.none) results[i]!.set(node, new Bitmap());
+      if (s.tasks.length === 0) continue;
+      const reply = runSequences(s.tasks, signal);
+      reply.catch(() => undefined); // awaited below; not unhandled meanwhile
+      sent.push({ shard: i, nodes: s.taskNodes, reply });
+    }
+    const settled = await Promise.allSettled(sent.map((m) => m.reply));
+    for (const r of settled) if (r.status === 'rejected') throw r.reason;
+    for (const [j, m] of sent.entries()) {
+      await slice.maybePause();
+      decodeResults((settled[j] as PromiseFulfilledResult<ArrayBuffer>).value).forEach(({ members, timeMs }, k) => {
+        results[m.shard]!.set(m.nodes[k]!, members);
+        addTime(stats, m.nodes[k]!, timeMs);
+      });
+    }
+    return results;
   }
 
   /**

@@ -3,6 +3,7 @@ import { fail, ShandianError, type ErrorCode, type ErrorLocation } from '../mode
 import type { BoughtTask } from './bought-task.js';
 import type { ShardValues, ValuesTask } from './score-values.js';
 import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
+import type { SequenceTask } from './sequence-task.js';
 
 /**
  * The protocol between the calling thread and the query workers, all of it:
@@ -16,10 +17,10 @@ import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
  * values read, while the totals gate (engine/totals-gate.ts) holds appends
  * back; below it they run on the calling thread.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** One message to a worker: every task of one kind for one shard. */
-export type WorkerRequest = BoughtRequest | ValuesRequest | PortraitRequest;
+export type WorkerRequest = BoughtRequest | ValuesRequest | PortraitRequest | SequenceRequest;
 
 /** The `<bought>` tasks of one shard (exec/bought-task.ts), run in order by exec/bought-worker.ts. */
 export interface BoughtRequest {
@@ -135,6 +136,17 @@ export function decodePortraitCounts(buffer: ArrayBuffer): { counts: PortraitCou
 }
 
 const PORTRAIT_HEAD = 24;
+
+/** The `<sequence>` tasks of one shard (exec/sequence-task.ts); the reply is laid out as encodeResults lays out `<bought>`'s. */
+export interface SequenceRequest {
+  kind: 'sequence';
+  version: number;
+  tasks: SequenceTask[];
+}
+
+export function sequenceRequest(tasks: SequenceTask[]): SequenceRequest {
+  return { kind: 'sequence', version: PROTOCOL_VERSION, tasks };
+}
 
 export function boughtRequest(tasks: BoughtTask[]): BoughtRequest {
   return { kind: 'bought', version: PROTOCOL_VERSION, tasks };

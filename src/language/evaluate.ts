@@ -1,4 +1,5 @@
 import type { BoughtPlan } from '../elements/bought/index.js';
+import type { SequencePlan } from '../elements/sequence/index.js';
 import type { Candidates, EvalContext, Steps } from '../elements/definition.js';
 import type { BoughtQuery } from '../exec/bought-query.js';
 import type { BoughtTask } from '../exec/bought-task.js';
@@ -75,6 +76,21 @@ export function prefetchWork(plan: PlanNode, shards: readonly Shard[], catalog: 
       const key = `${w.shard}:${w.key}`;
       if (!keys.has(key)) keys.add(key), out.push(w);
     }
+    for (const c of planChildren(n)) stack.push(c);
+  }
+  return out;
+}
+
+/** The distinct `<sequence>` nodes of a plan (shared subtrees once), for the executor (exec/pool-executor.ts). */
+export function sequenceNodes(plan: PlanNode): SequencePlan[] {
+  const seen = new Set<PlanNode>();
+  const out: SequencePlan[] = [];
+  const stack: PlanNode[] = [plan];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    if (n.kind === 'sequence') out.push(n);
     for (const c of planChildren(n)) stack.push(c);
   }
   return out;

@@ -62,7 +62,7 @@ export const scorePlan = {
     const mine = yield* valuesOf(n, ctx);
     const range = yield* rangeOf(n, ctx);
     if (range === undefined) return new Bitmap();
-    return select(mine.byCustomer, range);
+    return new Bitmap(select(mine.byCustomer, range));
   },
   explain: (n, s) => explainScore(n, s),
   /**
@@ -100,30 +100,24 @@ function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined>
 
 /**
  * The customers (ascending) whose value is in the range; one outside the
- * population (NaN, or NOT_IN_P in 4-byte values) never is. Ids go to the
- * bitmap through a small reused buffer, SELECT_CHUNK at a time (no buffer
- * the size of a shard's customers is kept or allocated per query).
+ * population (NaN, or NOT_IN_P in 4-byte values) never is. The ids go to a
+ * buffer reused across calls (the bitmap copies them).
  */
-export function select(byCustomer: ValueArray, range: ValueRange): Bitmap {
+export function select(byCustomer: ValueArray, range: ValueRange): Uint32Array {
   const lo = range.lo;
   // NOT_IN_P is above every 4-byte value: an open top stops below it
   const hi = byCustomer instanceof Uint32Array ? Math.min(range.hi, NOT_IN_P - 1) : range.hi;
-  const result = new Bitmap();
-  const out = chunk;
+  if (selected.length < byCustomer.length) selected = new Uint32Array(byCustomer.length);
+  const out = selected;
   let k = 0;
   for (let c = 0; c < byCustomer.length; c++) {
     const v = byCustomer[c]!;
-    if (v >= lo && v <= hi) {
-      out[k++] = c;
-      if (k === SELECT_CHUNK) result.addMany(out), (k = 0);
-    }
+    if (v >= lo && v <= hi) out[k++] = c;
   }
-  if (k > 0) result.addMany(out.subarray(0, k));
-  return result;
+  return out.subarray(0, k);
 }
 
-const SELECT_CHUNK = 1 << 16;
-const chunk = new Uint32Array(SELECT_CHUNK);
+let selected = new Uint32Array(0);
 
 /** `monetary of counting orders with sku in [A] at ts in [...]; scale 5, scores 4..5 (whole store)` */
 export function explainScore(n: ScorePlan, _s: NodeStats): string {
