@@ -8,8 +8,8 @@ const UNIT_MS = { h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 const PER_CUSTOMER = new Set(['and', 'or', 'not', 'ref', 'tag', 'attr', 'sample', 'bought', 'firstOrder', 'lastOrder', 'sequence']);
 /** Kinds that never read orders: they do not move with time (tags and attributes are "now", a sample is fixed). */
 const TIME_FREE = new Set(['and', 'or', 'not', 'ref', 'tag', 'attr', 'sample']);
-/** Order kinds whose only dependence on asOf is through their windows (and the cap at asOf). */
-const WINDOWED = new Set(['bought', 'firstOrder', 'lastOrder']);
+/** Order kinds whose only dependence on asOf is through comparisons of order times with asOf minus an offset (their windows, the cap at asOf, a sequence's within). */
+const WINDOWED = new Set(['bought', 'firstOrder', 'lastOrder', 'sequence']);
 
 /**
  * How a live segment's membership can move without new data, and whether an

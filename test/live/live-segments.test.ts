@@ -61,7 +61,7 @@ describe('live segments', () => {
     await engine.close();
   });
 
-  it('time: a sliding window records exits (cause time) on refreshLive; a time-free segment is never re-evaluated', async () => {
+  it('time: a sliding window records exits (cause time) on refreshLive', async () => {
     let now = T0;
     const engine = await Engine.open({ threads: 0, shards: 1, clock: () => now });
     await engine.append([order('o1', 'c1', T0 - 2 * DAY), order('o2', 'c2', T0 - 5 * DAY)]);
@@ -75,6 +75,23 @@ describe('live segments', () => {
     expect(recent.at(-1)).toMatchObject({ customer_id: 'c2', change: 'exited', cause: 'time', at: new Date(now).toISOString() });
     expect(membersOf(recent)).toEqual(['c1']);
     expect(membersOf(await all(engine.changes('relative')))).toEqual(['c1', 'c2']);
+    await engine.close();
+  });
+
+  it('time: a sequence\'s absence period ends (within), recorded by refreshLive as time', async () => {
+    let now = T0;
+    const engine = await Engine.open({ threads: 0, shards: 1, clock: () => now });
+    await engine.append([order('o1', 'c1', T0 - DAY), { type: 'tag', customer_id: 'c2', tag: 'vip', op: 'add' }]);
+    await engine.save('no-case', '<segment><sequence within="7d"><step sku="A"/><absent sku="B"/></sequence></segment>', { live: true });
+    await engine.save('vip', '<segment><tag name="vip"/></segment>', { live: true });
+    expect(membersOf(await all(engine.changes('no-case')))).toEqual([]);
+    now = T0 + 5 * DAY; // o1 + 7d has not passed
+    await engine.refreshLive();
+    expect(membersOf(await all(engine.changes('no-case')))).toEqual([]);
+    now = T0 + 6 * DAY + 1000; // it has
+    await engine.refreshLive();
+    expect((await all(engine.changes('no-case'))).map((c) => [c.customer_id, c.change, c.cause])).toEqual([['c1', 'entered', 'time']]);
+    expect((await all(engine.changes('vip'))).map((c) => c.cause)).toEqual(['saved']);
     await engine.close();
   });
 
