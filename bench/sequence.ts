@@ -2,12 +2,12 @@
  * `<sequence>`'s cost (src/elements/sequence/) on a store built with
  * `gen --data`: phone-then-case and phone-and-no-case queries with a popular
  * phone SKU and with the whole phones category as the first step, and a
- * three-step funnel; warm, `threads: 0`, wall time per query (min, p50,
+ * three-step funnel; warm, `threads: 0` (or --threads N: the worker pool), wall time per query (min, p50,
  * p99) and the process's CPU time per query (less sensitive to a busy host).
  * No index of its own: it reads the steps' time-ordered postings.
  *
  *   node dist/src/cli/main.js gen --data /tmp/seq/s --orders 2055000   # ~3.0M lines
- *   node dist/bench/sequence.js --data /tmp/seq/s [--sku SKU-000320] [--runs 300]
+ *   node dist/bench/sequence.js --data /tmp/seq/s [--sku SKU-000320] [--runs 300] [--threads 2]
  */
 import { parseArgs } from 'node:util';
 import { Engine } from '../src/index.js';
@@ -18,10 +18,11 @@ const { values } = parseArgs({
     sku: { type: 'string', default: 'SKU-000320' },
     runs: { type: 'string', default: '300' },
     asOf: { type: 'string', default: '2026-11-30T23:59:59+08:00' },
+    threads: { type: 'string', default: '0' },
   },
 });
 const runs = Number(values.runs);
-const engine = await Engine.open({ dir: values.data, threads: 0, durability: 'none' });
+const engine = await Engine.open({ dir: values.data, threads: Number(values.threads), durability: 'none' });
 const queries: Record<string, string> = {
   'phone-then-case (sku)': `<sequence within="30d" last="365d"><step sku="${values.sku}"/><step category="phone-accessories"/></sequence>`,
   'phone-no-case (sku)': `<sequence within="30d"><step sku="${values.sku}"/><absent category="phone-accessories"/></sequence>`,
