@@ -5,7 +5,7 @@ import type { Shard } from '../store/shard.js';
 import type { BoughtQuery } from './bought-query.js';
 import type { BoughtTask } from './bought-task.js';
 import type { DayBucketCache } from './day-buckets.js';
-import type { ShardValues, ValuesTask } from './score-values.js';
+import { scanValues, type ShardValues, type ValuesTask } from './score-values.js';
 import type { PortraitCounts, PortraitScanTask } from './portrait-scan.js';
 import type { SequenceQuery } from './sequence-task.js';
 import type { StatsByNode } from './node-stats.js';
@@ -114,6 +114,28 @@ export class DayBucketShards {
     let cache = this.caches.get(shard);
     if (!cache) this.caches.set(shard, (cache = this.make(this.bytesPerShard, this.minRows)));
     return cache;
+  }
+}
+
+/**
+ * The whole-store phase's scans (ExecutionQuery.prefetch) here, before the
+ * evaluation, pausing for the event loop when the slice is spent (every
+ * TUNING.SCORE_SCAN_STEP rows at most): else a `<score>` whose values are
+ * cold could be evaluated in one go as another node's candidates
+ * (ShardEvaluation.candidates does not pause).
+ */
+export async function runPrefetchHere(query: ExecutionQuery): Promise<void> {
+  for (const w of query.prefetch ?? []) {
+    const started = performance.now();
+    const steps = scanValues(w.task);
+    let next = steps.next();
+    while (!next.done) {
+      if (query.slice.due()) await query.slice.pause();
+      next = steps.next();
+    }
+    const timeMs = performance.now() - started;
+    w.done(next.value, timeMs);
+    addTime(query.stats, w.node, timeMs);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Bitmap } from '../index/bitmap.js';
 import type { Shard } from '../store/shard.js';
 import type { DayBucketCache } from './day-buckets.js';
-import { evaluateShards, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
+import { evaluateShards, runPrefetchHere, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
 
 /**
  * Everything on the calling thread: each shard's plan in time slices, the
@@ -18,6 +18,7 @@ export class InProcessExecutor implements Executor {
     // turn first, so callers querying in a tight loop cannot starve timers,
     // appends' disk writes or other callers.
     await query.slice.pause();
+    await runPrefetchHere(query);
     return evaluateShards(query);
   }
 

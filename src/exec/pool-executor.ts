@@ -5,7 +5,7 @@ import type { Shard } from '../store/shard.js';
 import type { BoughtTask } from './bought-task.js';
 import type { DayBucketCache } from './day-buckets.js';
 import { prepareBought, runBought } from './eval-bought.js';
-import { addTime, evaluateShards, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
+import { addTime, evaluateShards, runPrefetchHere, type DayBucketShards, type ExecutionQuery, type Executor } from './executor.js';
 import type { StatsByNode } from './node-stats.js';
 import { decodePortraitCounts, decodeResults, decodeValues } from './protocol.js';
 import { valuesTaskRows, type ValuesTask } from './score-values.js';
@@ -107,16 +107,17 @@ export class PoolExecutor implements Executor {
   /**
    * The whole-store phase's scans (ExecutionQuery.prefetch: `<score>` values
    * not cached), one message each, all at once, when they read at least
-   * poolMinLines rows in all (else the evaluation scans them here, in time
-   * slices); results decoded a message at a time under the time slice.
+   * poolMinLines rows in all (else here, in time slices, runPrefetchHere);
+   * results decoded a message at a time under the time slice.
    */
   private async runValuesInPool(query: ExecutionQuery): Promise<void> {
     const work = query.prefetch ?? [];
     const runValues = this.pool.runValues?.bind(this.pool);
-    if (work.length === 0 || runValues === undefined) return;
+    if (work.length === 0) return;
+    if (runValues === undefined) return runPrefetchHere(query);
     let rows = 0;
     for (const w of work) rows += valuesTaskRows(w.task);
-    if (rows < this.settings.poolMinLines) return;
+    if (rows < this.settings.poolMinLines) return runPrefetchHere(query);
     const replies = work.map((w) => {
       const reply = runValues(w.task, query.signal);
       reply.catch(() => undefined); // awaited below; not unhandled meanwhile

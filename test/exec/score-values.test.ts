@@ -7,7 +7,7 @@ import type { BoughtTask } from '../../src/exec/bought-task.js';
 import runWorkerRequest from '../../src/exec/bought-worker.js';
 import { DayBucketCache } from '../../src/exec/day-buckets.js';
 import { runBought } from '../../src/exec/eval-bought.js';
-import { DayBucketShards, type ExecutionQuery } from '../../src/exec/executor.js';
+import { DayBucketShards, runPrefetchHere, type ExecutionQuery } from '../../src/exec/executor.js';
 import { InProcessExecutor } from '../../src/exec/in-process-executor.js';
 import { PoolExecutor, type WorkerPool } from '../../src/exec/pool-executor.js';
 import { checkReply, decodeValues, encodeResults, encodeValues, PROTOCOL_VERSION, valuesRequest, type WorkerReply } from '../../src/exec/protocol.js';
@@ -122,6 +122,41 @@ describe('<score> values across the worker protocol', () => {
         // cached now: nothing left to prefetch
         expect(prefetchWork(plan, store.shards, store.catalog)).toEqual([]);
       }
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('<score> values on the calling thread', () => {
+  it('the in-process executor scans them before the evaluation, pausing for the event loop between steps', async () => {
+    const { TUNING } = await import('../../src/model/defaults.js');
+    const { isCached } = await import('../../src/elements/score/values.js');
+    const engine = await Engine.open({ shards: 1, threads: 0, durability: 'none' });
+    try {
+      const n = TUNING.SCORE_SCAN_STEP * 2 + 10;
+      const recs = Array.from({ length: n }, (_, i) => ({ type: 'order', order_id: `o${i}`, customer_id: `c${i % 3000}`, ts: 1_790_000_000_000 + i * 1000, shop: 's', status: 'paid', lines: [{ sku: 'A', category: 'x', quantity: 1, amount: '1.00' }] }));
+      for (let i = 0; i < n; i += 20_000) await engine.append(recs.slice(i, i + 20_000) as InputRecord[]);
+      const store = (engine as unknown as { store: Store }).store;
+      const xml = '<segment><score by="recency" min="5"/><bought sku="A"/></segment>';
+      const plan = (engine as unknown as { plan(ast: unknown, asOf: number, tz: string): ExecutionQuery['plan'] }).plan(parseSegment(xml), Date.parse('2027-01-01T00:00:00Z'), 'UTC');
+      let pauses = 0;
+      const slice = { due: () => true, pause: async () => void pauses++, maybePause: () => undefined, checkNow: () => undefined };
+      const evaluations = store.shards.map((shard) => new ShardEvaluation(plan, shard, store.catalog, undefined, undefined, store.shards));
+      const prefetch = prefetchWork(plan, store.shards, store.catalog);
+      expect(prefetch).toHaveLength(1);
+      const query = {
+        plan, boughtNodes: boughtNodes(plan), shards: store.shards, catalog: store.catalog, evaluations,
+        signal: undefined, stats: undefined, slice, poolError: (e: unknown) => e, prefetch,
+      };
+      const spec = { by: 'recency' as const, lo: Number.NEGATIVE_INFINITY, hi: Math.floor(Date.parse('2027-01-01T00:00:00Z') / 1000) };
+      expect(isCached(spec, store.shards[0]!)).toBe(false);
+      // the phase alone: cached after it, with pauses between its steps (and no evaluation yet)
+      await runPrefetchHere(query);
+      expect(pauses).toBeGreaterThanOrEqual(2);
+      expect(isCached(spec, store.shards[0]!)).toBe(true);
+      const members = await new InProcessExecutor(new DayBucketShards(0, 1, undefined, (b, r) => new DayBucketCache(b, r))).run(query);
+      expect(members[0]!.size).toBeGreaterThan(0);
     } finally {
       await engine.close();
     }
