@@ -168,7 +168,10 @@ export class LiveSegments {
     const wasLive = this.live.get(name);
     if (xml !== null && wasLive?.xml === xml) return; // the same definition: nothing
     if (xml === null && !wasLive) {
-      await this.evaluateAll(this.host.clock(), 'saved', this.dependents(name));
+      // a saved segment that is not live: the live ones referring to it changed definition
+      const dependents = this.dependents(name);
+      for (const other of dependents) this.live.get(other)!.analysis = this.analyse(this.live.get(other)!.ast);
+      await this.evaluateAll(this.host.clock(), 'saved', dependents);
       return;
     }
     const now = this.host.clock();

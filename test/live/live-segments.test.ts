@@ -53,6 +53,22 @@ describe('live segments', () => {
     await engine.close();
   });
 
+  it('saving a segment a live one refers to records the live one\'s difference (cause saved), and its new time dependence', async () => {
+    let now = T0;
+    const engine = await Engine.open({ threads: 0, shards: 1, clock: () => now });
+    await engine.append([order('o1', 'c1', T0 - 2 * DAY), { type: 'tag', customer_id: 'c2', tag: 'vip', op: 'add' }]);
+    await engine.save('base', '<segment><tag name="vip"/></segment>');
+    await engine.save('uses', '<segment><ref segment="base"/></segment>', { live: true });
+    expect(membersOf(await all(engine.changes('uses')))).toEqual(['c2']);
+    await engine.save('base', '<segment><bought last="3d"/></segment>');
+    const after = await all(engine.changes('uses', { after: 1 }));
+    expect(after.map((c) => [c.customer_id, c.change, c.cause]).sort()).toEqual([['c1', 'entered', 'saved'], ['c2', 'exited', 'saved']]);
+    now = T0 + 2 * DAY; // o1 leaves last="3d" through the ref
+    await engine.refreshLive();
+    expect(membersOf(await all(engine.changes('uses')))).toEqual([]);
+    await engine.close();
+  });
+
   it('an asOf attribute in a live segment is E_CONFLICT with its line:column', async () => {
     const engine = await Engine.open({ threads: 0 });
     await expect(engine.save('x', '<segment asOf="2026-01-01T00:00:00Z"><tag name="a"/></segment>', { live: true }))
