@@ -8,6 +8,7 @@ import { andNotSql, andSql, emptySql, notSql, orSql } from './algebra.js';
 import { attrSql } from './attr.js';
 import { boughtSql } from './bought.js';
 import { orderEdgeSql } from './first-last-order.js';
+import { QUERY_SETTINGS } from './query-settings.js';
 import { sampleSql } from './sample.js';
 import { scoreSql } from './score.js';
 import { sequenceSql } from './sequence.js';
@@ -42,6 +43,8 @@ export interface CompiledSegment {
   readonly countSql: string;
   /** the predicate on `customer_id` (evaluated per universe row on each shard) */
   readonly predicate: string;
+  /** settings to run both queries (and the portrait's) with: query-settings.ts */
+  readonly settings: typeof QUERY_SETTINGS;
 }
 
 /**
@@ -65,6 +68,7 @@ export function compilePlan(plan: PlanNode, target: ClickHouseTarget): CompiledS
   const where = `WHERE ${indent(predicate).trimStart()}`;
   return {
     predicate,
+    settings: QUERY_SETTINGS,
     membersSql: `SELECT DISTINCT customer_id FROM ${tables.customers.all}\n${where}`,
     countSql: `SELECT uniqExact(customer_id) AS count FROM ${tables.customers.all}\n${where}`,
   };

@@ -105,6 +105,19 @@ describe('ClickHouse SQL, element by element', () => {
     expect(andNot.split('order_lines_local').length - 1).toBe(1);
   });
 
+  it('asks for a query size and AST limit a 1 MiB segment fits in', () => {
+    const c = compile('<segment><tag name="vip"/></segment>');
+    expect(c.settings.max_query_size).toBeGreaterThanOrEqual(64 << 20);
+    expect(c.settings.max_ast_elements).toBeGreaterThanOrEqual(1_000_000);
+    expect(c.settings).not.toHaveProperty('skip_unavailable_shards');
+  });
+
+  it('reads the tag events once for an <or> of tags', () => {
+    const p = compile('<segment><or><tag name="vip"/><tag name="新客"/><bought sku="A"/></or></segment>').predicate;
+    expect(p.split('tag_events_local').length - 1).toBe(1);
+    expect(p).toContain("WHERE tag IN ('vip', '新客')\n  GROUP BY customer_id, tag\n  HAVING argMax(op, seq) = 'add'");
+  });
+
   it('resolves tags and attributes by their latest event', () => {
     expect(compile('<segment><tag name="vip"/></segment>').predicate).toContain("HAVING argMax(op, seq) = 'add'");
     const a = compile('<segment><attr name="age" eq="31"/></segment>').predicate;
