@@ -52,6 +52,7 @@ const UNREACHABLE_CODES = new Set([
 /** Node-level errors of the HTTP connection (Node's errno codes). */
 const NETWORK_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
+const SERVER_HINT = 'the ClickHouse server\'s own message; its log has the statement (docs/cluster.md says what shandian sends)';
 const NOT_READY_HINT = 'start the node or fix --clickhouse; shandian never answers from part of the cluster';
 
 /** `Code: 60, e.displayText() = DB::Exception: Table x doesn't exist., e.what() = DB::Exception` -> 60 and the text. */
@@ -83,10 +84,10 @@ export function clickhouseError(e: unknown, url: string, what: string): Shandian
     }
     const hint = server.code === 60 || server.code === 81
       ? 'the database or its tables do not exist there: `shandian ingest --clickhouse URLS --cluster NAME --database DB` creates them on every node'
-      : undefined;
+      : SERVER_HINT;
     return new ShandianError('E_CLUSTER_ERROR', `ClickHouse ${url} refused ${what}: code ${server.code}: ${first}`, where, hint);
   }
-  return new ShandianError('E_CLUSTER_ERROR', `ClickHouse ${url} failed while ${what}: ${message}`, where);
+  return new ShandianError('E_CLUSTER_ERROR', `ClickHouse ${url} failed while ${what}: ${message}`, where, SERVER_HINT);
 }
 
 /** A value in a TabSeparated field (\\, tab, newline escaped). */
