@@ -13,6 +13,7 @@
  * markers; bench/standard/report.ts keeps it when it regenerates the file).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, type ClusterEngine } from '../../src/index.js';
@@ -56,6 +57,8 @@ interface ClusterResult {
   clusterIngestMs: number;
   inProcessIngestMs: number;
   clickhouseVersion: string;
+  /** os.loadavg()[0] when ingest ended and when timing ended: others' work on the machine shows here */
+  loadAverage: [number, number];
   scenarios: ScenarioRow[];
 }
 
@@ -145,7 +148,8 @@ function renderSection(r: ClusterResult): string {
       'lookup of each batch\'s order ids, synchronous distributed inserts: each batch acknowledged by both shards). ' +
       `In-process ingest of the same records (in memory, same loop): ${(r.inProcessIngestMs / 1000).toFixed(1)} s.`,
     '',
-    `Machine: ${r.machine}. Both ClickHouse servers, the client and the in-process engine share it: a real cluster`,
+    `Machine: ${r.machine}; 1-minute load average ${r.loadAverage[0].toFixed(1)} after ingest, ${r.loadAverage[1].toFixed(1)} after timing`,
+    `(above the core count, other work shared the machine and every time here is inflated). Both ClickHouse servers, the client and the in-process engine share it: a real cluster`,
     'puts each shard on its own machine, so its scans run in parallel where here they compete for the same cores.',
     `Command: \`${r.command}\` (${r.date}).`,
     '<!-- cluster:end -->',
@@ -203,6 +207,7 @@ async function main(): Promise<void> {
       }
     }
     log(`ingested ${fmtInt(records)} records (${fmtInt(lines)} lines): cluster ${(clusterMs / 1000).toFixed(1)} s = ${fmtInt(records / (clusterMs / 1000))} records/s; in-process ${(localMs / 1000).toFixed(1)} s`);
+    const loadAfterIngest = os.loadavg()[0]!;
     const version = (await fetch(`${cluster.urls[0]}/?query=${encodeURIComponent('SELECT version()')}`).then((r) => r.text())).trim();
     const scenarios = buildScenarios(stats);
     const q = { asOf: AS_OF, tz: TZ };
@@ -240,6 +245,7 @@ async function main(): Promise<void> {
       clusterIngestMs: clusterMs,
       inProcessIngestMs: localMs,
       clickhouseVersion: version,
+      loadAverage: [loadAfterIngest, os.loadavg()[0]!],
       scenarios: rows,
     };
     const section = renderSection(result);
