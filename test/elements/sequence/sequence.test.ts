@@ -238,8 +238,8 @@ describe('<sequence> results', () => {
 
 // Worker threads run the compiled engine (as test/engine/threads.test.ts does).
 const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/src/index.js');
-describe.runIf(fs.existsSync(built))('<sequence> in an engine with a worker pool', () => {
-  it('gives the in-process answers (its <bought> siblings in the workers, the sequence on the calling thread)', async () => {
+describe.runIf(fs.existsSync(built))('<sequence> in the worker pool', () => {
+  it('gives the in-process answers (its tasks and its <bought> siblings in the workers)', async () => {
     const { Engine: Built } = (await import(built)) as typeof import('../../../src/index.js');
     const bodies = [THEN, NO_CASE, `<bought category="cases"/>${NO_CASE}`, `<or><bought sku="G"/>${THEN}</or>`, `<not>${THEN}</not>`];
     const local = await open();
