@@ -48,13 +48,13 @@ export const score = {
  * pause between them); from their sorted values the range of values whose
  * scores are in [min, max] (rank.ts; cuts need no population-wide state);
  * then this shard's customers in the population with a value in that range,
- * one pass over 8 bytes a customer. The evaluation of every shard asks for
- * the same values: only the first computes them, the others find them cached
- * (the query holds the store still across its pauses, so every shard sees
- * one state). Runs on the calling thread, in time slices (values.ts: a
- * pause may come every TUNING.SCORE_SCAN_STEP rows); never limited to
- * candidates (the population is global), but a sibling `<bought>` may be
- * limited to its members.
+ * one pass over 4 bytes a customer. The executor usually ran the scans
+ * before the evaluation (prefetch below: in the workers, or here in time
+ * slices); what is left (values of the live totals, a window slid from a
+ * cached one) the evaluation of the first shard computes, in steps, and the
+ * others find cached (the query holds the store still across its pauses, so
+ * every shard sees one state). Never limited to candidates (the population
+ * is global), but a sibling `<bought>` may be limited to its members.
  */
 export const scorePlan = {
   children: () => NONE,
@@ -62,7 +62,7 @@ export const scorePlan = {
     const mine = yield* valuesOf(n, ctx);
     const range = yield* rangeOf(n, ctx);
     if (range === undefined) return new Bitmap();
-    return new Bitmap(select(mine.byCustomer, range));
+    return select(mine.byCustomer, range);
   },
   explain: (n, s) => explainScore(n, s),
   /**
@@ -100,24 +100,30 @@ function* rangeOf(n: ScorePlan, ctx: EvalContext): Steps<ValueRange | undefined>
 
 /**
  * The customers (ascending) whose value is in the range; one outside the
- * population (NaN, or NOT_IN_P in 4-byte values) never is. The ids go to a
- * buffer reused across calls (the bitmap copies them).
+ * population (NaN, or NOT_IN_P in 4-byte values) never is. Ids go to the
+ * bitmap through a small reused buffer, SELECT_CHUNK at a time (no buffer
+ * the size of a shard's customers is kept or allocated per query).
  */
-export function select(byCustomer: ValueArray, range: ValueRange): Uint32Array {
+export function select(byCustomer: ValueArray, range: ValueRange): Bitmap {
   const lo = range.lo;
   // NOT_IN_P is above every 4-byte value: an open top stops below it
   const hi = byCustomer instanceof Uint32Array ? Math.min(range.hi, NOT_IN_P - 1) : range.hi;
-  if (selected.length < byCustomer.length) selected = new Uint32Array(byCustomer.length);
-  const out = selected;
+  const result = new Bitmap();
+  const out = chunk;
   let k = 0;
   for (let c = 0; c < byCustomer.length; c++) {
     const v = byCustomer[c]!;
-    if (v >= lo && v <= hi) out[k++] = c;
+    if (v >= lo && v <= hi) {
+      out[k++] = c;
+      if (k === SELECT_CHUNK) result.addMany(out), (k = 0);
+    }
   }
-  return out.subarray(0, k);
+  if (k > 0) result.addMany(out.subarray(0, k));
+  return result;
 }
 
-let selected = new Uint32Array(0);
+const SELECT_CHUNK = 1 << 16;
+const chunk = new Uint32Array(SELECT_CHUNK);
 
 /** `monetary of counting orders with sku in [A] at ts in [...]; scale 5, scores 4..5 (whole store)` */
 export function explainScore(n: ScorePlan, _s: NodeStats): string {
