@@ -13,11 +13,11 @@ const VALUE = { recency: 'max(ts)', frequency: 'uniqExact(order_id)', monetary: 
  * cuts <= v, on each shard's local tables.
  *
  * With `scale` the population is the whole store: the GLOBAL IN subquery
- * runs once on the coordinating node over the Distributed tables. It takes
- * the histogram of v over all shards (value, customers), sorted by value;
- * a value's L is the number of customers with a smaller value (a running
- * sum), its score min(k, 1 + intDiv(k * L, n)) in UInt64; the values whose
- * score is in [min, max], and then the customers with those values.
+ * runs once on the coordinating node over the Distributed tables (each
+ * shard groups its own customers): every customer of P with v, sorted by v;
+ * a customer's L is the number of smaller values before it, its score
+ * min(k, 1 + intDiv(k * L, n)) in UInt64; those with a score in
+ * [min, max], shipped to the shards as GLOBAL IN's temporary table.
  */
 export const scoreSql: ElementSql<ScorePlan> = (n, ctx) => {
   const perCustomer = (table: 'local' | 'all') =>
@@ -29,18 +29,16 @@ export const scoreSql: ElementSql<ScorePlan> = (n, ctx) => {
     return inSubquery(`SELECT customer_id FROM (\n${indent(perCustomer('local'))}\n)\nWHERE (${score}) BETWEEN ${intLiteral(n.min)} AND ${intLiteral(n.max)}`);
   }
   const k = intLiteral(n.scale ?? 5);
-  const values =
-    `SELECT arrayJoin(arrayFilter((x, s) -> s >= ${intLiteral(n.min)} AND s <= ${intLiteral(n.max)}, vs,\n` +
-    `  arrayMap((l, n) -> least(toUInt64(${k}), 1 + intDiv(toUInt64(${k}) * l, n)), below, arrayResize([total], length(below), total))))\n` +
+  // one pass over the whole store: every member of P with v, gathered on the coordinating node, sorted by v;
+  // at position i (1-based) of the sorted values, e = the occurrences of that value up to i (arrayEnumerateUniq),
+  // so L = i - e values are smaller. n reaches the lambda as an argument (18.16 loses captured columns)
+  const ranked =
+    `SELECT arrayJoin(arrayFilter((id, s) -> s >= ${intLiteral(n.min)} AND s <= ${intLiteral(n.max)}, ids,\n` +
+    `  arrayMap((i, e, total) -> least(toUInt64(${k}), 1 + intDiv(toUInt64(${k}) * (i - e), total)),\n` +
+    `    arrayEnumerate(vs), arrayEnumerateUniq(vs), arrayResize([n], length(vs), n)))) AS customer_id\n` +
     `FROM (\n` +
-    `  SELECT vs, arrayMap((run, c) -> run - c, arrayCumSum(cs), cs) AS below, arraySum(cs) AS total\n` +
-    `  FROM (\n` +
-    `    SELECT arraySort(groupArray(v)) AS vs, arraySort((c, x) -> x, groupArray(c), groupArray(v)) AS cs\n` +
-    `    FROM (SELECT v, toUInt64(count()) AS c FROM (\n${indent(perCustomer('all'), '      ')}\n    ) GROUP BY v)\n` +
-    `  )\n` +
+    `  SELECT arraySort((id, x) -> x, groupArray(customer_id), groupArray(v)) AS ids, arraySort(groupArray(v)) AS vs, toUInt64(count()) AS n\n` +
+    `  FROM (\n${indent(perCustomer('all'), '    ')}\n  )\n` +
     `)`;
-  return inSubquery(
-    `SELECT customer_id FROM (\n${indent(perCustomer('all'))}\n)\nWHERE v IN (\n${indent(values)}\n)`,
-    true,
-  );
+  return inSubquery(ranked, true);
 };

@@ -145,7 +145,7 @@ describe('ClickHouse SQL, element by element', () => {
     const byRank = compile('<segment><score by="monetary" last="365d" min="4"/></segment>').predicate;
     expect(byRank).toMatch(/^customer_id GLOBAL IN \(/);
     expect(byRank).toContain('FROM `shop db`.`order_lines`');
-    expect(byRank).toContain('intDiv(toUInt64(5) * l, n)');
+    expect(byRank).toContain('intDiv(toUInt64(5) * (i - e), total)');
     const byCuts = compile('<segment><score by="frequency" cuts="2,5" min="2" max="2"/></segment>').predicate;
     expect(byCuts).not.toContain('GLOBAL');
     expect(byCuts).toContain('(1 + (v >= 2) + (v >= 5)) BETWEEN 2 AND 2');
