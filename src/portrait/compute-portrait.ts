@@ -138,11 +138,13 @@ export async function computePortrait(input: PortraitInput, runner: PortraitRunn
       const reply = tasks.length > 0 ? runner.scans(tasks) : undefined;
       if (reply) pending.push({ d, values: valueCount(input.catalog, d.field), reply });
     }
-    for (const { d, values, reply } of pending) {
+    // all awaited together: a later dimension's failure must not go unhandled while an earlier one is awaited
+    const replies = await Promise.all(pending.map((p) => p.reply));
+    pending.forEach(({ d, values }, i) => {
       const counts = emptyOrderCounts(values);
-      for (const part of await reply) addCounts(counts, part);
+      for (const part of replies[i]!) addCounts(counts, part);
       scanned.set(d, counts);
-    }
+    });
   }
   return runner.steps(portraitSteps({ ...input, scanned }));
 }
