@@ -189,14 +189,11 @@ export function buildScenarios(stats: DataStats): Scenario[] {
     out.push(scenario('wide-or-50', 'Wide OR: any of 50 (SKU, shop, month) windows over the 50 best-selling SKUs', xml, members));
   }
 
-  out.push(...crmScenarios(stats, w).filter((s) => READY.has(s.id)));
+  out.push(...crmScenarios(stats, w));
   return out;
 }
 
 // ---------------------------------------------------------------- part two (contract 7): the CRM primitives
-
-/** Part-two scenarios whose element is built (the others wait for theirs). */
-const READY = new Set(['new-customers', 'lapsed', 'campaign-holdout', 'bulk-buyer']);
 
 /** Counting orders (alive, ts in the window) with a line passing the filters: (customer_id, order_id, ts). */
 function matchingOrdersSql(b: Omit<BoughtSpec, 'minCount' | 'minCents'>): string {
