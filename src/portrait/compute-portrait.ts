@@ -35,8 +35,9 @@ export interface PortraitInput {
  * dimension is counted shard by shard, the shards' counts added up (shards
  * are disjoint partitions of the customers, so sums are exact), then turned
  * into buckets. Runs on the calling thread while the caller holds the store
- * still (the totals gate); it yields between shards and between the values
- * of an order dimension.
+ * still (the totals gate); it yields between shards and, in an order
+ * dimension's scan, every TUNING.PORTRAIT_ORDERS_PER_STEP orders. Order
+ * dimensions in `scanned` (counted in the worker pool) are only bucketed.
  */
 export function* portraitSteps(input: PortraitInput): Generator<void, PortraitResult> {
   const { dimensions, parts, catalog, asOfMs, tz } = input;
