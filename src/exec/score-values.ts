@@ -246,3 +246,64 @@ function* orderQuantities(task: BoughtTask): Generator<void, Float64Array> {
   }
   return out;
 }
+
+/** v(c) of the customers with counting matching orders in a narrow window only (a band between two windows' edges). */
+export type BandValues = Map<number, number>;
+
+/**
+ * A band's values, sparse: the few orders between a cached window's edges
+ * and a moved one's (elements/score/slide.ts), so no array the size of the
+ * shard's customers is made. Quantity of an order task: its lines are
+ * contiguous, found by a binary search on lineOrder (ascending).
+ */
+export function* scanBand(t: ValuesTask): Generator<void, BandValues> {
+  const out: BandValues = new Map();
+  const { task, by } = t;
+  if (task === undefined) return out;
+  const { orderAlive, orderCustomer, orderAmount, lineOrder, lineAmount, lineQuantity, lineCount } = task;
+  const add = (c: number, v: number) => {
+    const old = out.get(c);
+    out.set(c, old === undefined ? v : by === 'recency' ? Math.max(old, v) : old + v);
+  };
+  const counted = new Set<number>();
+  let rowsRead = 0;
+  for (const { rows, start, end, customers, amounts } of task.slices) {
+    for (let i = start; i < end; i++) {
+      if (++rowsRead % STEP === 0) yield;
+      if (task.unit === 'orders') {
+        const order = rows[i]!;
+        if (orderAlive[order] === 0) continue;
+        const c = customers ? customers[i]! : orderCustomer[order]!;
+        if (by === 'recency') add(c, t.orderTs[order]!);
+        else if (by === 'frequency') add(c, 1);
+        else if (by === 'monetary') add(c, amounts ? amounts[i]! : orderAmount[order]!);
+        else {
+          let q = 0;
+          for (let row = firstLineOf(lineOrder, lineCount, order); row < lineCount && lineOrder[row] === order; row++) q += lineQuantity[row]!;
+          add(c, q);
+        }
+      } else {
+        const row = rows[i]!;
+        if (!lineMatches(task, row)) continue;
+        const order = lineOrder[row]!;
+        const c = orderCustomer[order]!;
+        if (by === 'recency') add(c, t.orderTs[order]!);
+        else if (by === 'frequency') {
+          if (!counted.has(order)) counted.add(order), add(c, 1);
+        } else add(c, by === 'monetary' ? lineAmount[row]! : lineQuantity[row]!);
+      }
+    }
+  }
+  return out;
+}
+
+/** The first line row of `order` (lineOrder ascends over the rows). */
+function firstLineOf(lineOrder: Uint32Array, lineCount: number, order: number): number {
+  let lo = 0, hi = lineCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lineOrder[mid]! < order) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

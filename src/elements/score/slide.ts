@@ -1,4 +1,4 @@
-import { NOT_IN_P, type ShardValues, type ValueKind } from '../../exec/score-values.js';
+import { NOT_IN_P, type BandValues, type ShardValues, type ValueKind } from '../../exec/score-values.js';
 
 /**
  * Values of a window moved forward from those of an earlier window of the
@@ -8,7 +8,8 @@ import { NOT_IN_P, type ShardValues, type ValueKind } from '../../exec/score-val
  *
  * The old window [lo0, hi0], the new one [lo, hi] with lo0 <= lo <= hi0 + 1
  * and hi0 <= hi. `added`: the values over (hi0, hi]; `removed`: over
- * [lo0, lo) (not needed for recency). For c:
+ * [lo0, lo) (not needed for recency); both sparse (exec/score-values.ts
+ * scanBand). For c:
  * - recency: the latest order in [lo0, hi] is max(old, added); when it is
  *   at or after lo it is also the latest in [lo, hi], else c has no order
  *   there (every order of c in [lo, hi] is in [lo0, hi]) and leaves P;
@@ -22,21 +23,20 @@ import { NOT_IN_P, type ShardValues, type ValueKind } from '../../exec/score-val
  * of the customers that changed, merged with their new values.
  */
 export function slideValues(
-  base: ShardValues, by: ValueKind, lo: number, customerCount: number, added?: ShardValues, removed?: ShardValues,
+  base: ShardValues, by: ValueKind, lo: number, customerCount: number, added?: BandValues, removed?: BandValues,
 ): ShardValues | undefined {
-  if (by === 'monetary' && removed !== undefined && removed.sorted.length > 0) return undefined;
+  if (by === 'monetary' && removed !== undefined && removed.size > 0) return undefined;
   const b = base.byCustomer;
   // the customers with orders between the edges: only theirs can change (and, for recency, those who fell out)
-  const changed = new Set<number>();
-  if (added !== undefined && added.sorted.length > 0) collect(added.byCustomer, changed);
-  if (removed !== undefined && removed.sorted.length > 0) collect(removed.byCustomer, changed);
+  const changed = new Set<number>(added?.keys());
+  for (const c of removed?.keys() ?? []) changed.add(c);
   const oldChanged: number[] = [];
   const updates: { c: number; v: number | undefined }[] = [];
   let wide = b instanceof Float64Array;
   for (const c of changed) {
     const o = valueOf(b, c);
-    const a = added === undefined ? undefined : valueOf(added.byCustomer, c);
-    const r = removed === undefined ? undefined : valueOf(removed.byCustomer, c);
+    const a = added?.get(c);
+    const r = removed?.get(c);
     let v: number | undefined;
     if (by === 'recency') {
       v = Math.max(o ?? Number.NEGATIVE_INFINITY, a ?? Number.NEGATIVE_INFINITY);
@@ -82,15 +82,6 @@ export function slideValues(
     else sorted[m++] = fromNew, k++;
   }
   return { byCustomer, sorted };
-}
-
-/** The customers with a value in `values` (one scan of a typed array, no per-element type checks). */
-function collect(values: Uint32Array | Float64Array, into: Set<number>): void {
-  if (values instanceof Uint32Array) {
-    for (let c = 0; c < values.length; c++) if (values[c] !== NOT_IN_P) into.add(c);
-  } else {
-    for (let c = 0; c < values.length; c++) if (!Number.isNaN(values[c]!)) into.add(c);
-  }
 }
 
 function valueOf(values: Uint32Array | Float64Array, c: number): number | undefined {

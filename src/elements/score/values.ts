@@ -1,5 +1,5 @@
 import type { KernelChoice } from '../../exec/eval-bought.js';
-import { prepareValues, scanValues, type ShardValues, type ValueSpec } from '../../exec/score-values.js';
+import { prepareValues, scanBand, scanValues, type ShardValues, type ValueSpec } from '../../exec/score-values.js';
 import { TUNING } from '../../model/defaults.js';
 import { filtersKey } from '../../plan/dimension-filters.js';
 import type { Catalog } from '../../store/catalog.js';
@@ -85,12 +85,12 @@ export function canSlide(spec: ValueSpec, shard: Shard): boolean {
   return slideBase(spec, shard) !== undefined;
 }
 
-/** The orders between the two windows' edges, scanned (never from the totals: a band is small), then slide.ts. */
+/** The orders between the two windows' edges, scanned sparse (never from the totals: a band is small), then slide.ts. */
 function* slide(base: Cached, spec: ValueSpec, shard: Shard, catalog: Catalog): Steps<ShardValues | undefined> {
   const old = base.spec;
-  const scan = { complement: false };
-  const added = spec.hi > old.hi ? yield* computeValues({ ...spec, lo: old.hi + 1, hi: spec.hi }, shard, catalog, scan) : undefined;
-  const removed = spec.by !== 'recency' && spec.lo > old.lo ? yield* computeValues({ ...spec, lo: old.lo, hi: spec.lo - 1 }, shard, catalog, scan) : undefined;
+  const band = (lo: number, hi: number) => scanBand(prepareValues({ ...spec, lo, hi }, shard, catalog, { complement: false }));
+  const added = spec.hi > old.hi ? yield* band(old.hi + 1, spec.hi) : undefined;
+  const removed = spec.by !== 'recency' && spec.lo > old.lo ? yield* band(old.lo, spec.lo - 1) : undefined;
   return slideValues(base.values, spec.by, spec.lo, shard.customerCount, added, removed);
 }
 

@@ -101,3 +101,19 @@ describe('<score> rank: the value range equals the definition', () => {
     }
   });
 });
+
+describe('<score> selection', () => {
+  it('keeps the customers with a value in the range, past several buffer chunks, never those outside the population', async () => {
+    const { select } = await import('../../../src/elements/score/index.js');
+    const r = rng(3);
+    const n = 200_000;
+    const u32 = new Uint32Array(n);
+    for (let c = 0; c < n; c++) u32[c] = r() < 0.1 ? 0xffffffff : Math.floor(r() * 1000);
+    const f64 = Float64Array.from(u32, (v) => (v === 0xffffffff ? Number.NaN : v * 1e7));
+    for (const [lo, hi] of [[Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], [100, 899], [500, 500], [2000, 3000]] as const) {
+      const want = [...u32.keys()].filter((c) => u32[c] !== 0xffffffff && u32[c]! >= lo && u32[c]! <= hi);
+      expect([...select(u32, { lo, hi }).toArray()]).toEqual(want);
+      expect([...select(f64, { lo: lo * 1e7, hi: hi * 1e7 }).toArray()]).toEqual(want);
+    }
+  });
+});

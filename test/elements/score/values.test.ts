@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeValues, NOT_IN_P, shardValues } from '../../../src/elements/score/values.js';
+import { prepareValues, scanBand } from '../../../src/exec/score-values.js';
 import { Engine } from '../../../src/index.js';
 import { TUNING } from '../../../src/model/defaults.js';
 
@@ -112,11 +113,13 @@ describe('<score> values of a window moved forward (slide.ts)', () => {
             [T0 + 599_000, T0 + 600_000, T0 + 600_001, T0 + 600_900], // nothing in common
           ] as const) {
             const base = full({ by, ...filters, lo: lo0, hi: hi0 }, shard);
-            const added = hi > hi0 ? full({ by, ...filters, lo: Math.max(lo, hi0 + 1), hi }, shard) : undefined;
-            const removed = by !== 'recency' && lo > lo0 ? full({ by, ...filters, lo: lo0, hi: Math.min(lo - 1, hi0) }, shard) : undefined;
+            // the bands as slide() scans them (sparse)
+            const band = (l: number, h: number) => run(scanBand(prepareValues({ by, ...filters, lo: l, hi: h }, shard, store.catalog, { complement: false })));
+            const added = hi > hi0 ? band(Math.max(lo, hi0 + 1), hi) : undefined;
+            const removed = by !== 'recency' && lo > lo0 ? band(lo0, Math.min(lo - 1, hi0)) : undefined;
             if (lo > hi0 + 1) continue;
             const got = slideValues(base, by, lo, shard.customerCount, added, removed);
-            if ((added?.sorted.length ?? 0) + (removed?.sorted.length ?? 0) > 0) changed++;
+            if ((added?.size ?? 0) + (removed?.size ?? 0) > 0) changed++;
             const want = full({ by, ...filters, lo, hi }, shard);
             compared++;
             if (got === undefined) {
