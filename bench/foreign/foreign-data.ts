@@ -15,7 +15,7 @@
  * the other records (refunds, customers, tags) to X.events.ndjson: give both
  * files to bench:foreign, the order lines first.
  * `--bad N` mixes N records that break the contract into the output.
- * `--queries-out DIR` writes ~15 XML segments over this vocabulary.
+ * `--queries-out DIR` writes ~23 XML segments over this vocabulary.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -596,6 +596,42 @@ export function queries(seed: number): Record<string, string> {
     '  <ref segment="high-value-vip"/>',
     '  <not><ref segment="dormant"/></not>',
   ].join('\n'));
+
+  // part two (contract 7): the CRM primitives
+  seg('rfm-score', [
+    '  <and>',
+    '    <score by="recency" last="365d" min="4"/>',
+    '    <score by="frequency" last="365d" min="4"/>',
+    '    <score by="monetary" last="365d" min="4"/>',
+    '  </and>',
+  ].join('\n'));
+
+  seg('spend-layer', '  <score by="monetary" last="365d" cuts="1000,5000,20000" min="3" max="3"/>');
+
+  seg('new-customers', '  <firstOrder last="30d"/>');
+
+  seg('lapsed', '  <lastOrder from="-365d" to="-90d"/>');
+
+  seg('phone-then-case', [
+    '  <sequence within="30d" last="365d">',
+    `    <step sku="${top('phones')}"/>`,
+    '    <step category="phone-accessories"/>',
+    '  </sequence>',
+  ].join('\n'));
+
+  seg('phone-no-case', [
+    '  <sequence within="30d">',
+    `    <step sku="${top('phones')}"/>`,
+    '    <absent category="phone-accessories"/>',
+    '  </sequence>',
+  ].join('\n'));
+
+  seg('campaign-holdout', [
+    '  <bought category="skincare" last="90d"/>',
+    '  <not><sample seed="spring-24" from="0" to="10"/></not>',
+  ].join('\n'));
+
+  seg('bulk-buyer', '  <bought category="snacks" last="365d" minQuantity="10"/>');
 
   return out;
 }
