@@ -174,6 +174,22 @@ describeClickHouse('ClickHouse backend: loading, saved segments, a node down (2-
     }
   });
 
+  it('one node without --cluster: plain local tables, the same answers', async () => {
+    const database = freshDatabase('one');
+    const engine = await Engine.open({ clickhouse: { urls: [cluster().urls[1]!], database } });
+    try {
+      await engine.createTables();
+      await engine.append([order('U1', 'u1', '60.00'), order('U2', 'u2'), { type: 'refund', order_id: 'U2' }, { type: 'tag', customer_id: 'u3', tag: 'vip', op: 'add' }]);
+      await expect(engine.append([order('U1', 'x')])).rejects.toMatchObject({ code: 'E_BAD_RECORD' });
+      expect(await engine.count('<segment><bought/></segment>', { asOf: AS_OF })).toBe(1);
+      expect(await engine.count('<segment><not><bought/></not></segment>', { asOf: AS_OF })).toBe(2);
+      const tables = await chQuery(cluster().urls[1]!, `SELECT name FROM system.tables WHERE database = '${database}' ORDER BY name`);
+      expect(tables.trim().split('\n').every((t) => t.endsWith('_local'))).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('bad options are E_BAD_ARGS before anything connects; a node that is not ClickHouse at all is unavailable', async () => {
     await expect(Engine.open({ clickhouse: { urls: [] } })).rejects.toMatchObject({ code: 'E_BAD_ARGS' });
     await expect(Engine.open({ clickhouse: { urls: 'ftp://x' } })).rejects.toMatchObject({ code: 'E_BAD_ARGS' });
