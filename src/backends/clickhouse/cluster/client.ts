@@ -73,6 +73,11 @@ export function clickhouseError(e: unknown, url: string, what: string): Shandian
   const message = typeof carried === 'string' ? carried : String(e);
   const where: ErrorLocation = {};
   const errno = typeof err?.code === 'string' ? err.code : typeof (err?.cause as { code?: unknown } | undefined)?.code === 'string' ? (err!.cause as { code: string }).code : undefined;
+  // the client's request_timeout (or ours): the node answered the ping, the statement ran too long
+  if (/^Timeout error\.?$/.test(message.trim()) || (errno === 'ETIMEDOUT' && /no answer within/.test(message))) {
+    return new ShandianError('E_TIMEOUT', `ClickHouse ${url} did not finish ${what} within the request timeout`, where,
+      'the statement is still running or was slow there: check the server\'s load and system.processes; a real cluster spreads the shards over machines');
+  }
   if ((errno !== undefined && NETWORK_ERRNO.has(errno)) || /timeout|socket hang up|ECONNREFUSED|ECONNRESET/i.test(message) && parseServerError(message) === undefined) {
     return new ShandianError('E_CLUSTER_UNAVAILABLE', `ClickHouse node ${url} cannot be reached while ${what}: ${errno && !message.includes(errno) ? `${errno}: ` : ''}${message}`, where, NOT_READY_HINT);
   }

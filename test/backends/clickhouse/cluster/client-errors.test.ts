@@ -29,6 +29,10 @@ describe('ClickHouse client: errors and escaping', () => {
     expect(viaCause.code).toBe('E_CLUSTER_UNAVAILABLE');
   });
 
+  it('a statement that outlives the request timeout is E_TIMEOUT (the node answered; it is not unreachable)', () => {
+    expect(clickhouseError(new Error('Timeout error.'), URL, 'counting').code).toBe('E_TIMEOUT');
+  });
+
   it('anything else the server says is E_CLUSTER_ERROR with its code; a missing table says to ingest', () => {
     const e = clickhouseError(new Error("Code: 60, e.displayText() = DB::Exception: Table shandian.customers doesn't exist., e.what() = DB::Exception"), URL, 'answering');
     expect(e.code).toBe('E_CLUSTER_ERROR');
