@@ -9,14 +9,15 @@
  * Used by test/live/crash.test.ts (a few trials) and bench/live/crash-soak.ts (many).
  */
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/index.js';
 import { LIVE_CRASH_SEGMENTS } from './live-crash-segments.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const LIVE_CRASH_WRITER = here.endsWith(path.join('dist', 'bench', 'live'))
-  ? path.join(here, 'live-crash-writer.js')
+export const LIVE_CRASH_WRITER = fs.existsSync(path.join(here, 'live-crash-writer.js'))
+  ? path.join(here, 'live-crash-writer.js') // running compiled: the writer beside this file
   : path.resolve(here, '../../dist/bench/live/live-crash-writer.js');
 
 /** Every change seen by an earlier check (durable): seq -> its text. */

@@ -34,14 +34,14 @@ import { QueryPool } from './query-pool.js';
 import { TotalsGate } from './totals-gate.js';
 import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
-import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
-import { computePortrait, type SegmentPart } from '../portrait/compute-portrait.js';
-import type { PortraitResult } from '../portrait/portrait-result.js';
 import { ClusterEngine, type ClusterEngineOptions } from '../backends/clickhouse/cluster/cluster-engine.js';
 import { LiveSegments, type ChangesOptions } from '../live/live-segments.js';
 import { FeedLog } from '../live/feed-log.js';
 import { MemoryFeed } from '../live/memory-feed.js';
 import type { LiveChange } from '../live/feed-frame.js';
+import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
+import { computePortrait, type SegmentPart } from '../portrait/compute-portrait.js';
+import type { PortraitResult } from '../portrait/portrait-result.js';
 
 export interface ExplainResult {
   count: number;
@@ -514,7 +514,7 @@ export class Engine {
     this.closed = true; // refuse new work; what is queued still completes
     clearInterval(this.liveTimer);
     await this.commits.drain();
-    this.live?.feed?.close();
+    this.live?.close();
     if (this.log && this.log.bytesSinceSnapshot >= SNAPSHOT_ON_CLOSE_BYTES) this.snapshotNow();
     this.log?.close();
     this.lock?.release();

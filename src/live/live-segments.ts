@@ -67,6 +67,14 @@ export class LiveSegments {
 
   constructor(private readonly host: LiveHost, private readonly keepMembers: boolean) {}
 
+  private closed = false;
+
+  /** Stops followers (they end after what is written) and closes the feed. */
+  close(): void {
+    this.closed = true;
+    this.feed?.close();
+  }
+
   /** The feed, after it replayed its frames through `replay`. */
   attach(feed: Feed): void {
     this.feed = feed;
@@ -360,7 +368,7 @@ export class LiveSegments {
         }
         after = Math.max(after, frame.seq + changeCount(frame) - 1);
       }
-      if (!options.follow) return;
+      if (!options.follow || this.closed) return; // a follower ends when the engine closes
       // in this process: woken by the next write; another process's feed: polled
       const wake = new AbortController();
       const onAbort = () => wake.abort();

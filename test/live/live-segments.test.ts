@@ -168,6 +168,15 @@ describe('live segments', () => {
     await engine.append({ type: 'tag', customer_id: 'b', tag: 'vip', op: 'add' });
     expect(await done).toMatchObject({ name: 'AbortError' });
     expect(seen.map((c) => c.customer_id)).toEqual(['a', 'b']);
+    // a follower ends when the engine closes
+    const rest: LiveChange[] = [];
+    const ended = (async () => {
+      for await (const c of engine.changes('vip', { after: 2, follow: true })) rest.push(c);
+      return 'ended';
+    })();
+    await new Promise((r) => setTimeout(r, 50));
     await engine.close();
+    expect(await ended).toBe('ended');
+    expect(rest).toEqual([]);
   });
 });
