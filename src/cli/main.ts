@@ -41,8 +41,8 @@ Commands:
   portrait who is in a segment: buckets by attribute, tag, shop, category or SKU, as a bar chart
   save     save a segment under a name for <ref segment="..."/>
   segments list saved segments, or delete one (--delete NAME)
-  changes  the change feed of a live segment (save --live), as NDJSON
   info     a store's size: customers, orders, lines, bytes on disk, saved segments
+  changes  the change feed of a live segment (save --live), as NDJSON
   compact  write a snapshot and drop the log it covers (fast reopen)
   verify   check every store file's checksums without changing anything
   repair   cut the log at a damaged frame (dry run unless --yes)
