@@ -98,8 +98,8 @@ describeClickHouse('ClickHouse SQL == engine == model (2-node cluster)', () => {
     if (failures.length) expect.fail(`base seed ${BASE} (SHANDIAN_PROP_SEED=${BASE}): ${failures.length} mismatches\n${failures.slice(0, 4).join('\n\n')}`);
     console.log(`ClickHouse: ${checked} queries, ${nonTrivial} non-trivial; elements ${[...kinds].map(([k, n]) => `${k} ${n}`).join(', ')}`);
     expect(checked).toBe(datasetCount * PER_DATASET);
-    // every part-two element (and refs) is exercised, each several times
-    if (datasetCount > 1) for (const k of ['sequence', 'score', 'sample', 'firstOrder', 'lastOrder', 'ref']) expect(kinds.get(k) ?? 0, k).toBeGreaterThanOrEqual(15);
+    // every part-two element (and refs) is exercised, each several times (<score>, the rarest: 19 to 35 in 14 runs)
+    if (datasetCount > 1) for (const k of ['sequence', 'score', 'sample', 'firstOrder', 'lastOrder', 'ref']) expect(kinds.get(k) ?? 0, `${k} (SHANDIAN_PROP_SEED=${BASE})`).toBeGreaterThanOrEqual(10);
     expect(nonTrivial).toBeGreaterThan(checked * 0.25);
   }
 });
