@@ -14,30 +14,54 @@ import { TimePosting, type RowTime } from '../index/time-posting.js';
 export class CustomerOrders {
   private head: Int32Array<ArrayBuffer> = new Int32Array(0);
   private prev: Int32Array<ArrayBuffer> = new Int32Array(0);
+  /** orders per customer (refunded ones too) */
+  private counts: Int32Array<ArrayBuffer> = new Int32Array(0);
+  /** each order's first line row (lines of an order are contiguous rows, in order) */
+  firstLine: Int32Array<ArrayBuffer> = new Int32Array(0);
   private indexed = 0;
+  private indexedLines = 0;
 
   /** Takes in the orders appended since the last call. */
   sync(shard: Shard): void {
     const orders = shard.orderCount, customers = shard.customerCount;
-    if (customers > this.head.length) this.head = grow(this.head, customers);
-    if (orders > this.prev.length) this.prev = grow(this.prev, orders);
+    if (customers > this.head.length) {
+      this.head = grow(this.head, customers, -1);
+      this.counts = grow(this.counts, customers, 0);
+    }
+    if (orders > this.prev.length) {
+      this.prev = grow(this.prev, orders, -1);
+      this.firstLine = grow(this.firstLine, orders, -1);
+    }
     const orderCustomer = shard.orderCustomer.data;
     for (let o = this.indexed; o < orders; o++) {
       const c = orderCustomer[o]!;
       this.prev[o] = this.head[c]!;
       this.head[c] = o;
+      this.counts[c]!++;
     }
     this.indexed = orders;
+    const lineOrder = shard.lineOrder.data, lines = shard.lineCount;
+    for (let row = this.indexedLines; row < lines; row++) {
+      const o = lineOrder[row]!;
+      if (row === 0 || lineOrder[row - 1] !== o) this.firstLine[o] = row;
+    }
+    this.indexedLines = lines;
   }
 
-  /** Appends the customer's orders to `into` (newest first). */
-  collect(customer: number, into: number[]): void {
-    for (let o = customer < this.head.length ? this.head[customer]! : -1; o >= 0; o = this.prev[o]!) into.push(o);
+  /** How many orders the customer has. */
+  count(customer: number): number {
+    return customer < this.counts.length ? this.counts[customer]! : 0;
+  }
+
+  /** Writes the customer's orders into `into` from `at` (newest first); returns the next position. */
+  collect(customer: number, into: Uint32Array, at: number): number {
+    for (let o = customer < this.head.length ? this.head[customer]! : -1; o >= 0; o = this.prev[o]!) into[at++] = o;
+    return at;
   }
 }
 
-function grow(a: Int32Array<ArrayBuffer>, atLeast: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(atLeast, Math.ceil(a.length * 1.5), 1024)).fill(-1);
+function grow(a: Int32Array<ArrayBuffer>, atLeast: number, fill: number): Int32Array<ArrayBuffer> {
+  const next = new Int32Array(Math.max(atLeast, Math.ceil(a.length * 1.5), 1024)).fill(fill);
   next.set(a);
   return next;
 }
@@ -69,12 +93,18 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   const lineOrder = shard.lineOrder.data, lineCount = shard.lineCount;
   // their orders in (ts, ordinal) order, so the small shard's postings are built by counting sorts:
   // ordinals sorted, then a native sort of float64 keys ts * 2^22 + rank (stable on ties)
-  const list: number[] = [];
   orders.sync(shard);
-  for (let i = 0; i < ids.length; i++) orders.collect(ids[i]!, list);
-  const byOrdinal = Uint32Array.from(list).sort();
+  let total = 0;
+  for (let i = 0; i < ids.length; i++) total += orders.count(ids[i]!);
+  const byOrdinal = new Uint32Array(total);
+  for (let i = 0, at = 0; i < ids.length; i++) at = orders.collect(ids[i]!, byOrdinal, at);
+  byOrdinal.sort();
+  let inTimeOrder = true; // orders appended in time order (the usual case): sorted by ordinal is sorted by (ts, ordinal)
+  for (let k = 1; k < byOrdinal.length && inTimeOrder; k++) inTimeOrder = orderTs[byOrdinal[k - 1]!]! <= orderTs[byOrdinal[k]!]!;
   let picked: Uint32Array;
-  if (byOrdinal.length < RANK_BITS) {
+  if (inTimeOrder) {
+    picked = byOrdinal;
+  } else if (byOrdinal.length < RANK_BITS) {
     const keys = new Float64Array(byOrdinal.length);
     for (let k = 0; k < keys.length; k++) keys[k] = orderTs[byOrdinal[k]!]! * RANK_BITS + k;
     keys.sort();
@@ -86,9 +116,10 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   let lines = 0;
   const firsts = new Uint32Array(picked.length);
   const ends = new Uint32Array(picked.length);
+  const firstOf = orders.firstLine;
   for (let k = 0; k < picked.length; k++) {
     const o = picked[k]!;
-    let row = firstLine(lineOrder, lineCount, o);
+    let row = firstOf[o]!;
     firsts[k] = row;
     while (row < lineCount && lineOrder[row] === o) row++;
     ends[k] = row;
@@ -118,17 +149,6 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
     for (const c of Bitmap.and(holders, touched)) mini.tags.add(tagId, miniOf[c]!);
   }
   return { mini, locals };
-}
-
-/** First line row of order `o` (lineOrder ascends over rows). */
-function firstLine(lineOrder: ArrayLike<number>, lineCount: number, o: number): number {
-  let lo = 0, hi = lineCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lineOrder[mid]! < o) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
