@@ -17,7 +17,7 @@ import {
   appendInBatches, baseSeed, buildModel, compare, datasets, describeCtx, genCases, genSaved, loadEngine, runEngine,
 } from '../../property/harness.js';
 import { describeClickHouse, freshDatabase, useLocalCluster } from './cluster-harness.js';
-import { chQuery, insertRows, queryIds, recordsToRows } from './sql/load-rows.js';
+import { asParams, chQuery, insertRows, queryIds, recordsToRows } from './sql/load-rows.js';
 
 const Engine = await loadEngine();
 const BASE = baseSeed();
@@ -75,8 +75,8 @@ describeClickHouse('ClickHouse SQL == engine == model (2-node cluster)', () => {
               },
             });
             sql = compiled.membersSql;
-            ids = await queryIds(urls[0]!, compiled.membersSql);
-            count = Number(JSON.parse((await chQuery(urls[0]!, `${compiled.countSql}\nFORMAT JSONEachRow`)).trim()).count);
+            ids = await queryIds(urls[0]!, compiled.membersSql, compiled.settings);
+            count = Number(JSON.parse((await chQuery(urls[0]!, `${compiled.countSql}\nFORMAT JSONEachRow`, asParams(compiled.settings))).trim()).count);
           } catch (e) {
             failures.push(`ClickHouse failed: ${(e as Error).message.slice(0, 1500)}\n  xml: ${c.xml}\n  ctx: ${describeCtx(c.ctx)}`);
             continue;

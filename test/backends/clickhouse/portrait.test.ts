@@ -14,7 +14,7 @@ import { refPortrait } from '../../oracle/portrait.js';
 import { LAST_CHOICES, Rng, type Dataset } from '../../oracle/random-data.js';
 import { appendInBatches, baseSeed, buildModel, datasets, genCases } from '../../property/harness.js';
 import { describeClickHouse, freshDatabase, useLocalCluster } from './cluster-harness.js';
-import { chQuery, insertRows, recordsToRows } from './sql/load-rows.js';
+import { asParams, chQuery, insertRows, recordsToRows } from './sql/load-rows.js';
 
 const BASE = baseSeed();
 
@@ -44,8 +44,8 @@ describeClickHouse('ClickHouse portraits == reference == engine (2-node cluster)
 
   it('random segments and dimensions', async () => {
     const url = cluster().nodes[0]!.url;
-    const run = async (sql: string) =>
-      (await chQuery(url, `${sql}\nFORMAT JSONEachRow`)).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const run = async (sql: string, settings: Readonly<Record<string, string | number>>) =>
+      (await chQuery(url, `${sql}\nFORMAT JSONEachRow`, asParams(settings))).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
     const problems: string[] = [];
     let checked = 0;
     for (const ds of datasets((BASE ^ 0x9a7) >>> 0, 2)) {

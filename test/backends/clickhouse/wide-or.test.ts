@@ -58,7 +58,7 @@ describeClickHouse('ClickHouse wide <or> of <bought>s == engine (2-node cluster)
         const asOf = rng.pick(ds.vocab.asOfs);
         const xml = rng.bool(0.3) ? `<segment><tag name="${esc(ds.vocab.tags[0]!)}"/><not><or>${terms}</or></not></segment>` : `<segment><or>${terms}</or></segment>`;
         const compiled = compileSegment(parseSegment(xml), target, { asOfMs: asOf, tz: 'Asia/Shanghai', loadSegment: () => { throw new Error('no refs'); } });
-        const got = new Set(await queryIds(urls[0]!, compiled.membersSql));
+        const got = new Set(await queryIds(urls[0]!, compiled.membersSql, compiled.settings));
         const seg = await engine.query(xml, { asOf, tz: 'Asia/Shanghai' });
         const want = new Set<string>();
         for await (const id of seg.ids()) want.add(id);

@@ -11,8 +11,11 @@ import { countingLine, inWindow } from './counting.js';
 import { floatLiteral, stringLiteral } from './literal.js';
 import { indent } from './sql-context.js';
 
-/** Runs one SELECT and gives its rows as JSON objects (JSONEachRow: 64-bit integers arrive as strings). */
-export type RunRows = (sql: string) => Promise<readonly Record<string, unknown>[]>;
+/**
+ * Runs one SELECT with the settings given (the compiled segment's: query-settings.ts)
+ * and gives its rows as JSON objects (JSONEachRow: 64-bit integers arrive as strings).
+ */
+export type RunRows = (sql: string, settings: CompiledSegment['settings']) => Promise<readonly Record<string, unknown>[]>;
 
 /** One dimension's SQL: `sql` gives its buckets; `holdersSql`, when present, the number of members with any value (the rest is `(none)`). */
 export interface PortraitDimensionSql {
@@ -98,10 +101,10 @@ export async function portraitOnClickHouse(
   compiled: CompiledSegment, dimensions: readonly PortraitDimension[], target: ClickHouseTarget,
   at: { asOfMs: number; tz: string }, run: RunRows,
 ): Promise<PortraitResult> {
-  const count = integer((await run(compiled.countSql))[0]?.count);
+  const count = integer((await run(compiled.countSql, compiled.settings))[0]?.count);
   const results: PortraitDimensionResult[] = [];
   for (const q of portraitSql(compiled, dimensions, target, at)) {
-    const rows = await run(q.sql);
+    const rows = await run(q.sql, compiled.settings);
     const d = q.dimension;
     switch (d.kind) {
       case 'attr': {
@@ -129,7 +132,7 @@ export async function portraitOnClickHouse(
       }
       case 'tag': {
         const buckets: PortraitBucket[] = rows.map((r) => ({ value: String(r.tag), customers: integer(r.customers) }));
-        const holders = integer((await run(q.holdersSql!))[0]?.holders);
+        const holders = integer((await run(q.holdersSql!, compiled.settings))[0]?.holders);
         buckets.sort(byCustomersThenValue);
         if (count - holders > 0) buckets.push({ value: NONE_LABEL, none: true, customers: count - holders });
         results.push({ by: d.by, kind: d.kind, buckets });

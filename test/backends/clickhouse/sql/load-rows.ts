@@ -74,7 +74,12 @@ export async function insertRows(url: string, target: ClickHouseTarget, rows: Ro
 }
 
 /** The ids a members query returns (TSV, escaped as ClickHouse escapes). */
-export async function queryIds(url: string, sql: string): Promise<string[]> {
-  const text = await chQuery(url, `${sql}\nFORMAT JSONEachRow`);
+export async function queryIds(url: string, sql: string, settings: Readonly<Record<string, string | number>> = {}): Promise<string[]> {
+  const text = await chQuery(url, `${sql}\nFORMAT JSONEachRow`, asParams(settings));
   return text.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { customer_id: string }).customer_id);
+}
+
+/** Settings as URL parameters. */
+export function asParams(settings: Readonly<Record<string, string | number>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)]));
 }
