@@ -17,14 +17,8 @@ export const orderEdgeSql: ElementSql<FirstOrderPlan | LastOrderPlan> = (n, ctx)
     return inSubquery(n.lo === Number.NEGATIVE_INFINITY ? select : `${select}\nGROUP BY customer_id\nHAVING min(ts) >= ${intLiteral(n.lo)}`);
   }
   return inSubquery(
-    `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, asOfOf(n))}\n` +
+    `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, n.asOf)}\n` +
       `GROUP BY customer_id\nHAVING max(ts) <= ${intLiteral(n.hi)}`,
   );
 };
 
-/** asOf in epoch seconds: the plan's own field, or (plans that do not carry it) the end of the `beyond` scan, else hi (then hi is asOf). */
-function asOfOf(n: LastOrderPlan): number {
-  const own = (n as { readonly asOf?: number }).asOf;
-  if (own !== undefined) return own;
-  return n.beyond?.kind === 'bought' ? n.beyond.hi : n.hi;
-}
