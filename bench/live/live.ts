@@ -39,28 +39,31 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shandian-live-bench-'));
 const plain = path.join(tmp, 'plain');
 const live = path.join(tmp, 'live');
 try {
-  // ---- the base store and the tail to append
+  // ---- the base store and the tail to append (records streamed: the tail alone is kept)
   const orders = ordersFor(lines);
-  const all: GenRecord[] = [];
   const stats = new DataStats();
+  let total = 0;
   for (const batch of recordBatches(orders)) {
-    for (const r of batch) {
-      all.push(r);
-      if (r.type === 'order') stats.addOrder(r.lines);
-    }
+    total += batch.length;
+    for (const r of batch) if (r.type === 'order') stats.addOrder(r.lines);
   }
-  const cut = Math.floor(all.length * (1 - tailShare));
-  const tail = all.slice(cut);
-  const tailLines = tail.reduce((n, r) => n + (r.type === 'order' ? r.lines.length : 0), 0);
-  log(`durability ${values.durability}; ${fmt(all.length)} records (${fmt(orders)} orders, ~${fmt(lines)} lines); base ${fmt(cut)} records, tail ${fmt(tail.length)} records (${fmt(tailLines)} lines) in batches of ${batchSize}`);
+  const cut = Math.floor(total * (1 - tailShare));
+  const tail: GenRecord[] = [];
   {
     const base = await Engine.open({ dir: plain, durability: 'none' });
-    for (let i = 0; i < cut; i += 10_000) await base.append(all.slice(i, Math.min(cut, i + 10_000)) as never);
+    let seen = 0;
+    for (const batch of recordBatches(orders)) {
+      const keep = Math.max(0, Math.min(batch.length, cut - seen));
+      if (keep > 0) await base.append((keep === batch.length ? batch : batch.slice(0, keep)) as never);
+      for (let i = keep; i < batch.length; i++) tail.push(batch[i]!);
+      seen += batch.length;
+    }
     await base.snapshot();
     await base.close();
     fs.cpSync(plain, live, { recursive: true });
   }
-  all.length = 0;
+  const tailLines = tail.reduce((n, r) => n + (r.type === 'order' ? r.lines.length : 0), 0);
+  log(`durability ${values.durability}; ${fmt(total)} records (${fmt(orders)} orders, ~${fmt(lines)} lines); base ${fmt(cut)} records, tail ${fmt(tail.length)} records (${fmt(tailLines)} lines) in batches of ${batchSize}`);
   const now = Date.parse(AS_OF);
 
   const appendTail = async (engine: Engine): Promise<number> => {
