@@ -16,9 +16,8 @@ export const orderEdgeSql: ElementSql<FirstOrderPlan | LastOrderPlan> = (n, ctx)
     // a window open to the past: any such order is the earliest's witness
     return inSubquery(n.lo === Number.NEGATIVE_INFINITY ? select : `${select}\nGROUP BY customer_id\nHAVING min(ts) >= ${intLiteral(n.lo)}`);
   }
-  return inSubquery(
-    `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, n.asOf)}\n` +
-      `GROUP BY customer_id\nHAVING max(ts) <= ${intLiteral(n.hi)}`,
-  );
+  const select = `SELECT customer_id FROM ${lines}\nWHERE ${matchingLines(ctx.tables.refunds, n, n.lo, n.asOf)}`;
+  // a window up to asOf: any such order is the latest's witness
+  return inSubquery(n.hi >= n.asOf ? select : `${select}\nGROUP BY customer_id\nHAVING max(ts) <= ${intLiteral(n.hi)}`);
 };
 
