@@ -170,31 +170,43 @@ export class FeedLog {
     if (!fs.existsSync(this.dir)) return;
     const files = listFeedFiles(this.dir);
     let start = 0;
+    let offset = 0;
     for (let i = 0; i < files.length; i++) {
       const first = this.firstSeqOf(files[i]!);
       if (first !== undefined && first <= after + 1) start = i;
     }
+    // a follower asks again and again: start where the last read ended when everything before it is <= after
+    const c = this.cursor;
+    if (c && c.nextSeq <= after + 1 && files.indexOf(c.file) >= start) {
+      start = files.indexOf(c.file);
+      offset = c.offset;
+    }
     for (let i = start; i < files.length; i++) {
       const file = path.join(this.dir, feedName(files[i]!));
+      const from = i === start ? offset : 0;
       let buf: Buffer;
       try {
-        buf = fs.readFileSync(file);
+        buf = readFrom(file, from);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
         throw fail.io(e, 'reading the change feed failed', { file }, 'nothing was changed');
       }
-      const end = !this.readOnly && files[i] === this.file ? Math.min(this.bytes, buf.length) : buf.length;
+      const end = !this.readOnly && files[i] === this.file ? Math.max(0, Math.min(this.bytes - from, buf.length)) : buf.length;
       let pos = 0;
       while (pos < end) {
         const check = checkFrame(buf, pos, end - pos);
         if (check.kind === 'torn') break;
-        if (check.kind === 'corrupt') throw fail.corrupt(check.reason, { file, offset: pos }, 'restore the store from a backup');
-        const frame = decode(buf, check.payloadStart, check.payloadEnd, file, pos);
-        if (frame.seq + changeCount(frame) - 1 > after) yield frame;
+        if (check.kind === 'corrupt') throw fail.corrupt(check.reason, { file, offset: from + pos }, 'restore the store from a backup');
+        const frame = decode(buf, check.payloadStart, check.payloadEnd, file, from + pos);
         pos = check.payloadEnd;
+        this.cursor = { file: files[i]!, offset: from + pos, nextSeq: frame.seq + changeCount(frame) };
+        if (frame.seq + changeCount(frame) - 1 > after) yield frame;
       }
     }
   }
+
+  /** Where the last read of framesAfter ended: the file, the offset after a whole frame, the seq that comes next. */
+  private cursor: { file: number; offset: number; nextSeq: number } | undefined;
 
   private firstSeqOf(n: number): number | undefined {
     const known = this.firstSeq.get(n);
@@ -238,6 +250,25 @@ function decode(buf: Buffer, start: number, end: number, file: string, offset: n
   }
   if (!frame || typeof frame.seq !== 'number' || !Array.isArray(frame.changes)) throw fail.corrupt('feed frame of the wrong shape', { file, offset }, 'restore the store from a backup');
   return frame;
+}
+
+/** The bytes of `file` from `offset` on. */
+function readFrom(file: string, offset: number): Buffer {
+  if (offset === 0) return fs.readFileSync(file);
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(Math.max(0, size - offset));
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(fd, buf, got, buf.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function feedName(n: number): string {
