@@ -247,7 +247,7 @@ async function main(): Promise<void> {
       format: 1,
       date: new Date().toISOString(),
       machine,
-      command: `npm run bench:cluster -- --lines ${opts.lines} --runs ${opts.runs}${opts.batch !== 100000 ? ` --batch ${opts.batch}` : ''}`,
+      command: `npm run bench:cluster -- --lines ${opts.lines} --runs ${opts.runs}${opts.warmup !== 2 ? ` --warmup ${opts.warmup}` : ''}${opts.batch !== 100000 ? ` --batch ${opts.batch}` : ''}`,
       requestedLines: opts.lines,
       records,
       orders: nOrders,
