@@ -7,7 +7,7 @@ import { readQueryText } from '../common/read-query-text.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, explainCluster } from '../common/cluster.js';
 
 export const EXPLAIN_HELP = `Usage: shandian explain --data DIR (--xml FILE | --expr XML | -) [--as-of TIME] [--tz ZONE] [--json]
-       shandian explain --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) [...]
+   or: shandian explain --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) [...]
 
 Runs the query and prints its plan: one line per plan node with the planner's
 estimate (customers), the actual customers it produced and the time spent,

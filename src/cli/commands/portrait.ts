@@ -10,7 +10,7 @@ import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption } from '../common/cluster.js
 
 export const PORTRAIT_HELP = `Usage: shandian portrait --data DIR (--xml FILE | --expr XML | -) --by DIM [--by DIM ...]
                          [--as-of TIME] [--tz ZONE] [--format table|json|csv] [--top N]
-       shandian portrait --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) --by DIM ...
+   or: shandian portrait --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) --by DIM ...
 
 Who is in a segment: for its members, per dimension, one bucket per value at
 least one member has, with the exact number of members in it.

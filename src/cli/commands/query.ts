@@ -12,7 +12,7 @@ import { readQueryText } from '../common/read-query-text.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, queryCluster } from '../common/cluster.js';
 
 export const QUERY_HELP = `Usage: shandian query --data DIR (--xml FILE | --expr XML | -) [options]
-       shandian query --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) [options]
+   or: shandian query --clickhouse URLS [--cluster NAME] [--database DB] (--xml FILE | --expr XML | -) [options]
 
 Runs one segment query and prints the matching customers, or exports them
 with their attributes and tags for a campaign tool.

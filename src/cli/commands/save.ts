@@ -6,7 +6,7 @@ import { readQueryText } from '../common/read-query-text.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, saveInCluster } from '../common/cluster.js';
 
 export const SAVE_HELP = `Usage: shandian save --data DIR --name NAME [--live] (--xml FILE | --expr XML | -)
-       shandian save --clickhouse URLS [--cluster NAME] [--database DB] --name NAME (--xml FILE | --expr XML | -)
+   or: shandian save --clickhouse URLS [--cluster NAME] [--database DB] --name NAME (--xml FILE | --expr XML | -)
 
 Saves a segment under NAME so that other queries can use it as
 <ref segment="NAME"/>. The query is checked first (syntax, refs, cycles).
