@@ -86,7 +86,13 @@ export const LIMIT_OPTION_SPECS = {
   maxDepth: { kind: 'integer', min: 1, max: MAX_SAFE, doc: 'nesting depth in elements; the root <segment> is depth 1', default: defaultHint(LIMIT_DEFAULTS.maxDepth) },
 } as const satisfies Record<keyof ParseLimits, OptionSpec>;
 
-/** Every `Engine.open` option: the one place they are described and checked. */
+/**
+ * Every `Engine.open` option: the one place they are described and checked.
+ * `clickhouse: { urls, cluster, database }` is not in this table: Engine.open
+ * hands such options (with `tz` and `limits`, nothing else) to the ClickHouse
+ * backend before this table is read, and that backend checks them
+ * (src/backends/clickhouse/cluster/cluster-engine.ts, docs/cluster.md).
+ */
 export const ENGINE_OPTION_SPECS = {
   dir: { kind: 'string', doc: 'data directory (a non-empty path)', default: defaultHint(ENGINE_DEFAULTS.dir) },
   shards: { kind: 'integer', min: 1, max: 256, doc: 'shard count, fixed when the store is created', default: defaultHint(ENGINE_DEFAULTS.shards) },
