@@ -85,6 +85,26 @@ export interface LowerContext {
   lowerAll(nodes: readonly ConditionNode[]): Steps<PlanNode[]>;
   /** the same planner inside saved segment `name` */
   withRef(name: string): LowerContext;
+  /** the engine's live segments, when `<ref>` may be answered from their kept membership (query path only) */
+  readonly live?: LiveMemberships;
+}
+
+/** The live segments as the planner sees them (src/live/, contract 8.3). */
+export interface LiveMemberships {
+  /** now (epoch ms): the clock reading the query's asOf defaulted to */
+  readonly nowMs: number;
+  /** the kept membership of live segment `name`; undefined: not live (or not kept here) */
+  kept(name: string): KeptMembership | undefined;
+}
+
+/** A live segment's kept membership. */
+export interface KeptMembership {
+  /** the zone it is evaluated in */
+  readonly tz: string;
+  /** its customers kept now */
+  size(): number;
+  /** its members on `shard` now (a bitmap never mutated: do not mutate it) */
+  members(shard: Shard): Bitmap;
 }
 
 export type { Candidates } from '../exec/bought-query.js';

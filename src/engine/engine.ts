@@ -364,12 +364,15 @@ export class Engine {
       throw asTimeout(e, signal, options.timeoutMs);
     });
     // caller options are checked even when the segment's own attributes win
-    const callerAsOf = resolveAsOf(options.asOf);
+    const now = this.clock();
+    const callerAsOf = options.asOf === undefined ? now : resolveAsOf(options.asOf);
     const callerTz = checkTz(options.tz);
     const asOfMs = ast.asOfMs ?? callerAsOf;
     const tz = ast.tz ?? callerTz ?? this.tz ?? 'UTC';
     await slice.maybePause();
-    const plan = await planSegmentCooperatively(ast, this.planContext(asOfMs, tz), slice);
+    // a <ref> to a live segment at now in its zone: its kept membership (contract 8.3)
+    const live = { nowMs: now, kept: (name: string) => this.live?.kept(name) };
+    const plan = await planSegmentCooperatively(ast, { ...this.planContext(asOfMs, tz), live }, slice);
     // the plan's walks, in steps too (a 20,000-branch plan takes milliseconds each)
     const bought = await slice.run(boughtNodeSteps(plan));
     await slice.run(candidateSourceSteps(plan)); // cached for the evaluations

@@ -1,4 +1,4 @@
-import type { LowerContext, Steps } from '../elements/definition.js';
+import type { LiveMemberships, LowerContext, Steps } from '../elements/definition.js';
 import { PlanBuilder } from '../plan/plan-builder.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import type { PlanStats } from '../plan/plan-stats.js';
@@ -11,6 +11,8 @@ export interface PlanContext {
   stats: PlanStats;
   /** the saved segment's AST; throws E_UNKNOWN_SEGMENT when there is none */
   loadSegment(name: string): SegmentNode;
+  /** live segments whose kept membership may answer `<ref>` (a query's plan; never a live segment's own evaluation) */
+  live?: LiveMemberships;
 }
 
 /**
@@ -59,6 +61,7 @@ class Lowering implements LowerContext {
   readonly stats: PlanStats;
   readonly asOfMs: number;
   readonly tz: string;
+  readonly live: LiveMemberships | undefined;
 
   constructor(
     private readonly ctx: PlanContext,
@@ -68,6 +71,7 @@ class Lowering implements LowerContext {
     this.stats = ctx.stats;
     this.asOfMs = ctx.asOfMs;
     this.tz = ctx.tz;
+    this.live = ctx.live;
   }
 
   loadSegment(name: string): SegmentNode {

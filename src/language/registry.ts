@@ -7,7 +7,7 @@ import { emptyPlan } from '../elements/empty/index.js';
 import { firstOrder, firstOrderPlan, lastOrder, lastOrderPlan } from '../elements/first-last-order/index.js';
 import { not, notPlan } from '../elements/not/index.js';
 import { or, orPlan } from '../elements/or/index.js';
-import { ref } from '../elements/ref/index.js';
+import { liveRefPlan, ref } from '../elements/ref/index.js';
 import { sample, samplePlan } from '../elements/sample/index.js';
 import { score, scorePlan } from '../elements/score/index.js';
 import { sequence, sequencePlan } from '../elements/sequence/index.js';
@@ -51,6 +51,7 @@ export const PLAN_NODES = {
   sample: samplePlan,
   score: scorePlan,
   sequence: sequencePlan,
+  liveRef: liveRefPlan,
 } as const satisfies { readonly [K in PlanKind]: PlanNodeDefinition<K> };
 
 /** The definition of a node's element (the tables are keyed by kind, so the pair always matches). */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayBucketCache } from '../exec/day-buckets.js';
+import type { KeptMembership } from '../elements/definition.js';
 import { Bitmap } from '../index/bitmap.js';
 import { ShardEvaluation } from '../language/evaluate.js';
 import { collectRefs } from '../language/parse-segment.js';
@@ -340,14 +341,25 @@ export class LiveSegments {
   /** Touched customers of a round whose changes could not be written (see afterApply). */
   private pendingTouched: Bitmap[] | undefined;
 
-  /** Kept members of a live segment (per shard), for `<ref>` answered from them. */
-  keptMembers(name: string): readonly Bitmap[] | undefined {
-    return this.live.has(name) ? this.membersOf(name) : undefined;
-  }
-
-  /** The live segment's zone. */
-  zoneOf(name: string): string | undefined {
-    return this.live.get(name)?.tz;
+  /**
+   * The kept membership of live segment `name`, for a `<ref>` answered from
+   * it (contract 8.3): read when the query evaluates, so it is the
+   * membership at that moment. Undefined: not live, or not kept (read-only).
+   * The per-shard bitmaps are replaced, never mutated, after open.
+   */
+  kept(name: string): KeptMembership | undefined {
+    const state = this.live.get(name);
+    if (!state || !this.keepMembers) return undefined;
+    const { shards } = this.host.store;
+    return {
+      tz: state.tz,
+      size: () => this.membersOf(name).reduce((n, b) => n + b.size, 0),
+      members: (shard) => {
+        const s = shards.indexOf(shard);
+        if (s < 0) throw fail.internal(`live segment ${name}: kept membership asked for a shard not in the store`);
+        return this.membersOf(name)[s]!;
+      },
+    };
   }
 
   /** `engine.changes`: the feed's changes of `name` after `after`, then (follow) new ones until `signal` aborts. */

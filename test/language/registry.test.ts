@@ -10,7 +10,7 @@ describe('element registry', () => {
   });
 
   it('has a definition for every plan node kind', () => {
-    expect(Object.keys(PLAN_NODES).sort()).toEqual(['and', 'andNot', 'attr', 'bought', 'empty', 'firstOrder', 'lastOrder', 'not', 'or', 'sample', 'score', 'sequence', 'tag']);
+    expect(Object.keys(PLAN_NODES).sort()).toEqual(['and', 'andNot', 'attr', 'bought', 'empty', 'firstOrder', 'lastOrder', 'liveRef', 'not', 'or', 'sample', 'score', 'sequence', 'tag']);
   });
 
   it('reads each element into a node of its own kind', () => {

@@ -16,7 +16,9 @@ import { genQuery, toXml } from '../oracle/random-query.js';
  * whose latest change is entered) equals the model's answer at the clock's
  * now, for every live segment (random part-one and part-two definitions:
  * relative windows, <firstOrder>/<lastOrder>, <sample>, <sequence>,
- * <score>, refs to a saved segment).
+ * <score>, refs to a saved segment); and `<ref>` to each live segment at
+ * now answers the feed's membership, also after the clock moved and before
+ * the time changes are recorded.
  */
 
 const SEEDS = Number(process.env.SHANDIAN_LIVE_SEEDS ?? 12);
@@ -95,7 +97,16 @@ async function trial(seed: number, dir: string | undefined): Promise<Set<string>
       const expected = [...model.evaluate(trees.get(name)!, { asOfMs: now, tz })].sort();
       expect(feed.members(name), `seed ${seed} ${step} ${name} at ${new Date(now).toISOString()}: ${toXml(trees.get(name)!)}`).toEqual(expected);
     }
+    await refsAnswerKept(step);
     feed.after = feed.lastSeq;
+  };
+  // <ref> to a live segment at now in its zone: its kept membership, which is the feed's (contract 8.3)
+  const refsAnswerKept = async (step: string) => {
+    for (const name of names) {
+      const ids: string[] = [];
+      for await (const id of (await live.query(`<segment><ref segment="${name}"/></segment>`)).ids()) ids.push(id);
+      expect(ids.sort(), `seed ${seed} ${step}: <ref segment="${name}"/> at now`).toEqual(feed.members(name));
+    }
   };
   await compare('saved');
   let i = firstPart;
@@ -104,6 +115,7 @@ async function trial(seed: number, dir: string | undefined): Promise<Set<string>
       now += rng.pick([1000, 999, HOUR, DAY, 7 * DAY, 30 * DAY, 91 * DAY]) + (rng.bool(0.2) ? rng.int(0, 999) : 0);
       const ahead = ds.vocab.asOfs.filter((a) => a > now);
       if (ahead.length && rng.bool(0.3)) now = rng.pick(ahead) + rng.pick([0, 1, -1, 1000]);
+      await refsAnswerKept('clock moved, before refreshLive'); // not the definition at the new now
       await live.refreshLive();
       await compare('time');
       continue;

@@ -18,6 +18,7 @@ import { scoreSql } from './score.js';
 import { sequenceSql } from './sequence.js';
 import { indent, type SqlContext } from './sql-context.js';
 import { tagSql } from './tag.js';
+import { fail } from '../../../model/errors.js';
 
 /**
  * One compiler per plan node kind: exhaustive (PlanVisitor), so a new
@@ -37,6 +38,9 @@ const ELEMENTS: PlanVisitor<string, SqlContext> = {
   lastOrder: orderEdgeSql,
   sequence: sequenceSql,
   score: scoreSql,
+  liveRef: () => {
+    throw fail.internal('a ClickHouse plan has no live segments');
+  },
 };
 
 /** A segment as ClickHouse SQL. */
