@@ -79,9 +79,15 @@ export class ArrowEncoder implements ExportEncoder {
   private readonly ids = new Utf8ColumnBuilder();
   private readonly bytesCache = new WeakMap<readonly AttrValue[], (Uint8Array | undefined)[]>();
 
-  constructor(private readonly columns: readonly ExportColumn[], parts: readonly SegmentPart[]) {
+  /**
+   * `typing`: the segment's parts (each attribute typed by attributeArrowType),
+   * or each attribute's type decided elsewhere by the same rule (the
+   * ClickHouse backend asks the cluster; a name missing: Utf8).
+   */
+  constructor(private readonly columns: readonly ExportColumn[], typing: readonly SegmentPart[] | ReadonlyMap<string, 'number' | 'string'>) {
     const types = new Map<string, 'number' | 'string'>();
-    for (const c of columns) if (c.kind === 'attr' && !types.has(c.name)) types.set(c.name, attributeArrowType(parts, c.name));
+    const typeOf = (name: string) => Array.isArray(typing) ? attributeArrowType(typing, name) : (typing as ReadonlyMap<string, 'number' | 'string'>).get(name) ?? 'string';
+    for (const c of columns) if (c.kind === 'attr' && !types.has(c.name)) types.set(c.name, typeOf(c.name));
     this.schema = exportSchema(columns, types);
     this.numeric = columns.map((c) => c.kind === 'attr' && types.get(c.name) === 'number');
   }

@@ -7,7 +7,7 @@ import { parseDimensions, type PortraitBy } from '../../../portrait/dimension.js
 import type { PortraitResult } from '../../../portrait/portrait-result.js';
 import type { SegmentNode } from '../../../query/ast/index.js';
 import { ClickHouseNodes } from './client.js';
-import { clusterExportChunks, type ClusterExportFormat } from './cluster-export.js';
+import { CLUSTER_EXPORT_FORMATS, clusterExportChunks, type ClusterExportFormat } from './cluster-export.js';
 import { parseColumns } from '../../../export/export-columns.js';
 import { ClickHouseLoader, type LoadMode, type Refusal } from './loader.js';
 import { CLICKHOUSE_DEFAULTS } from './options.js';
@@ -171,13 +171,14 @@ export class ClusterEngine {
   }
 
   /**
-   * The segment's members as csv or ndjson bytes with `attr:NAME` and
-   * `tag:NAME` columns (contract 8.1), encoded as in-process exports are.
+   * The segment's members as csv, ndjson or arrow (an Arrow IPC stream)
+   * bytes with `attr:NAME` and `tag:NAME` columns (contract 8.1), encoded
+   * by the in-process encoders, with the same Arrow schema.
    */
   async *exportChunks(xml: string, options: QueryOptions & { format: ClusterExportFormat; columns?: string | readonly string[] }): AsyncGenerator<Uint8Array, void, undefined> {
     const { format, columns, ...query } = options;
-    if (format !== 'csv' && format !== 'ndjson') {
-      throw new ShandianError('E_BAD_ARGS', `export format ${JSON.stringify(format)} is not offered on a ClickHouse cluster`, {}, 'use csv or ndjson there (arrow: in-process)');
+    if (!(CLUSTER_EXPORT_FORMATS as readonly string[]).includes(format)) {
+      throw new ShandianError('E_BAD_ARGS', `export format must be one of ${CLUSTER_EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
     }
     parseColumns(columns); // a bad list fails before anything runs
     const { compiled } = await this.compile(xml, query);

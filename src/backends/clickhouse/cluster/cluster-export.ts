@@ -1,3 +1,4 @@
+import { ArrowEncoder } from '../../../export/arrow-encoder.js';
 import { CsvEncoder } from '../../../export/csv-encoder.js';
 import { parseColumns, type ExportColumn } from '../../../export/export-columns.js';
 import type { ExportEncoder } from '../../../export/export-encoder.js';
@@ -14,11 +15,12 @@ import type { ClickHouseNodes } from './client.js';
 /** Members per encoded batch. */
 const BATCH = 65_536;
 
-/** The formats the cluster exports (arrow is in-process only for now). */
-export type ClusterExportFormat = 'csv' | 'ndjson';
+/** The formats the cluster exports: those of in-process exports (contract 8.1). */
+export const CLUSTER_EXPORT_FORMATS = ['csv', 'ndjson', 'arrow'] as const;
+export type ClusterExportFormat = (typeof CLUSTER_EXPORT_FORMATS)[number];
 
 /**
- * A segment's members as csv or ndjson with `attr:NAME` / `tag:NAME`
+ * A segment's members as csv, ndjson or arrow with `attr:NAME` / `tag:NAME`
  * columns (contract 8.1), encoded by the in-process exporters
  * (src/export/), so the bytes are the same as in-process for the same
  * members and values. Each column is one query over the members on the
@@ -30,12 +32,15 @@ export async function* clusterExportChunks(
   nodes: ClickHouseNodes, target: ClickHouseTarget, compiled: CompiledSegment, members: readonly string[],
   options: { format: ClusterExportFormat; columns?: string | readonly string[]; signal?: AbortSignal },
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  if (options.format !== 'csv' && options.format !== 'ndjson') {
-    throw fail.badArgs(`export format ${JSON.stringify(options.format)} is not offered on a ClickHouse cluster`, {}, 'use csv or ndjson there');
+  if (!(CLUSTER_EXPORT_FORMATS as readonly string[]).includes(options.format)) {
+    throw fail.badArgs(`export format must be one of ${CLUSTER_EXPORT_FORMATS.join(', ')}, got ${JSON.stringify(options.format)}`);
   }
   const columns = parseColumns(options.columns);
+  const types = options.format === 'arrow' ? await arrowTypes(nodes, target, columns, options.signal) : undefined;
   const values = await Promise.all(columns.map((c) => columnValues(nodes, target, compiled, c, options.signal)));
-  const encoder: ExportEncoder = options.format === 'csv' ? new CsvEncoder(columns) : new NdjsonEncoder(columns);
+  const encoder: ExportEncoder = options.format === 'csv' ? new CsvEncoder(columns)
+    : options.format === 'ndjson' ? new NdjsonEncoder(columns)
+      : new ArrowEncoder(columns, types!);
   yield* encoder.start();
   for (let from = 0; from < members.length; from += BATCH) {
     options.signal?.throwIfAborted();
@@ -66,6 +71,27 @@ export async function* clusterExportChunks(
     yield* encoder.batch(batch);
   }
   yield* encoder.end();
+}
+
+/**
+ * Each attribute column's Arrow type by the in-process rule
+ * (export/arrow-encoder.ts attributeArrowType): Float64 when some customer of
+ * the whole store (not only the members) holds a number now and none holds a
+ * string, else Utf8. One query per attribute, before the members' values are
+ * read, as in-process types a column before the first batch.
+ */
+async function arrowTypes(nodes: ClickHouseNodes, target: ClickHouseTarget, columns: readonly ExportColumn[], signal: AbortSignal | undefined): Promise<Map<string, 'number' | 'string'>> {
+  const t = tableNames(target);
+  const names = [...new Set(columns.filter((c) => c.kind === 'attr').map((c) => c.name))];
+  const types = new Map<string, 'number' | 'string'>();
+  await Promise.all(names.map(async (name) => {
+    const sql =
+      `SELECT countIf(k = 'number'), countIf(k = 'string') FROM (\n` +
+      `SELECT toString(argMax(kind, seq)) AS k FROM ${t.attrEvents.all}\nWHERE name = ${stringLiteral(name)}\nGROUP BY customer_id)\nFORMAT TabSeparated`;
+    const [numbers, strings] = (await nodes.text(sql, { what: `typing attribute ${name} for an Arrow export`, signal })).trim().split('\t').map(Number);
+    types.set(name, numbers! > 0 && strings === 0 ? 'number' : 'string');
+  }));
+  return types;
 }
 
 /** One column's values for the segment's members: attribute values by id, or the tag's holders. */
