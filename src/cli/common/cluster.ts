@@ -77,11 +77,11 @@ export async function ingestIntoCluster(options: ClusterEngineOptions, files: re
   }
 }
 
-/** `query --clickhouse`: count (only the number is fetched), ids, or ndjson/csv with --columns, to stdout or --out. */
+/** `query --clickhouse`: count (only the number is fetched), ids, or ndjson/csv/arrow with --columns, to stdout or --out. */
 export async function queryCluster(options: ClusterEngineOptions, xml: string, query: { asOf?: string | number; tz?: string },
   format: string, exportOptions: { columns?: string; out?: string }, io: CliIo): Promise<void> {
-  if (format !== 'count' && format !== 'ids' && format !== 'ndjson' && format !== 'csv') {
-    throw badArgs(`--format ${format} is not offered with --clickhouse`, 'use --format count, ids, ndjson or csv on a cluster (arrow: --data only)');
+  if (format !== 'count' && format !== 'ids' && format !== 'ndjson' && format !== 'csv' && format !== 'arrow') {
+    throw badArgs(`--format ${format} is not offered with --clickhouse`, 'use --format count, ids, ndjson, csv or arrow');
   }
   const engine = await ClusterEngine.open(options);
   try {

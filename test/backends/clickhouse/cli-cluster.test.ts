@@ -4,10 +4,12 @@
 // are refused the same way (exit 2, same message), nothing of a refused
 // batch applied; a node down is exit 1 with E_CLUSTER_UNAVAILABLE.
 // Skipped, with a message, without clickhouse-server.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import { afterAll, expect, it } from 'vitest';
-import { cleanTmp, ROOT, run, sorted, tmpDir } from '../../cli/helpers.js';
+import { BIN, cleanTmp, ROOT, run, sorted, tmpDir } from '../../cli/helpers.js';
 import { describeClickHouse, freshDatabase, useLocalCluster } from './cluster-harness.js';
 import { chQuery } from './sql/load-rows.js';
 
@@ -72,7 +74,23 @@ describeClickHouse('CLI --clickhouse == CLI --data (2-node cluster)', () => {
     const outFile = path.join(dir, 'out.csv');
     expect((await run(['query', ...ch, '--expr', EXTRA[3]!, '--as-of', AS_OF, '--format', 'csv', '--columns', 'tag:vip', '--out', outFile])).code).toBe(0);
     expect(fs.readFileSync(outFile, 'utf8').split('\r\n')[0]).toBe('customer_id,tag:vip');
-    expect((await run(['query', ...ch, '--expr', EXTRA[3]!, '--format', 'arrow', '--out', outFile])).code).toBe(2);
+    // arrow, with and without --columns, to --out and to a pipe (the built binary): the same schema and rows as in-process
+    for (const extra of [[], ['--columns', 'attr:city,attr:level,attr:age,tag:vip,attr:nope,tag:nope']]) {
+      const argv = ['--expr', EXTRA[3]!, '--as-of', AS_OF, '--format', 'arrow', ...extra];
+      const localFile = path.join(dir, 'local.arrow'), remoteFile = path.join(dir, 'remote.arrow');
+      expect((await run(['query', '--data', store, ...argv, '--out', localFile])).code).toBe(0);
+      const r = await run(['query', ...ch, ...argv, '--out', remoteFile]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const expected = arrowRows(tableFromIPC(fs.readFileSync(localFile)));
+      expect(expected.rows.length).toBeGreaterThan(10);
+      expect(expected.schema.length).toBe(1 + (extra.length ? 6 : 0));
+      expect(arrowRows(tableFromIPC(fs.readFileSync(remoteFile))), extra.join(' ')).toEqual(expected);
+      const piped = await spawnBytes(['query', ...ch, ...argv]);
+      expect(piped.stderr).toBe('');
+      expect(piped.code).toBe(0);
+      expect(arrowRows(tableFromIPC(piped.stdout)), `pipe ${extra.join(' ')}`).toEqual(expected);
+    }
     // explain prints the SQL
     const explain = await run(['explain', ...ch, '--expr', EXTRA[2]!, '--as-of', AS_OF]);
     expect(explain.code).toBe(0);
@@ -144,3 +162,24 @@ describeClickHouse('CLI --clickhouse == CLI --data (2-node cluster)', () => {
     }
   });
 });
+
+/** An Arrow table's schema as text and its rows sorted by customer_id. */
+function arrowRows(table: Table): { schema: string[]; rows: Record<string, unknown>[] } {
+  const schema = table.schema.fields.map((f) => `${f.name}: ${String(f.type)}${f.nullable ? '?' : ''}`);
+  const rows = table.toArray().map((r) => ({ ...(r as { toJSON(): Record<string, unknown> }).toJSON() }));
+  rows.sort((a, b) => (String(a.customer_id) < String(b.customer_id) ? -1 : String(a.customer_id) > String(b.customer_id) ? 1 : 0));
+  return { schema, rows };
+}
+
+/** Runs the built binary with standard output a pipe, kept as bytes. */
+function spawnBytes(argv: string[]): Promise<{ code: number; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out), stderr }));
+  });
+}
