@@ -20,7 +20,7 @@ with their attributes and tags for a campaign tool.
 Options:
   --data DIR       the store directory (required, unless --clickhouse)
 ${CLUSTER_HELP}
-                     (on a cluster: --format count, ids, ndjson or csv)
+                     (on a cluster every --format works, arrow too)
   --xml FILE       read the query from FILE
   --expr XML       the query inline
   -                read the query from standard input
