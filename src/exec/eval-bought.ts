@@ -25,7 +25,7 @@ type IdFilter = Uint8Array | undefined;
 export interface KernelChoice {
   /** an unfiltered `<bought>`: scan the orders outside the window against the totals (true), inside (false) */
   complement?: boolean;
-  /** false: count and sum in scratch.acc even where a byte per customer would do (count-orders.ts) */
+  /** false: count and sum in scratch.acc even where a byte per customer would do (count-orders.ts; quantity sums: sum-quantities.ts) */
   byteCounts?: boolean;
 }
 
@@ -113,7 +113,7 @@ function orderSlices(
  * the calling thread and in workers.
  */
 export function runBought(task: BoughtTask, scratch: Scratch, choice: KernelChoice = {}): Bitmap {
-  if (hasQuantityBound(task)) return sumQuantities(task, scratch);
+  if (hasQuantityBound(task)) return sumQuantities(task, scratch, choice);
   const counted = choice.byteCounts === false ? undefined : countOrdersOnly(task, scratch);
   if (counted) return counted;
   if (task.unit === 'orders') return scanOrders(task, scratch);

@@ -1,6 +1,6 @@
 import { Bitmap } from '../index/bitmap.js';
 import type { BoughtTask } from './bought-task.js';
-import { forEachMatchingLine, isCandidate } from './row-filters.js';
+import { forEachMatchingLine, isCandidate, lineMatches } from './row-filters.js';
 import type { Scratch } from './scratch.js';
 import { TUNING } from '../model/defaults.js';
 
@@ -17,7 +17,8 @@ import { TUNING } from '../model/defaults.js';
  * previous order's in time-ordered data, else found by a binary search on
  * lineOrder (which ascends).
  */
-export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
+export function sumQuantities(task: BoughtTask, scratch: Scratch, choice: { byteCounts?: boolean } = {}): Bitmap {
+  if (choice.byteCounts !== false && task.unit === 'lines' && quantityFitsBytes(task)) return sumLineQuantityBytes(task, scratch);
   scratch.ensureCustomers(task.customerCount);
   const qty = scratch.quantities.ensure(task.customerCount);
   const { lineQuantity, lineAmount } = task;
@@ -68,6 +69,76 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch): Bitmap {
     }
   }
   return passing(task, scratch, qty);
+}
+
+/** Quantity sums saturate here: a bound above it cannot be decided by a byte. */
+const SATURATED = 255;
+
+/**
+ * True when only the quantity sum decides (no amount bound, no count bound
+ * beyond "some order", a minQuantity >= 1 so an untouched customer's zero
+ * fails it) and a saturating byte decides it: minQuantity <= 255 and
+ * maxQuantity < 255, as count-orders.ts' byte counts.
+ */
+export function quantityFitsBytes(task: BoughtTask): boolean {
+  if (task.complement || task.minAmountCents !== undefined || task.maxAmountCents !== undefined) return false;
+  if (task.minCount > 1 || task.maxCount !== undefined) return false;
+  const { minQuantity, maxQuantity } = task;
+  if (minQuantity === undefined || minQuantity < 1 || minQuantity > SATURATED) return false;
+  return maxQuantity === undefined || maxQuantity < SATURATED;
+}
+
+/**
+ * A line task whose only bound is on the quantity sum (quantityFitsBytes):
+ * a saturating byte per customer (ByteCounts, 6.4 MB a shard at 300M lines,
+ * where acc's 16 bytes and a Float64 quantity were a cache and TLB miss or
+ * two per matching line, plus buffering and sorting the touched customers),
+ * then one sequential pass over the bytes gives the members in order and
+ * clears them (ByteCounts.take).
+ */
+function sumLineQuantityBytes(task: BoughtTask, scratch: Scratch): Bitmap {
+  const counts = scratch.ensureCounts(task.customerCount);
+  const { lineOrder, lineQuantity, orderAlive, orderCustomer, candidates } = task;
+  if (task.slices.length === 1) {
+    // one posting: an order's lines are adjacent in it, so the order's checks run once per order.
+    // lineMatches() inlined by hand (the hot loop of a quantity-bounded <bought> over one SKU or category)
+    const { rows, start, end } = task.slices[0]!;
+    const { checkSku, checkCategory, checkShop, lineSku, lineCategory, orderShop } = task;
+    let lastOrder = -1, c = -1; // c < 0: the current order does not count
+    for (let i = start; i < end; i++) {
+      const row = rows[i]!;
+      const order = lineOrder[row]!;
+      if (order !== lastOrder) {
+        lastOrder = order;
+        c = -1;
+        if (orderAlive[order] === 0) continue;
+        if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
+        const customer = orderCustomer[order]!;
+        if (candidates !== undefined && (candidates[customer >>> 5]! & (1 << (customer & 31))) === 0) continue;
+        c = customer;
+      }
+      if (c < 0) continue;
+      if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+      if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+      const k = counts[c]! + lineQuantity[row]!;
+      counts[c] = k > SATURATED ? SATURATED : k;
+    }
+  } else {
+    // several postings (several SKUs or categories, late rows): each line on its own
+    for (const { rows, start, end } of task.slices) {
+      for (let i = start; i < end; i++) {
+        const row = rows[i]!;
+        if (!lineMatches(task, row)) continue;
+        const c = orderCustomer[lineOrder[row]!]!;
+        if (candidates !== undefined && !isCandidate(candidates, c)) continue;
+        const k = counts[c]! + lineQuantity[row]!;
+        counts[c] = k > SATURATED ? SATURATED : k;
+      }
+    }
+  }
+  const result = new Bitmap();
+  result.addMany(scratch.takeCounts(task.customerCount, task.minQuantity!, task.maxQuantity ?? SATURATED));
+  return result;
 }
 
 /**

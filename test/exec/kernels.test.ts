@@ -4,6 +4,7 @@ import { prepareBought, runBought, type KernelChoice } from '../../src/exec/eval
 import { boughtByDays, DayBucketCache } from '../../src/exec/day-buckets.js';
 import type { BoughtTask } from '../../src/exec/bought-task.js';
 import { Scratch } from '../../src/exec/scratch.js';
+import { quantityFitsBytes } from '../../src/exec/sum-quantities.js';
 import { Catalog } from '../../src/store/catalog.js';
 import { DAY_SECONDS, Shard } from '../../src/store/shard.js';
 import type { BoughtPlan } from '../../src/elements/bought/index.js';
@@ -21,7 +22,8 @@ import type { BoughtPlan } from '../../src/elements/bought/index.js';
  * - orders inside the window, or outside it against the totals (KernelChoice.complement)
  * - existence marks, with and without candidates
  * - day buckets (existence over whole days), before and after refunds and appends
- * - quantity bounds (sum-quantities.ts), over lines and over orders
+ * - quantity bounds (sum-quantities.ts), over lines and over orders, and a
+ *   saturating byte per customer over lines (one slice or several)
  * - a fresh scratch with tiny buffers (flushes, buckets) and one reused dirty across runs
  */
 
@@ -43,8 +45,8 @@ const lineArb = fc.record({
   sku: fc.integer({ min: 0, max: SKUS.length - 1 }),
   category: fc.integer({ min: 0, max: CATEGORIES.length - 1 }),
   amount: fc.constantFrom(0, 1, 99, 100, 250, 1000),
-  // mostly one, as in real data; equal sums across customers are common
-  quantity: fc.constantFrom(1, 1, 1, 2, 3, 7),
+  // mostly one, as in real data; equal sums across customers are common; 120 reaches a byte's saturation (255)
+  quantity: fc.constantFrom(1, 1, 1, 2, 3, 7, 1, 1, 2, 120),
 });
 const orderArb: fc.Arbitrary<Order> = fc.record({
   customer: fc.integer({ min: 0, max: CUSTOMERS - 1 }),
@@ -88,8 +90,9 @@ const planArb: fc.Arbitrary<BoughtPlan> = fc
       {
         weight: 1,
         arbitrary: fc.record({
-          minQuantity: fc.option(fc.constantFrom(1, 2, 3, 4, 8), { nil: undefined }),
-          maxQuantity: fc.option(fc.constantFrom(1, 2, 3, 5, 10), { nil: undefined }),
+          // around 255: where a saturating byte per customer stops deciding (sum-quantities.ts)
+          minQuantity: fc.option(fc.constantFrom(1, 2, 3, 4, 8, 125, 254, 255, 256), { nil: undefined }),
+          maxQuantity: fc.option(fc.constantFrom(1, 2, 3, 5, 10, 240, 254, 255, 256, 400), { nil: undefined }),
         }),
       },
     ),
@@ -182,7 +185,11 @@ function candidateBits(set: ReadonlySet<number>, customerCount: number): Int32Ar
 
 /** Which code path a task takes under a choice (mirrors runBought's dispatch): to check every path was reached. */
 function pathOf(task: BoughtTask, choice: KernelChoice): string {
-  if (task.minQuantity !== undefined || task.maxQuantity !== undefined) return `quantity/${task.unit}${task.candidates ? '+candidates' : ''}`;
+  if (task.minQuantity !== undefined || task.maxQuantity !== undefined) {
+    const cands = task.candidates ? '+candidates' : '';
+    if (choice.byteCounts !== false && task.unit === 'lines' && quantityFitsBytes(task)) return `quantity/bytes/${task.slices.length === 1 ? 'one' : 'many'}${cands}`;
+    return `quantity/${task.unit}${cands}`;
+  }
   const bytes = choice.byteCounts !== false && !task.existence && !task.complement && task.minAmountCents === undefined &&
     task.maxAmountCents === undefined && task.minCount <= 255 && (task.maxCount === undefined || task.maxCount < 255);
   const slices = task.slices.length === 1 ? 'one' : 'many';
@@ -197,7 +204,7 @@ const seen = new Set<string>();
 const REQUIRED_PATHS = [
   'bytes/orders', 'bytes/lines/one', 'bytes/lines/many', 'orders/existence', 'orders/counted', 'orders/complement',
   'lines/existence', 'lines/acc/one', 'lines/acc/many', 'day-buckets/lines', 'day-buckets/orders',
-  'quantity/lines', 'quantity/orders',
+  'quantity/lines', 'quantity/orders', 'quantity/bytes/one', 'quantity/bytes/many',
 ];
 
 describe('every <bought> kernel against a plain reference', () => {
@@ -221,6 +228,36 @@ describe('every <bought> kernel against a plain reference', () => {
       undefined,
     ]);
     fc.assert(property(bucketed), { numRuns: 200 });
+  });
+
+  it('gives the reference members from a byte of quantity per customer: a minQuantity and no count or amount bound', () => {
+    const byQuantity = fc.tuple(planArb, fc.constantFrom(1, 2, 3, 8, 125, 255), fc.constantFrom(undefined, 3, 10, 254), candidatesArb)
+      .map(([plan, minQuantity, maxQuantity, candidates]): [BoughtPlan, number[] | undefined] => [
+        { ...plan, minCount: 1, maxCount: undefined, minAmountCents: undefined, maxAmountCents: undefined, minQuantity, maxQuantity: maxQuantity !== undefined && maxQuantity >= minQuantity ? maxQuantity : undefined },
+        candidates,
+      ]);
+    fc.assert(property(byQuantity), { numRuns: 150 });
+  });
+
+  it('saturates a byte quantity sum at 255 instead of wrapping, over one slice and several', () => {
+    // customer 0: 3 x 120 = 360 in c0 (a wrapped byte would hold 104); customer 1: 2 x 120 = 240
+    const line = (quantity: number): Line => ({ sku: 0, category: 0, amount: 100, quantity });
+    const orders: Order[] = [
+      { customer: 0, ts: DAY, shop: 0, alive: true, lines: [line(120), line(120)] },
+      { customer: 1, ts: 2 * DAY, shop: 0, alive: true, lines: [line(120), line(120)] },
+      { customer: 0, ts: 3 * DAY, shop: 1, alive: true, lines: [line(120)] },
+    ];
+    for (const bulk of [false, true]) {
+      const shard = buildShard(orders, bulk);
+      for (const [minQuantity, maxQuantity, want] of [[255, undefined, [0]], [241, 254, []], [240, 254, [1]], [200, undefined, [0, 1]]] as const) {
+        const plan: BoughtPlan = { kind: 'bought', key: 'k', estimate: 0, categories: ['c0'], lo: 0, hi: DAYS * DAY, minCount: 1, minQuantity, maxQuantity };
+        const task = prepareBought(plan, shard, catalogOf(), 's')!;
+        for (const t of [task, cutSlices(task)]) {
+          expect(quantityFitsBytes(t)).toBe(true);
+          expect(runBought(t, new Scratch()).toArray(), `${minQuantity}..${maxQuantity}`).toEqual(want);
+        }
+      }
+    }
   });
 
   function property(planAndCandidates: fc.Arbitrary<[BoughtPlan, number[] | undefined]>) {
