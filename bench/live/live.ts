@@ -66,9 +66,14 @@ try {
   log(`durability ${values.durability}; ${fmt(total)} records (${fmt(orders)} orders, ~${fmt(lines)} lines); base ${fmt(cut)} records, tail ${fmt(tail.length)} records (${fmt(tailLines)} lines) in batches of ${batchSize}`);
   const now = Date.parse(AS_OF);
 
+  /** this process's CPU time (all threads) of the last appendTail: less noisy than wall time on a loaded machine */
+  let cpuMs = 0;
   const appendTail = async (engine: Engine): Promise<number> => {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     for (let i = 0; i < tail.length; i += batchSize) await engine.append(tail.slice(i, i + batchSize) as never);
+    const c = process.cpuUsage(c0);
+    cpuMs = (c.user + c.system) / 1000;
     return performance.now() - t0;
   };
 
@@ -79,7 +84,8 @@ try {
   const plainMs = await appendTail(a);
   const logBytes = dirSize(path.join(plain, 'log')) - logBefore;
   await a.close();
-  log(`no live segment: ${fmt(plainMs)} ms, ${fmt((tailLines / plainMs) * 1000)} lines/s, ${fmt((tail.length / plainMs) * 1000)} records/s; log ${fmt(logBytes)} bytes`);
+  log(`no live segment: ${fmt(plainMs)} ms, ${fmt((tailLines / plainMs) * 1000)} lines/s, ${fmt((tail.length / plainMs) * 1000)} records/s (CPU ${fmt(cpuMs)} ms); log ${fmt(logBytes)} bytes`);
+  const plainCpuMs = cpuMs;
 
   // ---- live segments
   let clock = now;
@@ -93,7 +99,7 @@ try {
   const feedBefore = b.feedBytesWritten, seqBefore = b.lastChangeSeq;
   const liveMs = await appendTail(b);
   const feedBytes = b.feedBytesWritten - feedBefore;
-  log(`${scenarios.length} live segments: ${fmt(liveMs)} ms, ${fmt((tailLines / liveMs) * 1000)} lines/s (${(plainMs / liveMs).toFixed(2)} of no live); ${fmt(b.lastChangeSeq - seqBefore)} changes, feed ${fmt(feedBytes)} bytes = ${(feedBytes / logBytes).toFixed(4)} feed bytes per log byte`);
+  log(`${scenarios.length} live segments: ${fmt(liveMs)} ms, ${fmt((tailLines / liveMs) * 1000)} lines/s (${(plainMs / liveMs).toFixed(2)} of no live; CPU ${fmt(cpuMs)} ms, ${(plainCpuMs / cpuMs).toFixed(2)} of no live); ${fmt(b.lastChangeSeq - seqBefore)} changes, feed ${fmt(feedBytes)} bytes = ${(feedBytes / logBytes).toFixed(4)} feed bytes per log byte`);
   for (const [label, step] of [['1 minute', 60_000], ['1 day', 86_400_000], ['1 minute more', 60_000], ['7 days', 7 * 86_400_000]] as const) {
     clock += step;
     const seq0 = b.lastChangeSeq;
