@@ -4,7 +4,7 @@
  * load path bench/standard/run.ts uses), and on the way computes the Fingerprint and
  * the DataStats the scenarios are picked from (saved, so the other phases do
  * not regenerate the data; large-pass.ts, shared with large-stats.ts). Then
- * counts and times the eight scenarios.
+ * counts and times the scenarios (bench/standard/scenarios.ts).
  *
  *   node dist/bench/large/large-duck.js CONFIG.json     (a DuckPhaseConfig)
  */

@@ -26,7 +26,9 @@ import { isLarge, type LargeSizeResult, type SizeResult } from '../../bench/stan
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** the compiled bench and engine the pipeline tests run */
 const DIST = process.env.SHANDIAN_BENCH_DIST ? path.resolve(process.env.SHANDIAN_BENCH_DIST) : path.join(ROOT, 'dist');
-const IDS = ['cross-sell', 'repurchase-reminder', 'high-value-vip', 'dormant-win-back', 'cross-channel', 'family-minus-tag', 'rfm-champions', 'wide-or-50'];
+const IDS = ['cross-sell', 'repurchase-reminder', 'high-value-vip', 'dormant-win-back', 'cross-channel', 'family-minus-tag', 'rfm-champions', 'wide-or-50',
+  // part two (contract 7): the CRM primitives
+  'new-customers', 'lapsed', 'campaign-holdout', 'bulk-buyer', 'rfm-score', 'spend-layer', 'phone-then-case', 'phone-no-case'];
 
 describe('compareCounts', () => {
   const counts = Object.fromEntries(IDS.map((id, i) => [id, 100 + i]));
@@ -165,7 +167,7 @@ describe('npm run bench:large at 20,000 lines', () => {
     const work = path.join(tmp, 'work');
     const { code, stderr } = await runLarge(['--lines', '20000', '--runs', '2', '--time', '0', '--warmup', '0', '--results', results, '--no-docs', '--keep', work]);
     expect(code, stderr).toBe(0);
-    expect(stderr).toContain('all 8 counts agree');
+    expect(stderr).toContain(`all ${IDS.length} counts agree`);
 
     const r = JSON.parse(fs.readFileSync(path.join(results, '20000.json'), 'utf8')) as SizeResult;
     expect(isLarge(r)).toBe(true);
