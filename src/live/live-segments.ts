@@ -4,6 +4,7 @@ import type { KeptMembership } from '../elements/definition.js';
 import { Bitmap } from '../index/bitmap.js';
 import { ShardEvaluation } from '../language/evaluate.js';
 import { collectRefs } from '../language/parse-segment.js';
+import { planChildren } from '../language/registry.js';
 import { fail, ShandianError } from '../model/errors.js';
 import type { EngineRecord } from '../model/records.js';
 import type { PlanNode } from '../plan/plan-node.js';
@@ -303,12 +304,15 @@ export class LiveSegments {
     const updates: { name: string; sets: Bitmap[] }[] = [];
     // the touched customers of each shard, copied into a small shard of their own (once for every live segment)
     let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
+    const plans = [...this.live].map(([name, state]) => ({ name, state, plan: this.host.plan(state.ast, now, state.tz) }));
+    // the small shards copy only the attributes the plans evaluated on them read
+    const attributes = new Set<string>();
+    for (const p of plans) if (!p.state.analysis.fullOnData) attrNames(p.plan, attributes);
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (touched[s]!.isEmpty) return undefined;
-      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!);
+      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!, attributes);
     }));
-    for (const [name, state] of this.live) {
-      const plan = this.host.plan(state.ast, now, state.tz);
+    for (const { name, state, plan } of plans) {
       const old = this.membersOf(name);
       let next: Bitmap[];
       let diff: SegmentChanges;
@@ -393,6 +397,14 @@ export class LiveSegments {
       }
     }
   }
+}
+
+/** The attributes `<attr>` nodes of the plan read, added to `into`. */
+function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()): void {
+  if (seen.has(plan)) return;
+  seen.add(plan);
+  if (plan.kind === 'attr') into.add(plan.name);
+  for (const c of planChildren(plan)) attrNames(c, into, seen);
 }
 
 /** How often a follower of another process's feed looks for new frames. */

@@ -85,8 +85,12 @@ const RANK_BITS = 2 ** 22;
  * the whole shard, so an append's changes are found by evaluating the plan
  * on this small shard instead of scanning the store's postings.
  * `locals[i]` is the real shard-local id of the small shard's customer i.
+ * Only the attributes in `attributes` are copied (when given): no plan
+ * on the small shard reads another.
  */
-export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap): { mini: Shard; locals: Uint32Array } {
+export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap,
+  /** the attributes the plans read (`<attr>`); absent: all */
+  attributes?: ReadonlySet<string>): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
   const ids = touched.toUint32Array();
   const locals = new Uint32Array(ids.length);
@@ -152,6 +156,7 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   lazyPostings(mini.bySku, mini.lineSku.data, lines, mini.rowTime);
   lazyPostings(mini.byCategory, mini.lineCategory.data, lines, mini.rowTime);
   for (const [name, index] of shard.attributes) {
+    if (attributes && !attributes.has(name)) continue;
     const { valueOf, values } = index.toColumn();
     for (let i = 0; i < ids.length; i++) {
       const c = ids[i]!;
