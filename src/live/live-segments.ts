@@ -307,10 +307,15 @@ export class LiveSegments {
     const plans = [...this.live].map(([name, state]) => ({ name, state, plan: this.host.plan(state.ast, now, state.tz) }));
     // the small shards copy only the attributes the plans evaluated on them read
     const attributes = new Set<string>();
-    for (const p of plans) if (!p.state.analysis.fullOnData) attrNames(p.plan, attributes);
+    const lineDimensions = new Set<string>();
+    for (const p of plans) {
+      if (p.state.analysis.fullOnData) continue;
+      attrNames(p.plan, attributes);
+      dimensionsFiltered(p.plan, lineDimensions, new Set());
+    }
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (touched[s]!.isEmpty) return undefined;
-      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!, attributes);
+      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!, attributes, lineDimensions);
     }));
     for (const { name, state, plan } of plans) {
       const old = this.membersOf(name);
@@ -405,6 +410,26 @@ function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()
   seen.add(plan);
   if (plan.kind === 'attr') into.add(plan.name);
   for (const c of planChildren(plan)) attrNames(c, into, seen);
+}
+
+/**
+ * The line dimensions ('skus', 'categories') some order filter in the plan
+ * names: its nodes and the plain objects and arrays they hold (a
+ * `<sequence>`'s steps, `<firstOrder>`'s filters), added to `into`.
+ */
+function dimensionsFiltered(value: unknown, into: Set<string>, seen: Set<object>): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== Array.prototype) return; // typed arrays, bitmaps, dates: no filters inside
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const v of value) dimensionsFiltered(v, into, seen);
+    return;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if ((k === 'skus' || k === 'categories') && v !== undefined) into.add(k);
+    else dimensionsFiltered(v, into, seen);
+  }
 }
 
 /** How often a follower of another process's feed looks for new frames. */

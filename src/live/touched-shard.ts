@@ -85,12 +85,15 @@ const RANK_BITS = 2 ** 22;
  * the whole shard, so an append's changes are found by evaluating the plan
  * on this small shard instead of scanning the store's postings.
  * `locals[i]` is the real shard-local id of the small shard's customer i.
- * Only the attributes in `attributes` are copied (when given): no plan
- * on the small shard reads another.
+ * Only the attributes in `attributes` are copied, and SKU and category
+ * postings built only for the dimensions in `lineDimensions` (when given):
+ * no plan on the small shard reads another.
  */
 export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap,
   /** the attributes the plans read (`<attr>`); absent: all */
-  attributes?: ReadonlySet<string>): { mini: Shard; locals: Uint32Array } {
+  attributes?: ReadonlySet<string>,
+  /** the line dimensions the plans filter on ('skus', 'categories'); absent: all */
+  lineDimensions?: ReadonlySet<string>): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
   const ids = touched.toUint32Array();
   const locals = new Uint32Array(ids.length);
@@ -153,8 +156,8 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   // counting-sorted buffer that become posting objects only when a plan asks for one (a few, not thousands)
   mini.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(picked.length), mini.orderTime));
   fillByCountingSort(mini.byShop, mini.orderShop.data, picked.length, mini.orderTime);
-  lazyPostings(mini.bySku, mini.lineSku.data, lines, mini.rowTime);
-  lazyPostings(mini.byCategory, mini.lineCategory.data, lines, mini.rowTime);
+  if (!lineDimensions || lineDimensions.has('skus')) lazyPostings(mini.bySku, mini.lineSku.data, lines, mini.rowTime);
+  if (!lineDimensions || lineDimensions.has('categories')) lazyPostings(mini.byCategory, mini.lineCategory.data, lines, mini.rowTime);
   for (const [name, index] of shard.attributes) {
     if (attributes && !attributes.has(name)) continue;
     const { valueOf, values } = index.toColumn();
