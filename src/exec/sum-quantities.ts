@@ -18,7 +18,8 @@ import { TUNING } from '../model/defaults.js';
  * lineOrder (which ascends).
  */
 export function sumQuantities(task: BoughtTask, scratch: Scratch, choice: { byteCounts?: boolean } = {}): Bitmap {
-  if (choice.byteCounts !== false && task.unit === 'lines' && quantityFitsBytes(task)) return sumLineQuantityBytes(task, scratch);
+  const byBytes = choice.byteCounts !== false && quantityFitsBytes(task);
+  if (byBytes && task.unit === 'lines') return sumLineQuantityBytes(task, scratch);
   scratch.ensureCustomers(task.customerCount);
   const qty = scratch.quantities.ensure(task.customerCount);
   const { lineQuantity, lineAmount } = task;
@@ -29,6 +30,8 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch, choice: { byte
     });
   } else {
     const { orderAlive, orderCustomer, orderAmount, candidates, lineOrder, lineCount } = task;
+    // only a minQuantity that a byte decides (quantityFitsBytes): a saturating byte per customer, no acc
+    const bytes = byBytes ? scratch.ensureCounts(task.customerCount) : undefined;
     let orders = 0;
     for (const s of task.slices) orders += s.end - s.start;
     if (orders * WIDE_ORDERS_PER_LINE >= lineCount) {
@@ -43,11 +46,16 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch, choice: { byte
           if (orderAlive[order] === 0) continue;
           const c = customers ? customers[i]! : orderCustomer[order]!;
           if (candidates !== undefined && !isCandidate(candidates, c)) continue;
+          if (bytes !== undefined) {
+            const k = bytes[c]! + perOrder[order]!;
+            bytes[c] = k > SATURATED ? SATURATED : k;
+            continue;
+          }
           scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
           qty[c]! += perOrder[order]!;
         }
       }
-      return passing(task, scratch, qty);
+      return bytes !== undefined ? takeBytes(task, scratch) : passing(task, scratch, qty);
     }
     // where the last order's lines ended: the next order in the slice is often the next ordinal (time order)
     let next = 0;
@@ -57,16 +65,20 @@ export function sumQuantities(task: BoughtTask, scratch: Scratch, choice: { byte
         if (orderAlive[order] === 0) continue;
         const c = customers ? customers[i]! : orderCustomer[order]!;
         if (candidates !== undefined && !isCandidate(candidates, c)) continue;
-        scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
+        if (bytes === undefined) scratch.add(c, true, amounts ? amounts[i]! : orderAmount[order]!);
         let row = next < lineCount && lineOrder[next] === order && (next === 0 || lineOrder[next - 1] !== order)
           ? next
           : firstLine(lineOrder, lineCount, order);
         let sum = 0;
         for (; row < lineCount && lineOrder[row] === order; row++) sum += lineQuantity[row]!;
-        qty[c]! += sum;
+        if (bytes !== undefined) {
+          const k = bytes[c]! + sum;
+          bytes[c] = k > SATURATED ? SATURATED : k;
+        } else qty[c]! += sum;
         next = row;
       }
     }
+    if (bytes !== undefined) return takeBytes(task, scratch);
   }
   return passing(task, scratch, qty);
 }
@@ -89,7 +101,8 @@ export function quantityFitsBytes(task: BoughtTask): boolean {
 }
 
 /**
- * A line task whose only bound is on the quantity sum (quantityFitsBytes):
+ * A line task whose only bound is on the quantity sum (quantityFitsBytes;
+ * an order task does the same in sumQuantities' order loops):
  * a saturating byte per customer (ByteCounts, 6.4 MB a shard at 300M lines,
  * where acc's 16 bytes and a Float64 quantity were a cache and TLB miss or
  * two per matching line, plus buffering and sorting the touched customers),
@@ -136,6 +149,11 @@ function sumLineQuantityBytes(task: BoughtTask, scratch: Scratch): Bitmap {
       }
     }
   }
+  return takeBytes(task, scratch);
+}
+
+/** The customers whose byte quantity is within the bounds, and every byte cleared (ByteCounts.take). */
+function takeBytes(task: BoughtTask, scratch: Scratch): Bitmap {
   const result = new Bitmap();
   result.addMany(scratch.takeCounts(task.customerCount, task.minQuantity!, task.maxQuantity ?? SATURATED));
   return result;

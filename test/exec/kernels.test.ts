@@ -23,7 +23,7 @@ import type { BoughtPlan } from '../../src/elements/bought/index.js';
  * - existence marks, with and without candidates
  * - day buckets (existence over whole days), before and after refunds and appends
  * - quantity bounds (sum-quantities.ts), over lines and over orders, and a
- *   saturating byte per customer over lines (one slice or several)
+ *   saturating byte per customer (over one slice of lines, several, or orders)
  * - a fresh scratch with tiny buffers (flushes, buckets) and one reused dirty across runs
  */
 
@@ -187,7 +187,7 @@ function candidateBits(set: ReadonlySet<number>, customerCount: number): Int32Ar
 function pathOf(task: BoughtTask, choice: KernelChoice): string {
   if (task.minQuantity !== undefined || task.maxQuantity !== undefined) {
     const cands = task.candidates ? '+candidates' : '';
-    if (choice.byteCounts !== false && task.unit === 'lines' && quantityFitsBytes(task)) return `quantity/bytes/${task.slices.length === 1 ? 'one' : 'many'}${cands}`;
+    if (choice.byteCounts !== false && quantityFitsBytes(task)) return `quantity/bytes/${task.unit === 'orders' ? 'orders' : task.slices.length === 1 ? 'one' : 'many'}${cands}`;
     return `quantity/${task.unit}${cands}`;
   }
   const bytes = choice.byteCounts !== false && !task.existence && !task.complement && task.minAmountCents === undefined &&
@@ -204,7 +204,7 @@ const seen = new Set<string>();
 const REQUIRED_PATHS = [
   'bytes/orders', 'bytes/lines/one', 'bytes/lines/many', 'orders/existence', 'orders/counted', 'orders/complement',
   'lines/existence', 'lines/acc/one', 'lines/acc/many', 'day-buckets/lines', 'day-buckets/orders',
-  'quantity/lines', 'quantity/orders', 'quantity/bytes/one', 'quantity/bytes/many',
+  'quantity/lines', 'quantity/orders', 'quantity/bytes/one', 'quantity/bytes/many', 'quantity/bytes/orders',
 ];
 
 describe('every <bought> kernel against a plain reference', () => {
@@ -239,22 +239,32 @@ describe('every <bought> kernel against a plain reference', () => {
     fc.assert(property(byQuantity), { numRuns: 150 });
   });
 
-  it('saturates a byte quantity sum at 255 instead of wrapping, over one slice and several', () => {
+  it('saturates a byte quantity sum at 255 instead of wrapping, over one slice of lines, several, and orders', () => {
     // customer 0: 3 x 120 = 360 in c0 (a wrapped byte would hold 104); customer 1: 2 x 120 = 240
     const line = (quantity: number): Line => ({ sku: 0, category: 0, amount: 100, quantity });
     const orders: Order[] = [
       { customer: 0, ts: DAY, shop: 0, alive: true, lines: [line(120), line(120)] },
       { customer: 1, ts: 2 * DAY, shop: 0, alive: true, lines: [line(120), line(120)] },
       { customer: 0, ts: 3 * DAY, shop: 1, alive: true, lines: [line(120)] },
+      // customer 2 (60 in all, none in c0, shop p2): lines enough that the orders of shops p0 and p1
+      // are searched one by one (TUNING.QUANTITY_WIDE_ORDERS_PER_LINE), not summed in a pass over every line
+      ...Array.from({ length: 15 }, (_, k): Order => ({ customer: 2, ts: 4 * DAY + k, shop: 2, alive: true, lines: Array.from({ length: 4 }, () => ({ ...line(1), category: 1 })) })),
     ];
+    const scratch = new Scratch();
     for (const bulk of [false, true]) {
       const shard = buildShard(orders, bulk);
       for (const [minQuantity, maxQuantity, want] of [[255, undefined, [0]], [241, 254, []], [240, 254, [1]], [200, undefined, [0, 1]]] as const) {
-        const plan: BoughtPlan = { kind: 'bought', key: 'k', estimate: 0, categories: ['c0'], lo: 0, hi: DAYS * DAY, minCount: 1, minQuantity, maxQuantity };
-        const task = prepareBought(plan, shard, catalogOf(), 's')!;
-        for (const t of [task, cutSlices(task)]) {
-          expect(quantityFitsBytes(t)).toBe(true);
-          expect(runBought(t, new Scratch()).toArray(), `${minQuantity}..${maxQuantity}`).toEqual(want);
+        // over lines (a category), over orders (no filter, or shops: every line of an order matches)
+        for (const filter of [{ categories: ['c0'] }, {}, { shops: ['p0', 'p1'] }]) {
+          const plan: BoughtPlan = { kind: 'bought', key: 'k', estimate: 0, ...filter, lo: 0, hi: DAYS * DAY, minCount: 1, minQuantity, maxQuantity };
+          const task = prepareBought(plan, shard, catalogOf(), 's')!;
+          for (const t of [task, cutSlices(task)]) {
+            expect(quantityFitsBytes(t)).toBe(true);
+            // one scratch for the byte and the acc runs: a byte run must leave acc clear
+            for (const choice of [{}, { byteCounts: false }] satisfies KernelChoice[]) {
+              expect(runBought(t, scratch, choice).toArray(), `${JSON.stringify(filter)} ${minQuantity}..${maxQuantity}`).toEqual(want);
+            }
+          }
         }
       }
     }
