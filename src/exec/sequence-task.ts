@@ -123,15 +123,16 @@ export function* runSequence(task: SequenceTask): Steps<Bitmap> {
   const k = task.steps.length;
   const customerCount = task.steps[0]!.customerCount;
   const scratch = acquireScratch(customerCount);
-  const { slotOf } = scratch;
+  const { slotOf, slotted } = scratch;
   const arena = new Arena(scratch);
   const customersOfSlot: number[] = [];
   const { orderTs } = task;
   try {
     const lists: EventList[] = [];
-    const firstList = yield* gather(task.steps[0]!, orderTs, slotOf, customersOfSlot, true, arena, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
+    const firstList = yield* gather(task.steps[0]!, orderTs, slotOf, customersOfSlot, undefined, arena, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
     lists.push(firstList);
     if (customersOfSlot.length === 0) return new Bitmap();
+    for (const c of customersOfSlot) slotted[c >>> 5] |= 1 << (c & 31);
     // every later step (and B) is strictly after some first step's second and at most W after it
     let minFirst = Infinity, maxFirst = -Infinity;
     for (let i = 0; i < firstList.length; i++) {
@@ -140,31 +141,45 @@ export function* runSequence(task: SequenceTask): Steps<Bitmap> {
       if (t > maxFirst) maxFirst = t;
     }
     for (let i = 1; i < k; i++) {
-      const list = yield* gather(task.steps[i]!, orderTs, slotOf, customersOfSlot, false, arena, minFirst + 1, Math.min(task.laterHi, maxFirst + W));
+      const list = yield* gather(task.steps[i]!, orderTs, slotOf, customersOfSlot, slotted, arena, minFirst + 1, Math.min(task.laterHi, maxFirst + W));
       if (list.length === 0) return new Bitmap();
       lists.push(list);
     }
     let absent: EventList | undefined;
     if (task.hasAbsent) {
       // b in (ts(ok), ts(o1) + W]: after the earliest first step, never after asOf, in or out of the window
-      absent = task.absent === undefined ? emptyList() : yield* gather(task.absent, orderTs, slotOf, customersOfSlot, false, arena, minFirst + 1, Math.min(task.absentHi, maxFirst + W));
+      absent = task.absent === undefined ? emptyList() : yield* gather(task.absent, orderTs, slotOf, customersOfSlot, slotted, arena, minFirst + 1, Math.min(task.absentHi, maxFirst + W));
     }
     const slots = customersOfSlot.length;
     const grouped = lists.map((l) => groupBySlot(l, slots, arena));
     const groupedAbsent = absent === undefined ? undefined : groupBySlot(absent, slots, arena);
-    const hits: number[] = [];
+    // the members keep their bit in `slotted`, the others lose it; the words then give them in ascending order
     const pointers = new Int32Array(k);
+    let hitCount = 0;
     for (let s = 0; s < slots; s++) {
       if (s % SCAN_STEP === SCAN_STEP - 1) yield;
       const ok = groupedAbsent === undefined ? chainWithin(grouped, s, W, pointers) : chainThenAbsent(grouped, groupedAbsent, s, W, pointers);
-      if (ok) hits.push(customersOfSlot[s]!);
+      const c = customersOfSlot[s]!;
+      if (ok) hitCount++;
+      else slotted[c >>> 5] &= ~(1 << (c & 31));
     }
-    hits.sort((a, b) => a - b);
+    const hits = new Uint32Array(hitCount);
+    for (let w = 0, n = 0, words = (customerCount + 31) >>> 5; n < hitCount && w < words; w++) {
+      let bits = slotted[w]!;
+      while (bits !== 0) {
+        const low = bits & -bits;
+        hits[n++] = (w << 5) | (31 - Math.clz32(low));
+        bits ^= low;
+      }
+    }
     const result = new Bitmap();
     result.addMany(hits);
     return result;
   } finally {
-    for (const c of customersOfSlot) slotOf[c] = -1;
+    for (const c of customersOfSlot) {
+      slotOf[c] = -1;
+      slotted[c >>> 5] = 0;
+    }
     releaseScratch(scratch);
   }
 }
@@ -191,10 +206,11 @@ function emptyList(): EventList {
 /**
  * Walks a task's slices: live orders, the filters its driving posting does
  * not cover, and either (step 1) the candidates, giving new customers a
- * slot, or (later steps, absent) only customers that have one.
+ * slot (`slotted` undefined), or (later steps, absent) only customers
+ * that have one (their bits in `slotted`).
  */
 function* gather(
-  task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], assign: boolean, arena: Arena, tsLo: number, tsHi: number,
+  task: BoughtTask, orderTs: NarrowData, slotOf: Int32Array, customersOfSlot: number[], slotted: Int32Array | undefined, arena: Arena, tsLo: number, tsHi: number,
 ): Steps<EventList> {
   let total = 0;
   for (const s of task.slices) total += s.end - s.start;
@@ -203,41 +219,130 @@ function* gather(
     // in chunks of SCAN_STEP rows, a pause possible between them (the row loop stays a plain function)
     for (let i = start; i < end; i += SCAN_STEP) {
       if (i > start) yield;
-      gatherRows(task, rows, i, Math.min(end, i + SCAN_STEP), orderTs, slotOf, customersOfSlot, assign, out, tsLo, tsHi);
+      const to = Math.min(end, i + SCAN_STEP);
+      if (slotted === undefined) gatherRows(task, rows, i, to, orderTs, slotOf, customersOfSlot, out, tsLo, tsHi);
+      else gatherSlotted(task, rows, i, to, orderTs, slotOf, slotted, out, tsLo, tsHi);
     }
   }
   return out;
 }
 
-/** gather's row loop over rows[from..to): appends to `out`. */
+/**
+ * The row loops below run in blocks of BLOCK rows, each in passes: first
+ * every row's order, then every order's customer (and, for step 1, its
+ * liveness and time), each pass a plain loop of independent reads without
+ * branches, so the memory reads of many rows are in flight at once
+ * (the columns are far larger than the caches: a row is a few cache
+ * misses, and one loop that checks as it reads waits for them one row at
+ * a time); then the checks, over what the passes read.
+ */
+const BLOCK = 1024;
+const blockOrder = new Uint32Array(BLOCK);
+const blockCustomer = new Uint32Array(BLOCK);
+const blockKept = new Int32Array(BLOCK);
+const blockAlive = new Uint8Array(BLOCK);
+const blockTs = new Float64Array(BLOCK);
+
+/** Each row's order into blockOrder[0 .. to - from). */
+function readOrders(rows: Uint32Array, from: number, to: number, byLine: boolean, lineOrder: Uint32Array): void {
+  const m = to - from;
+  if (byLine) for (let j = 0; j < m; j++) blockOrder[j] = lineOrder[rows[from + j]!]!;
+  else for (let j = 0; j < m; j++) blockOrder[j] = rows[from + j]!;
+}
+
+/**
+ * gather's row loop for a later step or B over rows[from..to): appends to
+ * `out` the events of slotted customers only. The customer is checked
+ * first, in a bit array small enough to stay in cache, so the other rows
+ * cost two reads (line -> order -> customer). An order's further lines
+ * (adjacent in a posting) are skipped once it failed an order-level check
+ * or made an event (the same (slot, ts) again changes nothing).
+ */
+function gatherSlotted(
+  task: BoughtTask, rows: Uint32Array, from: number, to: number, orderTs: NarrowData,
+  slotOf: Int32Array, slotted: Int32Array, out: EventList, tsLo: number, tsHi: number,
+): void {
+  const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop } = task;
+  const byLine = task.unit === 'lines';
+  const { slot, ts } = out;
+  let n = out.length;
+  let lastOrder = -1;
+  for (let base = from; base < to; base += BLOCK) {
+    const end = Math.min(to, base + BLOCK), m = end - base;
+    readOrders(rows, base, end, byLine, lineOrder);
+    // the rows of slotted customers, without a branch per row
+    let kept = 0;
+    for (let j = 0; j < m; j++) {
+      const c = orderCustomer[blockOrder[j]!]!;
+      blockKept[kept] = j;
+      blockCustomer[kept] = c;
+      kept += (slotted[c >>> 5]! >>> (c & 31)) & 1;
+    }
+    for (let x = 0; x < kept; x++) {
+      const j = blockKept[x]!, order = blockOrder[j]!;
+      if (order === lastOrder) continue;
+      if (orderAlive[order] === 0) {
+        lastOrder = order; // every line of this order fails the same way
+        continue;
+      }
+      const t = orderTs[order]!;
+      if (t < tsLo || t > tsHi) {
+        lastOrder = order;
+        continue;
+      }
+      const row = rows[base + j]!;
+      if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+      if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+      if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
+      lastOrder = order;
+      slot[n] = slotOf[blockCustomer[x]!]!;
+      ts[n] = t;
+      n++;
+    }
+  }
+  out.length = n;
+}
+
+/** gather's row loop for step 1 over rows[from..to): gives new customers a slot, appends to `out`. */
 function gatherRows(
   task: BoughtTask, rows: Uint32Array, from: number, to: number, orderTs: NarrowData,
-  slotOf: Int32Array, customersOfSlot: number[], assign: boolean, out: EventList, tsLo: number, tsHi: number,
+  slotOf: Int32Array, customersOfSlot: number[], out: EventList, tsLo: number, tsHi: number,
 ): void {
   const { lineOrder, orderAlive, orderCustomer, lineSku, lineCategory, orderShop, checkSku, checkCategory, checkShop, candidates } = task;
   const byLine = task.unit === 'lines';
   const { slot, ts } = out;
   let n = out.length;
-  for (let i = from; i < to; i++) {
-    const row = rows[i]!;
-    const order = byLine ? lineOrder[row]! : row;
-    if (orderAlive[order] === 0) continue;
-    const t = orderTs[order]!;
-    if (t < tsLo || t > tsHi) continue;
-    if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
-    if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
-    if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
-    const c = orderCustomer[order]!;
-    let s = slotOf[c]!;
-    if (s < 0) {
-      if (!assign) continue;
-      if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
-      s = slotOf[c] = customersOfSlot.length;
-      customersOfSlot.push(c);
+  for (let base = from; base < to; base += BLOCK) {
+    const end = Math.min(to, base + BLOCK), m = end - base;
+    readOrders(rows, base, end, byLine, lineOrder);
+    for (let j = 0; j < m; j++) {
+      const order = blockOrder[j]!;
+      blockAlive[j] = orderAlive[order]!;
+      blockTs[j] = orderTs[order]!;
+      blockCustomer[j] = orderCustomer[order]!;
     }
-    slot[n] = s;
-    ts[n] = t;
-    n++;
+    for (let j = 0; j < m; j++) {
+      if (blockAlive[j] === 0) continue;
+      const t = blockTs[j]!;
+      if (t < tsLo || t > tsHi) continue;
+      const order = blockOrder[j]!;
+      if (checkSku !== undefined || checkCategory !== undefined) {
+        const row = rows[base + j]!;
+        if (checkSku !== undefined && checkSku[lineSku[row]!] !== 1) continue;
+        if (checkCategory !== undefined && checkCategory[lineCategory[row]!] !== 1) continue;
+      }
+      if (checkShop !== undefined && checkShop[orderShop[order]!] !== 1) continue;
+      const c = blockCustomer[j]!;
+      let s = slotOf[c]!;
+      if (s < 0) {
+        if (candidates !== undefined && (candidates[c >>> 5]! & (1 << (c & 31))) === 0) continue;
+        s = slotOf[c] = customersOfSlot.length;
+        customersOfSlot.push(c);
+      }
+      slot[n] = s;
+      ts[n] = t;
+      n++;
+    }
   }
   out.length = n;
 }
@@ -360,6 +465,8 @@ function chainThenAbsent(g: readonly Grouped[], b: Grouped, s: number, W: number
  */
 interface SlotScratch {
   slotOf: Int32Array;
+  /** a bit per customer with a slot (bit c of word c >>> 5), all clear between evaluations */
+  slotted: Int32Array;
   ints: Int32Array[];
   floats: Float64Array[];
 }
@@ -388,8 +495,11 @@ class Arena {
 const free: SlotScratch[] = [];
 
 function acquireScratch(customers: number): SlotScratch {
-  const s = free.pop() ?? { slotOf: new Int32Array(0), ints: [], floats: [] };
-  if (s.slotOf.length < customers) s.slotOf = new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1);
+  const s = free.pop() ?? { slotOf: new Int32Array(0), slotted: new Int32Array(0), ints: [], floats: [] };
+  if (s.slotOf.length < customers) {
+    s.slotOf = new Int32Array(Math.max(customers, 1024) + (customers >> 3)).fill(-1);
+    s.slotted = new Int32Array((s.slotOf.length + 31) >>> 5);
+  }
   return s;
 }
 
