@@ -77,12 +77,14 @@ const SCAN_STEP = TUNING.SEQUENCE_SCAN_STEP;
  * the other filters), walked once, here or in a worker. Step 1 is walked
  * first, limited to the candidates (the `<and>` siblings) and, with
  * `<absent>`, to ts <= asOf - W; its customers get dense slots, and the
- * later steps (and B) keep only events of slotted customers, at ts in
+ * later steps (and B) keep only events of slotted customers (a bit array
+ * of them is checked before anything else of a row's order), at ts in
  * (earliest step 1, latest step 1 + W]. The events are grouped by slot
  * with a stable counting sort (postings are time-ordered, so each
  * customer's list stays sorted; a list from several slices is sorted per
  * customer), then each customer's lists are checked as above with
- * pointers that only move forward. Cost: the rows of the steps' posting
+ * pointers that only move forward; the members are read in ascending
+ * order off the bit array (no sort). Cost: the rows of the steps' posting
  * windows, never a scan of all orders (unless a step has no filter at all).
  */
 export function prepareSequence(q: SequenceQuery, shard: Shard, catalog: Catalog, candidates: Int32Array | undefined): SequenceTask | undefined {
