@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { checkTz, resolveAsOf } from '../model/query-instant.js';
 import os from 'node:os';
 import { boughtNodeSteps, prefetchWork, sequenceNodes, ShardEvaluation } from '../language/evaluate.js';
 import { candidateSourceSteps } from '../language/candidate-sources.js';
@@ -14,7 +15,6 @@ import { prepareDirectory } from '../log/store-path.js';
 import { readMeta, readSavedSegments, writeMeta, writeSavedSegments } from '../log/store-files.js';
 import { ShandianError } from '../model/errors.js';
 import type { EngineRecord, InputRecord } from '../model/records.js';
-import { isValidTimeZone, parseDateTimeWithOffset } from '../model/time.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import { planSegment, planSegmentCooperatively, type PlanContext } from '../language/plan-segment.js';
 import { TimeSlice } from './time-slice.js';
@@ -546,24 +546,6 @@ function relocate(e: unknown, index: number): unknown {
   return e;
 }
 
-function checkTz(tz: string | undefined): string | undefined {
-  if (tz !== undefined && !isValidTimeZone(tz)) {
-    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
-  }
-  return tz;
-}
-
-function resolveAsOf(asOf: QueryOptions['asOf']): number {
-  if (asOf === undefined) return Date.now();
-  if (asOf instanceof Date && Number.isFinite(asOf.getTime())) return asOf.getTime();
-  if (typeof asOf === 'number' && Number.isFinite(asOf)) return Math.trunc(asOf);
-  if (typeof asOf === 'string') {
-    const ms = parseDateTimeWithOffset(asOf);
-    if (ms !== undefined) return ms;
-  }
-  throw new ShandianError('E_BAD_DATE', `asOf ${JSON.stringify(String(asOf))} is not a date-time with offset`, {},
-    'write it like 2026-11-12T00:00:00+08:00, or pass epoch milliseconds');
-}
 
 let nextInstance = 0;
 

@@ -1,8 +1,9 @@
 import { validateRecord } from '../../../ingest/validate-record.js';
+import { checkTz, resolveAsOf } from '../../../model/query-instant.js';
 import { collectRefs, parseSegment, type ParseLimits } from '../../../language/parse-segment.js';
 import { ShandianError } from '../../../model/errors.js';
 import type { EngineRecord, InputRecord } from '../../../model/records.js';
-import { isValidTimeZone, parseDateTimeWithOffset } from '../../../model/time.js';
+import { isValidTimeZone } from '../../../model/time.js';
 import { parseDimensions, type PortraitBy } from '../../../portrait/dimension.js';
 import type { PortraitResult } from '../../../portrait/portrait-result.js';
 import type { SegmentNode } from '../../../query/ast/index.js';
@@ -349,22 +350,4 @@ function relocate(e: unknown, index: number): unknown {
   return e;
 }
 
-function checkTz(tz: string | undefined): string | undefined {
-  if (tz !== undefined && (typeof tz !== 'string' || !isValidTimeZone(tz))) {
-    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
-  }
-  return tz;
-}
-
-function resolveAsOf(asOf: QueryOptions['asOf']): number {
-  if (asOf === undefined) return Date.now();
-  if (asOf instanceof Date && Number.isFinite(asOf.getTime())) return asOf.getTime();
-  if (typeof asOf === 'number' && Number.isFinite(asOf)) return Math.trunc(asOf);
-  if (typeof asOf === 'string') {
-    const ms = parseDateTimeWithOffset(asOf);
-    if (ms !== undefined) return ms;
-  }
-  throw new ShandianError('E_BAD_DATE', `asOf ${JSON.stringify(String(asOf))} is not a date-time with offset`, {},
-    'write it like 2026-11-12T00:00:00+08:00, or pass epoch milliseconds');
-}
 
