@@ -119,7 +119,7 @@ describe('part two (contract 7): random queries, engine == model, a sample three
     expect(threeWay).toBeGreaterThanOrEqual(40);
     expect(nonTrivial).toBeGreaterThan(checked * 0.25);
     // every part-two feature the generator knows is exercised, each many times
-    for (const f of ['relative', 'quantity', 'firstOrder', 'lastOrder', 'sample']) {
+    for (const f of ['relative', 'quantity', 'firstOrder', 'lastOrder', 'sample', 'sequence', 'score']) {
       expect(features.get(f) ?? 0, `queries holding ${f}`).toBeGreaterThanOrEqual(25);
     }
   });
