@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../../engine/engine.js';
-import { ingestFile } from '../../engine/ingest-file.js';
 import { readMeta } from '../../log/store-files.js';
 import { ShandianError } from '../../model/errors.js';
-import { isValidTimeZone } from '../../model/time.js';
+import { checkTz } from '../../model/query-instant.js';
 import { badArgs, EXIT_OK } from '../common/cli-error.js';
 import type { CliIo } from '../common/io.js';
 import { integerOption, parseOptions, required } from '../common/parse-options.js';
-import { ProgressBar } from '../common/progress-bar.js';
+import { ingestFilesWithProgress } from '../common/ingest-files.js';
 import { prepareDirectory, removeCreated } from '../../log/store-path.js';
 import { CLUSTER_FLAGS, CLUSTER_HELP, clusterOption, ingestIntoCluster } from '../common/cluster.js';
 
@@ -48,7 +47,6 @@ Example:
 `;
 
 /** How a standard-input source is named in messages (`--data`'s FILE `-`). */
-const STDIN_NAME = '(stdin)';
 
 export async function ingestCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseOptions(argv, {
@@ -68,10 +66,7 @@ export async function ingestCommand(argv: string[], io: CliIo): Promise<number> 
   if (positionals.length === 0) throw badArgs('give at least one FILE to ingest', 'or - to read NDJSON from standard input');
   if (positionals.filter((p) => p === '-').length > 1) throw badArgs('- (standard input) can be given once', 'standard input can be read only once');
   const shards = integerOption(values, 'shards', 1, 256);
-  const tz: string | undefined = values.tz;
-  if (tz !== undefined && !isValidTimeZone(tz)) {
-    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
-  }
+  const tz = checkTz(values.tz);
   const created = prepareDirectory(dir, '--data');
   let meta;
   try {
@@ -99,26 +94,7 @@ export async function ingestCommand(argv: string[], io: CliIo): Promise<number> 
       const t = engine.recovery.tornTail;
       io.stderr.write(`recovered: dropped a torn tail of ${t.bytes} bytes at ${t.file}:${t.offset} (an append that never completed)\n`);
     }
-    for (const file of positionals) {
-      const stdin = file === '-';
-      const name = stdin ? STDIN_NAME : file;
-      const bar = new ProgressBar(io.stderr, name.length > 24 ? '…' + name.slice(-23) : name);
-      let report;
-      try {
-        report = await ingestFile(engine, name, {
-          skipBad: values['skip-bad'] === true,
-          tz,
-          input: stdin ? io.stdin : undefined,
-          onProgress: (p) => bar.update(p.bytesRead, stdin ? undefined : p.totalBytes, 'bytes', `${p.records.toLocaleString('en-US')} records`),
-          onSkip: (e: ShandianError) => io.stderr.write(`skipped: ${e.message}\n`),
-        });
-      } finally {
-        bar.done();
-      }
-      const secs = report.elapsedMs / 1000;
-      io.stderr.write(`${name}: ${report.records.toLocaleString('en-US')} records in ${secs.toFixed(2)}s ` +
-        `(${Math.round(report.records / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s)${report.skipped ? `, ${report.skipped} skipped` : ''}\n`);
-    }
+    await ingestFilesWithProgress(engine, positionals, { skipBad: values['skip-bad'] === true, tz }, io);
     const size = engine.size;
     io.stderr.write(`store ${dir}: ${size.customers.toLocaleString('en-US')} customers, ${size.orders.toLocaleString('en-US')} orders, ${size.lines.toLocaleString('en-US')} lines, ${size.shards} shards\n`);
   } catch (e) {

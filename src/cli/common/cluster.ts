@@ -1,12 +1,10 @@
 import { ClusterEngine, type ClusterEngineOptions } from '../../backends/clickhouse/cluster/cluster-engine.js';
 import { CLICKHOUSE_DEFAULTS } from '../../backends/clickhouse/cluster/options.js';
-import { ingestFile } from '../../engine/ingest-file.js';
 import { writeFileAtomically } from '../../export/write-export.js';
-import { ShandianError } from '../../model/errors.js';
-import { isValidTimeZone } from '../../model/time.js';
+import { checkTz } from '../../model/query-instant.js';
 import { badArgs } from './cli-error.js';
 import { write, type CliIo } from './io.js';
-import { ProgressBar } from './progress-bar.js';
+import { ingestFilesWithProgress } from './ingest-files.js';
 
 /**
  * The CLI's ClickHouse side (contract 9): `--clickhouse URLS --cluster NAME
@@ -44,33 +42,11 @@ export function clusterOption(values: Record<string, unknown>): ClusterEngineOpt
 
 /** `ingest --clickhouse`: the database and tables on every node when missing, then each file in batches. */
 export async function ingestIntoCluster(options: ClusterEngineOptions, files: readonly string[], flags: { tz?: string; skipBad: boolean }, io: CliIo): Promise<void> {
-  if (flags.tz !== undefined && !isValidTimeZone(flags.tz)) {
-    throw new ShandianError('E_BAD_TZ', `unknown time zone ${JSON.stringify(flags.tz)}`, {}, 'use an IANA name such as Asia/Shanghai');
-  }
+  checkTz(flags.tz);
   const engine = await ClusterEngine.open(options);
   try {
     await engine.createTables();
-    for (const file of files) {
-      const stdin = file === '-';
-      const name = stdin ? '(stdin)' : file;
-      const bar = new ProgressBar(io.stderr, name.length > 24 ? '…' + name.slice(-23) : name);
-      let report;
-      try {
-        report = await ingestFile(engine, name, {
-          skipBad: flags.skipBad,
-          tz: flags.tz,
-          batchSize: CLICKHOUSE_DEFAULTS.batchRecords,
-          input: stdin ? io.stdin : undefined,
-          onProgress: (p) => bar.update(p.bytesRead, stdin ? undefined : p.totalBytes, 'bytes', `${p.records.toLocaleString('en-US')} records`),
-          onSkip: (e: ShandianError) => io.stderr.write(`skipped: ${e.message}\n`),
-        });
-      } finally {
-        bar.done();
-      }
-      const secs = report.elapsedMs / 1000;
-      io.stderr.write(`${name}: ${report.records.toLocaleString('en-US')} records in ${secs.toFixed(2)}s ` +
-        `(${Math.round(report.records / Math.max(secs, 1e-9)).toLocaleString('en-US')}/s)${report.skipped ? `, ${report.skipped} skipped` : ''}\n`);
-    }
+    await ingestFilesWithProgress(engine, files, { skipBad: flags.skipBad, tz: flags.tz, batchSize: CLICKHOUSE_DEFAULTS.batchRecords }, io);
     io.stderr.write(`ClickHouse ${engine.target.cluster ? `cluster ${engine.target.cluster} (${engine.urls.length} nodes)` : engine.urls[0]}, database ${engine.target.database}\n`);
   } finally {
     await engine.close();
