@@ -5,10 +5,10 @@
  * each present batch is whole, and the store opened without help.
  * Used by test/log/crash.test.ts (a few trials) and bench/durability/crash-soak.ts (many).
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/index.js';
+import { runAndKill } from '../common/kill-writer.js';
 
 /** The compiled writer (tests run from TypeScript sources, the writer always from dist). */
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,35 +25,17 @@ export interface TrialOutcome {
 /** Batch sizes of every batch known durable so far, across trials on one store. */
 export type KnownBatches = Map<number, number>;
 
-function runAndKill(dir: string, seed: number, killAfterMs: number) {
-  return new Promise<{ started: Map<number, number>; acked: Map<number, number> }>((resolve, reject) => {
-    const child = spawn(process.execPath, [CRASH_WRITER, dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const started = new Map<number, number>(), acked = new Map<number, number>();
-    let out = '', err = '';
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000); // never hang
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
-        const [kind, batch, size] = out.slice(0, nl).split(' ');
-        out = out.slice(nl + 1);
-        (kind === 'ack' ? acked : started).set(Number(batch), Number(size));
-        timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(deadline);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (${code}): ${err}`));
-      else resolve({ started, acked });
-    });
+async function runWriter(dir: string, seed: number, killAfterMs: number) {
+  const started = new Map<number, number>(), acked = new Map<number, number>();
+  await runAndKill(CRASH_WRITER, [dir, String(seed)], killAfterMs, ([kind, batch, size]) => {
+    (kind === 'ack' ? acked : started).set(Number(batch), Number(size));
   });
+  return { started, acked };
 }
 
 /** One trial; throws an Error describing the first violation. */
 export async function crashTrial(dir: string, seed: number, killAfterMs: number, known: KnownBatches): Promise<TrialOutcome> {
-  const { started, acked } = await runAndKill(dir, seed, killAfterMs);
+  const { started, acked } = await runWriter(dir, seed, killAfterMs);
   const engine = await Engine.open({ dir, threads: 0 });
   try {
     const present = engine.size.customers; // one customer per batch, numbered densely

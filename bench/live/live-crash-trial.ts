@@ -8,11 +8,11 @@
  * change is entered are exactly its members.
  * Used by test/live/crash.test.ts (a few trials) and bench/live/crash-soak.ts (many).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Engine } from '../../src/index.js';
+import { runAndKill } from '../common/kill-writer.js';
 import { LIVE_CRASH_SEGMENTS } from './live-crash-segments.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -29,38 +29,20 @@ export interface LiveTrialOutcome {
   batches: number;
 }
 
-function runAndKill(dir: string, seed: number, killAfterMs: number) {
-  return new Promise<{ ackedSeq: number; batches: number }>((resolve, reject) => {
-    const child = spawn(process.execPath, [LIVE_CRASH_WRITER, dir, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let ackedSeq = 0, batches = 0;
-    let out = '', err = '';
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
-        const [kind, , seq] = out.slice(0, nl).split(' ');
-        out = out.slice(nl + 1);
-        if (kind === 'ack') {
-          ackedSeq = Math.max(ackedSeq, Number(seq));
-          batches++;
-        }
-        timer ??= setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-      }
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(deadline);
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (${code}): ${err}`));
-      else resolve({ ackedSeq, batches });
-    });
+async function runWriter(dir: string, seed: number, killAfterMs: number) {
+  let ackedSeq = 0, batches = 0;
+  await runAndKill(LIVE_CRASH_WRITER, [dir, String(seed)], killAfterMs, ([kind, , seq]) => {
+    if (kind === 'ack') {
+      ackedSeq = Math.max(ackedSeq, Number(seq));
+      batches++;
+    }
   });
+  return { ackedSeq, batches };
 }
 
 /** One trial; throws an Error describing the first violation. */
 export async function liveCrashTrial(dir: string, seed: number, killAfterMs: number, known: KnownChanges): Promise<LiveTrialOutcome> {
-  const { ackedSeq, batches } = await runAndKill(dir, seed, killAfterMs);
+  const { ackedSeq, batches } = await runWriter(dir, seed, killAfterMs);
   const engine = await Engine.open({ dir, threads: 0 });
   try {
     const seen = new Map<number, string>();
