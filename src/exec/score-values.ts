@@ -6,6 +6,7 @@ import type { Shard } from '../store/shard.js';
 import type { BoughtTask } from './bought-task.js';
 import { prepareBought, type KernelChoice } from './eval-bought.js';
 import { lineMatches } from './row-filters.js';
+import { firstLine } from './sum-quantities.js';
 
 /**
  * The kernel of `<score>` (contract 7.5, src/elements/score/): v(c) of one
@@ -279,7 +280,7 @@ export function* scanBand(t: ValuesTask): Generator<void, BandValues> {
         else if (by === 'monetary') add(c, amounts ? amounts[i]! : orderAmount[order]!);
         else {
           let q = 0;
-          for (let row = firstLineOf(lineOrder, lineCount, order); row < lineCount && lineOrder[row] === order; row++) q += lineQuantity[row]!;
+          for (let row = firstLine(lineOrder, lineCount, order); row < lineCount && lineOrder[row] === order; row++) q += lineQuantity[row]!;
           add(c, q);
         }
       } else {
@@ -295,15 +296,4 @@ export function* scanBand(t: ValuesTask): Generator<void, BandValues> {
     }
   }
   return out;
-}
-
-/** The first line row of `order` (lineOrder ascends over the rows). */
-function firstLineOf(lineOrder: Uint32Array, lineCount: number, order: number): number {
-  let lo = 0, hi = lineCount;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (lineOrder[mid]! < order) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -1,6 +1,6 @@
 import { Bitmap } from '../index/bitmap.js';
 import { Shard } from '../store/shard.js';
-import { fillByCountingSort, identityRows } from '../index/build-postings.js';
+import { countingSortRows, fillByCountingSort, identityRows } from '../index/build-postings.js';
 import type { DimensionIndex } from '../index/dimension-index.js';
 import { PostingRuns } from '../index/posting-runs.js';
 import { TimePosting, type RowTime } from '../index/time-posting.js';
@@ -179,14 +179,7 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
  * is made only for a value a plan reads.
  */
 function lazyPostings(index: DimensionIndex, values: ArrayLike<number>, n: number, rowTime: RowTime): void {
-  let max = -1;
-  for (let i = 0; i < n; i++) if (values[i]! > max) max = values[i]!;
-  const starts = new Float64Array(max + 2);
-  for (let i = 0; i < n; i++) starts[values[i]! + 1]!++;
-  for (let v = 0; v <= max; v++) starts[v + 1]! += starts[v]!;
-  const next = starts.slice(0, max + 1);
-  const rows = new Uint32Array(new SharedArrayBuffer(Math.max(1, n) * 4)).subarray(0, n);
-  for (let i = 0; i < n; i++) rows[next[values[i]!]!++] = i;
+  const { rows, starts, max } = countingSortRows(values, n);
   const used: number[] = [];
   for (let v = 0; v <= max; v++) if (starts[v + 1]! > starts[v]!) used.push(v);
   const start = new Float64Array(used.length), count = new Uint32Array(used.length);
