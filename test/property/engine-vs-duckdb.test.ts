@@ -77,7 +77,8 @@ describe('engine vs model vs DuckDB', () => {
     if (failures.length) {
       expect.fail(`base seed ${BASE} (SHANDIAN_PROP_SEED=${BASE}), dataset seed ${ds.seed}: ${failures.length} mismatches\n${failures.slice(0, 5).join('\n\n')}`);
     }
-    // the generator must produce queries that discriminate
-    expect(nonTrivial).toBeGreaterThan(QUERIES * 0.3);
+    // the generator must produce queries that discriminate: a broken one gives
+    // ~0; over 300 seeds the count ran 27-67 (median 50), and one CI run got 23
+    expect(nonTrivial, `non-trivial answers, base seed ${BASE}`).toBeGreaterThan(QUERIES * 0.15);
   });
 });
