@@ -9,3 +9,12 @@ export function scratchFor(shard: Shard): Scratch {
   if (!scratch) scratchByShard.set(shard, (scratch = new Scratch()));
   return scratch;
 }
+
+/**
+ * Makes `scratch` the buffers of `shard` on this thread: for short-lived
+ * shards built again and again (a live segment's small shard per round,
+ * src/live/touched-shard.ts) that would otherwise allocate their own each time.
+ */
+export function lendScratch(shard: Shard, scratch: Scratch): void {
+  scratchByShard.set(shard, scratch);
+}

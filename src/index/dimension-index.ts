@@ -1,5 +1,15 @@
+import { fail } from '../model/errors.js';
+import { countingSortRows } from './build-postings.js';
 import type { PostingRuns } from './posting-runs.js';
 import { TimePosting, type RowTime } from './time-posting.js';
+
+/** Rows 0..n-1 of a bulk-built index, sorted by value when first asked (loadLazily). */
+interface LazyRows {
+  values: ArrayLike<number>;
+  n: number;
+  rowTime: RowTime;
+  sorted?: { rows: Uint32Array; starts: Float64Array };
+}
 
 /**
  * One time-ordered posting list per dictionary id of a dimension (sku,
@@ -15,8 +25,33 @@ export class DimensionIndex {
   private rowTime: RowTime | undefined;
   /** (value id, run) pairs between loadPosting and finishLoading */
   private pending: number[] = [];
+  /** loadLazily's rows: sorted by value on the first posting asked for */
+  private lazy: LazyRows | undefined;
+
+  /**
+   * The postings of rows 0..n-1 (in time order) with `values[row]`, built
+   * only when one is first asked for, by one counting sort; each then a
+   * slice of it. For an index that is built, read a few times and dropped
+   * (a live segment's small shard: src/live/touched-shard.ts): it costs
+   * nothing when no plan reads this dimension. No `add` after it.
+   */
+  loadLazily(values: ArrayLike<number>, n: number, rowTime: RowTime): void {
+    this.lazy = { values, n, rowTime };
+  }
+
+  private lazyPosting(valueId: number): TimePosting | undefined {
+    const lazy = this.lazy!;
+    const sorted = (lazy.sorted ??= countingSortRows(lazy.values, lazy.n));
+    if (valueId + 1 >= sorted.starts.length) return undefined;
+    const start = sorted.starts[valueId]!, end = sorted.starts[valueId + 1]!;
+    if (end === start) return undefined;
+    const made = TimePosting.ofOrderedView(sorted.rows.subarray(start, end), lazy.rowTime);
+    this.postings[valueId] = made;
+    return made;
+  }
 
   add(valueId: number, row: number, ts: number, rowTime: RowTime): void {
+    if (this.lazy) throw fail.internal('add() on a lazily loaded DimensionIndex');
     let p = this.posting(valueId);
     if (!p) this.postings[valueId] = p = new TimePosting();
     p.add(row, ts, rowTime);
@@ -24,6 +59,7 @@ export class DimensionIndex {
 
   /** Number of value ids with a posting slot (some may be empty). */
   get valueCount(): number {
+    if (this.lazy) return Math.max(this.postings.length, (this.lazy.sorted ??= countingSortRows(this.lazy.values, this.lazy.n)).starts.length - 1);
     return Math.max(this.postings.length, this.runOf.length);
   }
 
@@ -53,6 +89,7 @@ export class DimensionIndex {
 
   posting(valueId: number): TimePosting | undefined {
     const p = this.postings[valueId];
+    if (p === undefined && this.lazy) return this.lazyPosting(valueId);
     if (p !== undefined || valueId >= this.runOf.length) return p;
     const run = this.runOf[valueId]!;
     if (run < 0) return undefined;
@@ -64,7 +101,7 @@ export class DimensionIndex {
 
   /** A posting's rows in (ts, row) order without making it an object (writing a snapshot). */
   orderedRows(valueId: number, rowTime: RowTime): Uint32Array | undefined {
-    const p = this.postings[valueId];
+    const p = this.lazy ? this.posting(valueId) : this.postings[valueId];
     if (p !== undefined) return p.ordered(rowTime);
     const run = valueId < this.runOf.length ? this.runOf[valueId]! : -1;
     return run < 0 ? undefined : this.runs!.rows(run);
@@ -74,7 +111,7 @@ export class DimensionIndex {
   rowCount(valueIds: readonly number[]): number {
     let n = 0;
     for (const id of valueIds) {
-      const p = this.postings[id];
+      const p = this.lazy ? this.posting(id) : this.postings[id];
       if (p !== undefined) n += p.size;
       else if (id < this.runOf.length && this.runOf[id]! >= 0) n += this.runs!.count[this.runOf[id]!]!;
     }

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DayBucketCache } from '../exec/day-buckets.js';
 import type { KeptMembership } from '../elements/definition.js';
 import { Bitmap } from '../index/bitmap.js';
+import { Scratch } from '../exec/scratch.js';
+import { lendScratch } from '../exec/shard-scratch.js';
 import { ShardEvaluation } from '../language/evaluate.js';
 import { collectRefs } from '../language/parse-segment.js';
 import { planChildren } from '../language/registry.js';
@@ -13,7 +15,9 @@ import { shardOf } from '../store/route.js';
 import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
-import { CustomerOrders, touchedShard } from './touched-shard.js';
+import { CustomerOrders } from './customer-orders.js';
+import { markStore, readsLines, roundOf, screen, type StoreMark } from './round-screen.js';
+import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
 import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
 
@@ -67,7 +71,9 @@ export class LiveSegments {
   /** the feed (attach) */
   feed!: Feed;
 
-  constructor(private readonly host: LiveHost, private readonly keepMembers: boolean) {}
+  constructor(private readonly host: LiveHost, private readonly keepMembers: boolean) {
+    this.mark = markStore(host.store);
+  }
 
   private closed = false;
 
@@ -275,63 +281,81 @@ export class LiveSegments {
 
   /**
    * Data: after a commit round applied `batches`, each live segment is
-   * evaluated for the customers they touched (in full for `<score>`), and
-   * the changes are written before the round's appends resolve.
+   * evaluated for the customers whose answer the round may have changed
+   * (round-screen.ts; in full for `<score>`), and the changes are written
+   * before the round's appends resolve.
    */
   async afterApply(batches: readonly (readonly EngineRecord[])[]): Promise<void> {
-    if (this.live.size === 0) return;
     const { store } = this.host;
-    const touched = store.shards.map(() => new Bitmap());
-    for (const batch of batches) {
-      for (const r of batch) {
-        if (r.type === 'refund') {
-          const at = store.orders.get(r.orderId);
-          if (at === undefined) continue;
-          const s = at % store.shardCount;
-          const shard = store.shards[s]!;
-          touched[s]!.add(shard.orderCustomer.data[Math.floor(at / store.shardCount)]!);
-          continue;
-        }
-        const s = shardOf(r.customerId, store.shardCount);
-        const l = store.shards[s]!.customers.lookup(r.customerId);
-        if (l !== undefined) touched[s]!.add(l);
-      }
+    const before = this.mark;
+    if (this.live.size === 0) {
+      this.mark = markStore(store);
+      return;
     }
-    // customers of a round whose feed write failed (their records applied): looked at again now
-    this.pendingTouched?.forEach((p, s) => touched[s]!.orInPlace(p));
+    const rounds = roundOf(store, batches, before);
+    const touched = rounds.map((r) => r.touched);
+    // customers of a round whose feed write failed (their records applied): looked at again now, by every plan
+    const pending = this.pendingTouched;
+    pending?.forEach((p, s) => touched[s]!.orInPlace(p));
     const now = this.host.clock();
     const changes: SegmentChanges[] = [];
     const updates: { name: string; sets: Bitmap[] }[] = [];
-    // the touched customers of each shard, copied into a small shard of their own (once for every live segment)
-    let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
-    const plans = [...this.live].map(([name, state]) => ({ name, state, plan: this.host.plan(state.ast, now, state.tz) }));
-    // the small shards copy only the attributes the plans evaluated on them read
+    const plans = [...this.live].map(([name, state]) => ({ name, state, plan: this.planAt(state, now) }));
+    // per plan and shard, the customers whose answer may have changed; the small shards hold their union
+    const orders = store.shards.map((shard, s) => {
+      const o = (this.customerOrders[s] ??= new CustomerOrders());
+      if (!touched[s]!.isEmpty) o.sync(shard);
+      return o;
+    });
     const attributes = new Set<string>();
-    const lineDimensions = new Set<string>();
-    for (const p of plans) {
-      if (p.state.analysis.fullOnData) continue;
+    const screened = plans.map((p) => {
+      if (p.state.analysis.fullOnData) return undefined;
       attrNames(p.plan, attributes);
-      dimensionsFiltered(p.plan, lineDimensions, new Set());
-    }
+      return store.shards.map((shard, s) => {
+        if (touched[s]!.isEmpty) return new Bitmap();
+        const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine);
+        if (pending?.[s]) a.orInPlace(pending[s]!);
+        return a;
+      });
+    });
+    const needed = store.shards.map((_, s) => {
+      const u = new Bitmap();
+      for (const a of screened) if (a) u.orInPlace(a[s]!);
+      return u;
+    });
+    // lines are copied only for the customers of plans that read them
+    const withLines = store.shards.map((_, s) => {
+      const u = new Bitmap();
+      screened.forEach((a, i) => {
+        if (a && readsLines(plans[i]!.plan)) u.orInPlace(a[s]!);
+      });
+      return u;
+    });
+    // the customers some plan needs, copied into a small shard per store shard (once for every live segment)
+    let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
-      if (touched[s]!.isEmpty) return undefined;
-      return touchedShard(shard, (this.customerOrders[s] ??= new CustomerOrders()), touched[s]!, attributes, lineDimensions);
+      if (needed[s]!.isEmpty) return undefined;
+      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, withLines[s]!);
+      lendScratch(t.mini, (this.miniScratch ??= new Scratch())); // one set of kernel buffers for every round's small shards
+      return t;
     }));
-    for (const { name, state, plan } of plans) {
+    for (const [i, { name, state, plan }] of plans.entries()) {
       const old = this.membersOf(name);
       let next: Bitmap[];
       let diff: SegmentChanges;
-      if (state.analysis.fullOnData) {
+      const affected = screened[i];
+      if (state.analysis.fullOnData || !affected) {
         next = store.shards.map((shard) => new ShardEvaluation(plan, shard, store.catalog, undefined, this.host.dayBuckets(shard), store.shards).run());
         diff = this.diff(name, old, next);
       } else {
-        const inTouched = touchedShards().map((t) => {
-          if (!t) return new Bitmap();
+        if (affected.every((a) => a.isEmpty)) continue; // nothing the round did reaches this segment's leaves
+        const inMini = touchedShards().map((t, s) => {
+          if (!t || affected[s]!.isEmpty) return new Bitmap();
           const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
           return Bitmap.from(Array.from(members, (m) => t.locals[m]!));
         });
-        diff = this.diff(name, old, inTouched, touched);
-        next = old.map((o, s) => (touched[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, touched[s]!), inTouched[s]!)));
+        diff = this.diff(name, old, inMini, affected);
+        next = old.map((o, s) => (affected[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, affected[s]!), Bitmap.and(inMini[s]!, affected[s]!))));
       }
       if (diff.entered.length + diff.exited.length === 0) continue;
       changes.push(diff);
@@ -344,8 +368,26 @@ export class LiveSegments {
       throw e;
     }
     this.pendingTouched = undefined;
+    this.mark = markStore(store);
     for (const u of updates) this.members.set(u.name, u.sets);
   }
+
+  /** Each shard's orders and customers when the live segments last looked (round-screen.ts: what a round's new ones come after). */
+  private mark: StoreMark;
+
+  /** The last plan made of each live state, and its instant: rounds at the same instant reuse it. */
+  private readonly plans = new WeakMap<LiveState, { at: number; plan: PlanNode }>();
+
+  private planAt(state: LiveState, now: number): PlanNode {
+    const cached = this.plans.get(state);
+    if (cached?.at === now) return cached.plan;
+    const plan = this.host.plan(state.ast, now, state.tz);
+    this.plans.set(state, { at: now, plan });
+    return plan;
+  }
+
+  /** the kernel buffers the small shards of every round share (they are evaluated one at a time) */
+  private miniScratch: Scratch | undefined;
 
   /** Touched customers of a round whose changes could not be written (see afterApply). */
   private pendingTouched: Bitmap[] | undefined;
@@ -410,26 +452,6 @@ function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()
   seen.add(plan);
   if (plan.kind === 'attr') into.add(plan.name);
   for (const c of planChildren(plan)) attrNames(c, into, seen);
-}
-
-/**
- * The line dimensions ('skus', 'categories') some order filter in the plan
- * names: its nodes and the plain objects and arrays they hold (a
- * `<sequence>`'s steps, `<firstOrder>`'s filters), added to `into`.
- */
-function dimensionsFiltered(value: unknown, into: Set<string>, seen: Set<object>): void {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== Array.prototype) return; // typed arrays, bitmaps, dates: no filters inside
-  seen.add(value);
-  if (Array.isArray(value)) {
-    for (const v of value) dimensionsFiltered(v, into, seen);
-    return;
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if ((k === 'skus' || k === 'categories') && v !== undefined) into.add(k);
-    else dimensionsFiltered(v, into, seen);
-  }
 }
 
 /** How often a follower of another process's feed looks for new frames. */

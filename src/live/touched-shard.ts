@@ -1,77 +1,18 @@
+import { radixSortU32 } from '../columns/radix-sort.js';
+import type { NarrowData } from '../columns/growable.js';
 import { Bitmap } from '../index/bitmap.js';
+import { fillByCountingSort, identityRows } from '../index/build-postings.js';
+import { TimePosting } from '../index/time-posting.js';
+import { Dictionary } from '../store/dictionary.js';
 import { Shard } from '../store/shard.js';
-import { countingSortRows, fillByCountingSort, identityRows } from '../index/build-postings.js';
-import type { DimensionIndex } from '../index/dimension-index.js';
-import { PostingRuns } from '../index/posting-runs.js';
-import { TimePosting, type RowTime } from '../index/time-posting.js';
-
-/**
- * Each customer's orders on one shard, as linked lists in typed arrays
- * (`head[customer]` = their newest order, `prev[order]` = the one before):
- * 4 bytes an order and 4 a customer, built on first use by one pass over
- * the orders and brought up to date after each commit round.
- */
-export class CustomerOrders {
-  private head: Int32Array<ArrayBuffer> = new Int32Array(0);
-  private prev: Int32Array<ArrayBuffer> = new Int32Array(0);
-  /** orders per customer (refunded ones too) */
-  private counts: Int32Array<ArrayBuffer> = new Int32Array(0);
-  /** each order's first line row (lines of an order are contiguous rows, in order) */
-  firstLine: Int32Array<ArrayBuffer> = new Int32Array(0);
-  private indexed = 0;
-  private indexedLines = 0;
-
-  /** Takes in the orders appended since the last call. */
-  sync(shard: Shard): void {
-    const orders = shard.orderCount, customers = shard.customerCount;
-    if (customers > this.head.length) {
-      this.head = grow(this.head, customers, -1);
-      this.counts = grow(this.counts, customers, 0);
-    }
-    if (orders > this.prev.length) {
-      this.prev = grow(this.prev, orders, -1);
-      this.firstLine = grow(this.firstLine, orders, -1);
-    }
-    const orderCustomer = shard.orderCustomer.data;
-    for (let o = this.indexed; o < orders; o++) {
-      const c = orderCustomer[o]!;
-      this.prev[o] = this.head[c]!;
-      this.head[c] = o;
-      this.counts[c]!++;
-    }
-    this.indexed = orders;
-    const lineOrder = shard.lineOrder.data, lines = shard.lineCount;
-    for (let row = this.indexedLines; row < lines; row++) {
-      const o = lineOrder[row]!;
-      if (row === 0 || lineOrder[row - 1] !== o) this.firstLine[o] = row;
-    }
-    this.indexedLines = lines;
-  }
-
-  /** How many orders the customer has. */
-  count(customer: number): number {
-    return customer < this.counts.length ? this.counts[customer]! : 0;
-  }
-
-  /** Writes the customer's orders into `into` from `at` (newest first); returns the next position. */
-  collect(customer: number, into: Uint32Array, at: number): number {
-    for (let o = customer < this.head.length ? this.head[customer]! : -1; o >= 0; o = this.prev[o]!) into[at++] = o;
-    return at;
-  }
-}
-
-function grow(a: Int32Array<ArrayBuffer>, atLeast: number, fill: number): Int32Array<ArrayBuffer> {
-  const next = new Int32Array(Math.max(atLeast, Math.ceil(a.length * 1.5), 1024)).fill(fill);
-  next.set(a);
-  return next;
-}
+import type { CustomerOrders } from './customer-orders.js';
 
 /**
  * Touched customers' orders times this at least the shard's orders: they are
  * picked by a sequential pass over all orders (about 1 ns an order) instead of
- * their lists (a cache miss an order) and a sort.
+ * copying their grouped orders and a radix sort (a few ns an order picked).
  */
-const SCAN_RATIO = 16;
+const SCAN_RATIO = 4;
 
 /** Orders per small shard up to which (ts, rank) sort keys stay exact in a float64. */
 const RANK_BITS = 2 ** 22;
@@ -85,108 +26,143 @@ const RANK_BITS = 2 ** 22;
  * the whole shard, so an append's changes are found by evaluating the plan
  * on this small shard instead of scanning the store's postings.
  * `locals[i]` is the real shard-local id of the small shard's customer i.
- * Only the attributes in `attributes` are copied, and SKU and category
- * postings built only for the dimensions in `lineDimensions` (when given):
- * no plan on the small shard reads another.
+ *
+ * Built column by column: their orders picked in (ts, ordinal) order, each
+ * column gathered into a typed array the small shard takes as it is. The
+ * gathers are memory-bound (a cache miss per value: the orders are spread
+ * over the shard), so lines are copied only for the customers in
+ * `withLines`, those of plans that read lines (a SKU or category filter, a
+ * quantity bound, a `<sequence>`): the others' orders are counted from the
+ * order columns alone. The
+ * all-orders and shop postings are made at once (small: one per order);
+ * SKU and category postings only when a plan first reads one
+ * (DimensionIndex.loadLazily). Only the attributes in `attributes` are
+ * copied (absent: all): no plan on the small shard reads another.
  */
 export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap,
   /** the attributes the plans read (`<attr>`); absent: all */
   attributes?: ReadonlySet<string>,
-  /** the line dimensions the plans filter on ('skus', 'categories'); absent: all */
-  lineDimensions?: ReadonlySet<string>): { mini: Shard; locals: Uint32Array } {
+  /** the customers whose order lines are copied too (absent: all); the others' orders have no lines here */
+  withLines?: Bitmap): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
-  const ids = touched.toUint32Array();
-  const locals = new Uint32Array(ids.length);
-  const miniOf = new Int32Array(shard.customerCount).fill(-1);
-  for (let i = 0; i < ids.length; i++) {
-    const c = ids[i]!;
-    locals[mini.customer(shard.customers.value(c))] = c;
-    miniOf[c] = i;
+  const locals = touched.toUint32Array();
+  const n = locals.length;
+  const names: string[] = new Array<string>(n);
+  const miniOf = orders.miniOf(shard.customerCount);
+  for (let i = 0; i < n; i++) {
+    names[i] = shard.customers.value(locals[i]!);
+    miniOf[locals[i]!] = i;
   }
-  const orderTs = shard.orderTs.data, orderShop = shard.orderShop.data, orderAlive = shard.orderAlive.data, orderCustomer = shard.orderCustomer.data;
-  const lineOrder = shard.lineOrder.data, lineCount = shard.lineCount;
-  // their orders in (ts, ordinal) order, so the small shard's postings are built by counting sorts:
-  // ordinals sorted, then a native sort of float64 keys ts * 2^22 + rank (stable on ties)
-  orders.sync(shard);
-  let total = 0;
-  for (let i = 0; i < ids.length; i++) total += orders.count(ids[i]!);
-  const byOrdinal = new Uint32Array(total);
-  const orderCount = shard.orderCount;
-  if (total * SCAN_RATIO >= orderCount) {
-    // many: one sequential pass over the shard's orders (in ordinal order already) beats chasing
-    // each customer's list through memory and sorting (heavy customers hold most orders)
-    for (let o = 0, at = 0; o < orderCount; o++) if (miniOf[orderCustomer[o]!]! >= 0) byOrdinal[at++] = o;
-  } else {
-    for (let i = 0, at = 0; i < ids.length; i++) at = orders.collect(ids[i]!, byOrdinal, at);
-    byOrdinal.sort();
-  }
-  let inTimeOrder = true; // orders appended in time order (the usual case): sorted by ordinal is sorted by (ts, ordinal)
-  for (let k = 1; k < byOrdinal.length && inTimeOrder; k++) inTimeOrder = orderTs[byOrdinal[k - 1]!]! <= orderTs[byOrdinal[k]!]!;
-  let picked: Uint32Array;
-  if (inTimeOrder) {
-    picked = byOrdinal;
-  } else if (byOrdinal.length < RANK_BITS) {
-    const keys = new Float64Array(byOrdinal.length);
-    for (let k = 0; k < keys.length; k++) keys[k] = orderTs[byOrdinal[k]!]! * RANK_BITS + k;
-    keys.sort();
-    picked = new Uint32Array(keys.length);
-    for (let k = 0; k < keys.length; k++) picked[k] = byOrdinal[keys[k]! % RANK_BITS]!;
-  } else {
-    picked = byOrdinal.slice().sort((a, b) => orderTs[a]! - orderTs[b]! || a - b);
-  }
-  let lines = 0;
-  const firsts = new Uint32Array(picked.length);
-  const ends = new Uint32Array(picked.length);
-  const firstOf = orders.firstLine;
-  for (let k = 0; k < picked.length; k++) {
-    const o = picked[k]!;
-    let row = firstOf[o]!;
-    firsts[k] = row;
-    while (row < lineCount && lineOrder[row] === o) row++;
-    ends[k] = row;
-    lines += row - firsts[k]!;
-  }
-  const columns = { skuIds: shard.lineSku.data, categoryIds: shard.lineCategory.data, quantities: shard.lineQuantity.data, amountCents: shard.lineAmount.data };
-  mini.beginBulk(picked.length, lines);
-  for (let k = 0; k < picked.length; k++) {
-    const o = picked[k]!;
-    mini.addOrderFromColumns(miniOf[orderCustomer[o]!]!, orderTs[o]!, orderShop[o]!, orderAlive[o] !== 0, columns, firsts[k]!, ends[k]!);
-  }
-  // postings: all orders and shops as a bulk load builds them; SKUs and categories as runs of one
-  // counting-sorted buffer that become posting objects only when a plan asks for one (a few, not thousands)
-  mini.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(picked.length), mini.orderTime));
-  fillByCountingSort(mini.byShop, mini.orderShop.data, picked.length, mini.orderTime);
-  if (!lineDimensions || lineDimensions.has('skus')) lazyPostings(mini.bySku, mini.lineSku.data, lines, mini.rowTime);
-  if (!lineDimensions || lineDimensions.has('categories')) lazyPostings(mini.byCategory, mini.lineCategory.data, lines, mini.rowTime);
-  for (const [name, index] of shard.attributes) {
-    if (attributes && !attributes.has(name)) continue;
-    const { valueOf, values } = index.toColumn();
-    for (let i = 0; i < ids.length; i++) {
-      const c = ids[i]!;
-      const v = c < valueOf.length ? valueOf[c]! : -1;
-      if (v >= 0) mini.setAttribute(i, name, values[v]!);
+  mini.customers = Dictionary.fromValues(names);
+  try {
+    const picked = pickOrders(shard, orders, locals, miniOf);
+    const lines = new Uint8Array(n);
+    for (let i = 0; i < n; i++) lines[i] = !withLines || withLines.has(locals[i]!) ? 1 : 0;
+    copyOrders(shard, mini, picked, miniOf, orders.firstLine, lines);
+    for (const [name, index] of shard.attributes) {
+      if (attributes && !attributes.has(name)) continue;
+      const { valueOf, values } = index.toColumn();
+      for (let i = 0; i < n; i++) {
+        const c = locals[i]!;
+        const v = c < valueOf.length ? valueOf[c]! : -1;
+        if (v >= 0) mini.setAttribute(i, name, values[v]!);
+      }
     }
-  }
-  for (const [tagId, holders] of shard.tags.entries()) {
-    for (const c of Bitmap.and(holders, touched)) mini.tags.add(tagId, miniOf[c]!);
+    for (const [tagId, holders] of shard.tags.entries()) {
+      for (const c of Bitmap.and(holders, touched)) mini.tags.add(tagId, miniOf[c]!);
+    }
+  } finally {
+    for (let i = 0; i < n; i++) miniOf[locals[i]!] = -1;
   }
   return { mini, locals };
 }
 
-/**
- * A dimension's postings for rows 0..n-1 in time order, as runs of one
- * counting-sorted buffer (as a loaded snapshot keeps them): a posting object
- * is made only for a value a plan reads.
- */
-function lazyPostings(index: DimensionIndex, values: ArrayLike<number>, n: number, rowTime: RowTime): void {
-  const { rows, starts, max } = countingSortRows(values, n);
-  const used: number[] = [];
-  for (let v = 0; v <= max; v++) if (starts[v + 1]! > starts[v]!) used.push(v);
-  const start = new Float64Array(used.length), count = new Uint32Array(used.length);
-  used.forEach((v, k) => {
-    start[k] = starts[v]!;
-    count[k] = starts[v + 1]! - starts[v]!;
-    index.loadPosting(v, k);
-  });
-  index.finishLoading(new PostingRuns([rows], new Uint32Array(used.length), start, count), rowTime);
+/** The ordinals of the touched customers' orders, in (ts, ordinal) order. */
+function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array, miniOf: Int32Array): Uint32Array {
+  orders.sync(shard);
+  let total = 0;
+  for (let i = 0; i < locals.length; i++) total += orders.count(locals[i]!);
+  const byOrdinal = new Uint32Array(total);
+  const orderCount = shard.orderCount, orderCustomer = shard.orderCustomer.data;
+  if (total * SCAN_RATIO >= orderCount) {
+    // many: one sequential pass over the shard's orders (in ordinal order already)
+    for (let o = 0, at = 0; o < orderCount; o++) if (miniOf[orderCustomer[o]!]! >= 0) byOrdinal[at++] = o;
+  } else {
+    for (let i = 0, at = 0; i < locals.length; i++) at = orders.collect(locals[i]!, byOrdinal, at);
+    radixSortU32(byOrdinal);
+  }
+  const orderTs = shard.orderTs.data;
+  let inTimeOrder = true; // orders appended in time order (the usual case): sorted by ordinal is sorted by (ts, ordinal)
+  for (let k = 1; k < byOrdinal.length && inTimeOrder; k++) inTimeOrder = orderTs[byOrdinal[k - 1]!]! <= orderTs[byOrdinal[k]!]!;
+  if (inTimeOrder) return byOrdinal;
+  if (byOrdinal.length < RANK_BITS) {
+    // a native sort of float64 keys ts * 2^22 + rank (stable on ties)
+    const keys = new Float64Array(byOrdinal.length);
+    for (let k = 0; k < keys.length; k++) keys[k] = orderTs[byOrdinal[k]!]! * RANK_BITS + k;
+    keys.sort();
+    const picked = new Uint32Array(keys.length);
+    for (let k = 0; k < keys.length; k++) picked[k] = byOrdinal[keys[k]! % RANK_BITS]!;
+    return picked;
+  }
+  return byOrdinal.slice().sort((a, b) => orderTs[a]! - orderTs[b]! || a - b);
+}
+
+/** The picked orders and their lines, gathered into the (empty) small shard's columns; its postings and totals. */
+function copyOrders(shard: Shard, mini: Shard, picked: Uint32Array, miniOf: Int32Array, firstLine: Int32Array,
+  /** per small-shard customer: 1 when their lines are copied */
+  withLines: Uint8Array): void {
+  const n = picked.length;
+  const lineCount = shard.lineCount, orderCustomer = shard.orderCustomer.data, orderCount = shard.orderCount;
+  // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1: lines are appended with their order, in ordinal order
+  let lines = 0;
+  for (let k = 0; k < n; k++) {
+    const o = picked[k]!;
+    if (withLines[miniOf[orderCustomer[o]!]!] === 0) continue;
+    lines += (o + 1 < orderCount ? firstLine[o + 1]! : lineCount) - firstLine[o]!;
+  }
+  const src = { customer: orderCustomer, ts: shard.orderTs.data, shop: shard.orderShop.data, alive: shard.orderAlive.data, amount: shard.orderAmount.data };
+  const oCustomer = shared(src.customer, n), oTs = shared(src.ts, n), oShop = shared(src.shop, n), oAlive = shared(src.alive, n), oAmount = shared(src.amount, n);
+  const sku = shard.lineSku.data, category = shard.lineCategory.data, quantity = shard.lineQuantity.data, amount = shard.lineAmount.data;
+  const lOrder = shared(shard.lineOrder.data, lines), lSku = shared(sku, lines), lCategory = shared(category, lines), lQuantity = shared(quantity, lines), lAmount = shared(amount, lines);
+  for (let k = 0, at = 0; k < n; k++) {
+    const o = picked[k]!;
+    const c = miniOf[src.customer[o]!]!;
+    oCustomer[k] = c;
+    oTs[k] = src.ts[o]!;
+    oShop[k] = src.shop[o]!;
+    oAlive[k] = src.alive[o]!;
+    oAmount[k] = src.amount[o]!;
+    if (withLines[c] === 0) continue;
+    const end = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
+    for (let row = firstLine[o]!; row < end; row++, at++) {
+      lOrder[at] = k;
+      lSku[at] = sku[row]!;
+      lCategory[at] = category[row]!;
+      lQuantity[at] = quantity[row]!;
+      lAmount[at] = amount[row]!;
+    }
+  }
+  mini.orderCustomer.take(oCustomer as Uint32Array);
+  mini.orderTs.take(oTs as NarrowData);
+  mini.orderShop.take(oShop as NarrowData);
+  mini.orderAlive.take(oAlive as Uint8Array);
+  mini.orderAmount.take(oAmount as NarrowData);
+  mini.lineOrder.take(lOrder as Uint32Array);
+  mini.lineSku.take(lSku as Uint32Array);
+  mini.lineCategory.take(lCategory as NarrowData);
+  mini.lineQuantity.take(lQuantity as NarrowData);
+  mini.lineAmount.take(lAmount as NarrowData);
+  mini.rebuildCustomerTotals();
+  mini.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(n), mini.orderTime));
+  fillByCountingSort(mini.byShop, mini.orderShop.data, n, mini.orderTime);
+  mini.bySku.loadLazily(mini.lineSku.data, lines, mini.rowTime);
+  mini.byCategory.loadLazily(mini.lineCategory.data, lines, mini.rowTime);
+}
+
+type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/** A zeroed array of `src`'s type and `n` values in shared memory (what the small shard's columns take without a copy). */
+function shared(src: AnyTyped, n: number): AnyTyped {
+  const Ctor = src.constructor as new (buffer: SharedArrayBuffer, offset: number, length: number) => AnyTyped;
+  return new Ctor(new SharedArrayBuffer(Math.max(1, n) * src.BYTES_PER_ELEMENT), 0, n);
 }

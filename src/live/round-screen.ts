@@ -1,0 +1,263 @@
+import { Bitmap } from '../index/bitmap.js';
+import { ORDER_DIMENSIONS, type DimensionFilters } from '../model/order-dimensions.js';
+import type { EngineRecord } from '../model/records.js';
+import type { PlanNode } from '../plan/plan-node.js';
+import type { Catalog } from '../store/catalog.js';
+import { shardOf } from '../store/route.js';
+import type { Shard } from '../store/shard.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * What one commit round did to one shard, in the terms a live plan's leaves
+ * are screened against (screen below).
+ */
+export interface ShardRound {
+  /** every customer a record of the round named (orders, refunds: the order's customer, attributes, tags) */
+  readonly touched: Bitmap;
+  /** customers that did not exist before the round: they entered the universe, so every plan looks at them */
+  readonly fresh: Bitmap;
+  /** ordinals of the orders appended or refunded in the round */
+  readonly orders: readonly number[];
+  /** attribute name -> customers whose record set or deleted it */
+  readonly attrs: ReadonlyMap<string, Bitmap>;
+  /** tag name -> customers who had it added or removed */
+  readonly tags: ReadonlyMap<string, Bitmap>;
+}
+
+/** Each shard's order and customer counts at a moment (what a round's new orders and customers come after). */
+export type StoreMark = readonly { readonly orders: number; readonly customers: number }[];
+
+export function markStore(store: Store): StoreMark {
+  return store.shards.map((s) => ({ orders: s.orderCount, customers: s.customerCount }));
+}
+
+/**
+ * A round's records, after they were applied, per shard: new orders are the
+ * ordinals past `before` (orders are appended, never moved), new customers
+ * the local ids past it; refunds name their order through the store's
+ * order directory.
+ */
+export function roundOf(store: Store, batches: readonly (readonly EngineRecord[])[], before: StoreMark): ShardRound[] {
+  const rounds = store.shards.map((shard, s) => {
+    const orders: number[] = [];
+    const touched = new Bitmap();
+    const customer = shard.orderCustomer.data;
+    for (let o = before[s]!.orders; o < shard.orderCount; o++) {
+      orders.push(o);
+      touched.add(customer[o]!);
+    }
+    const fresh = new Bitmap();
+    for (let c = before[s]!.customers; c < shard.customerCount; c++) fresh.add(c);
+    return { touched, fresh, orders, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
+  });
+  const add = (map: Map<string, Bitmap>, key: string, c: number) => {
+    let b = map.get(key);
+    if (!b) map.set(key, (b = new Bitmap()));
+    b.add(c);
+  };
+  for (const batch of batches) {
+    for (const r of batch) {
+      if (r.type === 'order') continue; // counted above, from the columns
+      if (r.type === 'refund') {
+        const at = store.orders.get(r.orderId);
+        if (at === undefined) continue;
+        const s = at % store.shardCount;
+        const o = Math.floor(at / store.shardCount);
+        rounds[s]!.orders.push(o);
+        rounds[s]!.touched.add(store.shards[s]!.orderCustomer.data[o]!);
+        continue;
+      }
+      const s = shardOf(r.customerId, store.shardCount);
+      const c = store.shards[s]!.customers.lookup(r.customerId);
+      if (c === undefined) continue;
+      rounds[s]!.touched.add(c);
+      if (r.type === 'customer') for (const name of Object.keys(r.attrs)) add(rounds[s]!.attrs, name, c);
+      else add(rounds[s]!.tags, r.tag, c);
+    }
+  }
+  return rounds;
+}
+
+/**
+ * The customers of one shard whose answer to `plan` the round may have
+ * changed: a superset of those whose answer did. Every plan node but
+ * `<score>` answers a customer from that customer's data alone, and each
+ * leaf reads only some of it, so a customer's answer can change only if a
+ * record of the round falls inside what one of its leaves reads:
+ *
+ * - `<bought>`: an appended or refunded order inside its window [lo, hi]
+ *   whose shop passes its shop filter and with a line passing its SKU and
+ *   category filters (the kernels' own rule: exec/row-filters.ts);
+ * - `<firstOrder>`/`<lastOrder>`: such an order at any time (a new first
+ *   or last order moves the edge whatever the window);
+ * - `<sequence>`: an order passing any step's or the absent's filters;
+ * - `<tag>`/`<attr>`: a record of that tag or attribute;
+ * - `<sample>`: nothing (a customer's bucket never changes);
+ * - `<score>` and a `<ref>` answered from kept membership: everyone touched;
+ * - and/or/not: the union of their inputs'.
+ *
+ * Customers new in the round are always included (they entered the
+ * universe, which `<not>` reads). Checked against full evaluations before
+ * and after random rounds by test/live/round-screen.test.ts.
+ */
+export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog: Catalog, firstLine: Int32Array): Bitmap {
+  const memo = new Map<PlanNode, Bitmap>();
+  const visit = (node: PlanNode): Bitmap => {
+    let out = memo.get(node);
+    if (out) return out;
+    out = leafOrCombined(node);
+    memo.set(node, out);
+    return out;
+  };
+  const union = (nodes: readonly PlanNode[]): Bitmap => {
+    const out = new Bitmap();
+    for (const n of nodes) out.orInPlace(visit(n));
+    return out;
+  };
+  const orders = (filters: readonly DimensionFilters[], lo: number, hi: number): Bitmap => {
+    const masks = filters.map((f) => masksOf(f, catalog));
+    const out = new Bitmap();
+    const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
+    for (const o of round.orders) {
+      const t = ts[o]!;
+      if (t < lo || t > hi) continue;
+      for (const m of masks) {
+        if (orderPasses(m, shard, o, firstLine)) {
+          out.add(customer[o]!);
+          break;
+        }
+      }
+    }
+    return out;
+  };
+  const leafOrCombined = (node: PlanNode): Bitmap => {
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        return union(node.children);
+      case 'andNot':
+        return union([node.left, ...node.remove]);
+      case 'not':
+        return visit(node.child);
+      case 'empty':
+      case 'sample':
+        return new Bitmap();
+      case 'bought':
+        return orders([node], node.lo, node.hi);
+      case 'firstOrder':
+      case 'lastOrder':
+        return orders([node], -Infinity, Infinity);
+      case 'sequence':
+        return orders(node.absent ? [...node.steps, node.absent] : node.steps, -Infinity, Infinity);
+      case 'tag':
+        return round.tags.get(node.name) ?? new Bitmap();
+      case 'attr':
+        return round.attrs.get(node.name) ?? new Bitmap();
+      case 'score':
+      case 'liveRef':
+        return round.touched;
+      default:
+        return unreachable(node);
+    }
+  };
+  return Bitmap.or(visit(plan), round.fresh);
+}
+
+/**
+ * Whether evaluating `plan` reads order lines (a SKU or category filter, a
+ * quantity bound, a `<sequence>`, a `<score>`), or only order columns
+ * (touched-shard.ts copies lines only for the customers of plans that do).
+ */
+export function readsLines(plan: PlanNode): boolean {
+  const cached = linesCache.get(plan);
+  if (cached !== undefined) return cached;
+  let out: boolean;
+  switch (plan.kind) {
+    case 'and':
+    case 'or':
+      out = plan.children.some(readsLines);
+      break;
+    case 'andNot':
+      out = readsLines(plan.left) || plan.remove.some(readsLines);
+      break;
+    case 'not':
+      out = readsLines(plan.child);
+      break;
+    case 'empty':
+    case 'sample':
+    case 'tag':
+    case 'attr':
+    case 'liveRef':
+      out = false;
+      break;
+    case 'bought':
+      out = plan.skus !== undefined || plan.categories !== undefined || plan.minQuantity !== undefined || plan.maxQuantity !== undefined;
+      break;
+    case 'firstOrder':
+    case 'lastOrder':
+      out = plan.skus !== undefined || plan.categories !== undefined || readsLines(plan.inside) || (plan.beyond !== undefined && readsLines(plan.beyond));
+      break;
+    case 'sequence':
+    case 'score':
+      out = true;
+      break;
+    default:
+      out = unreachable(plan).isEmpty;
+  }
+  linesCache.set(plan, out);
+  return out;
+}
+
+const linesCache = new WeakMap<PlanNode, boolean>();
+
+function unreachable(node: never): Bitmap {
+  void node;
+  return new Bitmap(); // every kind is a case above: a new one is a compile error there
+}
+
+/** A filter as id masks (undefined: any value; an empty set: a value the catalog does not have, so nothing passes). */
+interface FilterMasks {
+  skus?: Set<number>;
+  categories?: Set<number>;
+  shops?: Set<number>;
+}
+
+/** Masks by filter object, valid while the catalog's dictionaries keep their sizes (a value the catalog lacks may be added). */
+const maskCache = new WeakMap<DimensionFilters, { sizes: string; masks: FilterMasks }>();
+
+function masksOf(f: DimensionFilters, catalog: Catalog): FilterMasks {
+  const sizes = `${catalog.skus.size},${catalog.categories.size},${catalog.shops.size}`;
+  const cached = maskCache.get(f);
+  if (cached?.sizes === sizes) return cached.masks;
+  const masks = buildMasks(f, catalog);
+  maskCache.set(f, { sizes, masks });
+  return masks;
+}
+
+function buildMasks(f: DimensionFilters, catalog: Catalog): FilterMasks {
+  const out: FilterMasks = {};
+  for (const dim of ORDER_DIMENSIONS) {
+    const values = f[dim.field];
+    if (values === undefined) continue;
+    const ids = new Set<number>();
+    for (const v of values) {
+      const id = catalog[dim.field].lookup(v);
+      if (id !== undefined) ids.add(id);
+    }
+    out[dim.field] = ids;
+  }
+  return out;
+}
+
+/** The order passes the shop filter and has a line passing both line filters (exec/row-filters.ts lineMatches, liveness aside). */
+function orderPasses(m: FilterMasks, shard: Shard, o: number, firstLine: Int32Array): boolean {
+  if (m.shops && !m.shops.has(shard.orderShop.data[o]!)) return false;
+  if (!m.skus && !m.categories) return true;
+  const lineOrder = shard.lineOrder.data, sku = shard.lineSku.data, category = shard.lineCategory.data, lines = shard.lineCount;
+  for (let row = firstLine[o]!; row >= 0 && row < lines && lineOrder[row] === o; row++) {
+    if (m.skus && !m.skus.has(sku[row]!)) continue;
+    if (m.categories && !m.categories.has(category[row]!)) continue;
+    return true;
+  }
+  return false;
+}
