@@ -26,11 +26,14 @@ export class CustomerOrders {
   private indexed = 0;
   private indexedLines = 0;
 
+  /** @param rebuildMin orders appended since the last grouping that stay in the lists at least (tests make it small) */
+  constructor(private readonly rebuildMin = REBUILD_MIN) {}
+
   /** Takes in the orders appended since the last call. */
   sync(shard: Shard): void {
     const orders = shard.orderCount, customers = shard.customerCount;
     const orderCustomer = shard.orderCustomer.data;
-    if (orders - this.built > Math.max(REBUILD_MIN, this.built / 4)) {
+    if (orders - this.built > Math.max(this.rebuildMin, this.built / 4)) {
       this.rebuild(orderCustomer, orders, customers);
     } else {
       if (customers > this.head.length) {
@@ -69,7 +72,7 @@ export class CustomerOrders {
     this.counts = new Int32Array(Math.max(customers, 1024));
     for (let c = 0; c < customers; c++) this.counts[c] = start[c + 1]! - start[c]!;
     this.head = new Int32Array(Math.max(customers, 1024)).fill(-1);
-    this.prev = new Int32Array(Math.max(REBUILD_MIN, orders >>> 2) + 1).fill(-1);
+    this.prev = new Int32Array(Math.max(this.rebuildMin, orders >>> 2) + 1).fill(-1);
   }
 
   private miniOfBuffer: Int32Array = new Int32Array(0);
