@@ -1,14 +1,15 @@
 import { fail } from '../model/errors.js';
-import { countingSortRows } from './build-postings.js';
+import { sharedUint32 } from '../columns/growable.js';
 import type { PostingRuns } from './posting-runs.js';
 import { TimePosting, type RowTime } from './time-posting.js';
 
-/** Rows 0..n-1 of a bulk-built index, sorted by value when first asked (loadLazily). */
+/** Rows 0..n-1 of a bulk-built index, whose postings are found when asked for (loadLazily). */
 interface LazyRows {
   values: ArrayLike<number>;
   n: number;
   rowTime: RowTime;
-  sorted?: { rows: Uint32Array; starts: Float64Array };
+  /** values asked for that no row has */
+  missing: Set<number>;
 }
 
 /**
@@ -29,23 +30,29 @@ export class DimensionIndex {
   private lazy: LazyRows | undefined;
 
   /**
-   * The postings of rows 0..n-1 (in time order) with `values[row]`, built
-   * only when one is first asked for, by one counting sort; each then a
-   * slice of it. For an index that is built, read a few times and dropped
-   * (a live segment's small shard: src/live/touched-shard.ts): it costs
-   * nothing when no plan reads this dimension. No `add` after it.
+   * The postings of rows 0..n-1 (in time order) with `values[row]`, each
+   * found when first asked for, by one pass over the values. For an index
+   * that is built, read for a few values and dropped (a live segment's small
+   * shard: src/live/touched-shard.ts): it costs nothing when no plan reads
+   * this dimension, and nothing in the size of the catalog (a counting sort
+   * would clear a slot per value id). No `add` after it.
    */
   loadLazily(values: ArrayLike<number>, n: number, rowTime: RowTime): void {
-    this.lazy = { values, n, rowTime };
+    this.lazy = { values, n, rowTime, missing: new Set() };
   }
 
   private lazyPosting(valueId: number): TimePosting | undefined {
-    const lazy = this.lazy!;
-    const sorted = (lazy.sorted ??= countingSortRows(lazy.values, lazy.n));
-    if (valueId + 1 >= sorted.starts.length) return undefined;
-    const start = sorted.starts[valueId]!, end = sorted.starts[valueId + 1]!;
-    if (end === start) return undefined;
-    const made = TimePosting.ofOrderedView(sorted.rows.subarray(start, end), lazy.rowTime);
+    const { values, n, rowTime, missing } = this.lazy!;
+    if (missing.has(valueId)) return undefined;
+    let count = 0;
+    for (let row = 0; row < n; row++) if (values[row] === valueId) count++;
+    if (count === 0) {
+      missing.add(valueId);
+      return undefined;
+    }
+    const rows = sharedUint32(count);
+    for (let row = 0, at = 0; at < count; row++) if (values[row] === valueId) rows[at++] = row;
+    const made = TimePosting.ofOrderedView(rows, rowTime);
     this.postings[valueId] = made;
     return made;
   }
@@ -59,7 +66,11 @@ export class DimensionIndex {
 
   /** Number of value ids with a posting slot (some may be empty). */
   get valueCount(): number {
-    if (this.lazy) return Math.max(this.postings.length, (this.lazy.sorted ??= countingSortRows(this.lazy.values, this.lazy.n)).starts.length - 1);
+    if (this.lazy) {
+      let max = -1;
+      for (let row = 0; row < this.lazy.n; row++) if (this.lazy.values[row]! > max) max = this.lazy.values[row]!;
+      return Math.max(this.postings.length, max + 1);
+    }
     return Math.max(this.postings.length, this.runOf.length);
   }
 

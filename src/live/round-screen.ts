@@ -17,7 +17,10 @@ export interface ShardRound {
   /** customers that did not exist before the round: they entered the universe, so every plan looks at them */
   readonly fresh: Bitmap;
   /** ordinals of the orders appended or refunded in the round */
-  readonly orders: readonly number[];
+  readonly orders: number[];
+  /** the earliest and latest ts of those orders (a leaf whose window misses [minTs, maxTs] is not reached) */
+  minTs: number;
+  maxTs: number;
   /** attribute name -> customers whose record set or deleted it */
   readonly attrs: ReadonlyMap<string, Bitmap>;
   /** tag name -> customers who had it added or removed */
@@ -48,7 +51,7 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
     }
     const fresh = new Bitmap();
     for (let c = before[s]!.customers; c < shard.customerCount; c++) fresh.add(c);
-    return { touched, fresh, orders, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
+    return { touched, fresh, orders, minTs: Infinity, maxTs: -Infinity, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
   });
   const add = (map: Map<string, Bitmap>, key: string, c: number) => {
     let b = map.get(key);
@@ -75,6 +78,14 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
       else add(rounds[s]!.tags, r.tag, c);
     }
   }
+  store.shards.forEach((shard, s) => {
+    const r = rounds[s]!;
+    const ts = shard.orderTs.data;
+    for (const o of r.orders) {
+      if (ts[o]! < r.minTs) r.minTs = ts[o]!;
+      if (ts[o]! > r.maxTs) r.maxTs = ts[o]!;
+    }
+  });
   return rounds;
 }
 
@@ -110,11 +121,15 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
     return out;
   };
   const union = (nodes: readonly PlanNode[]): Bitmap => {
-    const out = new Bitmap();
-    for (const n of nodes) out.orInPlace(visit(n));
-    return out;
+    let out: Bitmap | undefined;
+    for (const n of nodes) {
+      const b = visit(n);
+      if (!b.isEmpty) (out ??= new Bitmap()).orInPlace(b);
+    }
+    return out ?? EMPTY;
   };
   const orders = (filters: readonly DimensionFilters[], lo: number, hi: number): Bitmap => {
+    if (hi < round.minTs || lo > round.maxTs) return EMPTY; // no order of the round in the window (none at all: minTs is Infinity)
     const masks = filters.map((f) => masksOf(f, catalog));
     const out = new Bitmap();
     const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
@@ -141,7 +156,7 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
         return visit(node.child);
       case 'empty':
       case 'sample':
-        return new Bitmap();
+        return EMPTY;
       case 'bought':
         return orders([node], node.lo, node.hi);
       case 'firstOrder':
@@ -150,9 +165,9 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
       case 'sequence':
         return orders(node.absent ? [...node.steps, node.absent] : node.steps, -Infinity, Infinity);
       case 'tag':
-        return round.tags.get(node.name) ?? new Bitmap();
+        return round.tags.get(node.name) ?? EMPTY;
       case 'attr':
-        return round.attrs.get(node.name) ?? new Bitmap();
+        return round.attrs.get(node.name) ?? EMPTY;
       case 'score':
       case 'liveRef':
         return round.touched;
@@ -210,6 +225,9 @@ export function readsLines(plan: PlanNode): boolean {
 
 const linesCache = new WeakMap<PlanNode, boolean>();
 
+/** The empty set the screen shares between nodes (read, never mutated). */
+const EMPTY = new Bitmap();
+
 function unreachable(node: never): Bitmap {
   void node;
   return new Bitmap(); // every kind is a case above: a new one is a compile error there
@@ -223,14 +241,13 @@ interface FilterMasks {
 }
 
 /** Masks by filter object, valid while the catalog's dictionaries keep their sizes (a value the catalog lacks may be added). */
-const maskCache = new WeakMap<DimensionFilters, { sizes: string; masks: FilterMasks }>();
+const maskCache = new WeakMap<DimensionFilters, { skus: number; categories: number; shops: number; masks: FilterMasks }>();
 
 function masksOf(f: DimensionFilters, catalog: Catalog): FilterMasks {
-  const sizes = `${catalog.skus.size},${catalog.categories.size},${catalog.shops.size}`;
   const cached = maskCache.get(f);
-  if (cached?.sizes === sizes) return cached.masks;
+  if (cached && cached.skus === catalog.skus.size && cached.categories === catalog.categories.size && cached.shops === catalog.shops.size) return cached.masks;
   const masks = buildMasks(f, catalog);
-  maskCache.set(f, { sizes, masks });
+  maskCache.set(f, { skus: catalog.skus.size, categories: catalog.categories.size, shops: catalog.shops.size, masks });
   return masks;
 }
 

@@ -5,14 +5,7 @@ import { fillByCountingSort, identityRows } from '../index/build-postings.js';
 import { TimePosting } from '../index/time-posting.js';
 import { Dictionary } from '../store/dictionary.js';
 import { Shard } from '../store/shard.js';
-import type { CustomerOrders } from './customer-orders.js';
-
-/**
- * Touched customers' orders times this at least the shard's orders: they are
- * picked by a sequential pass over all orders (about 1 ns an order) instead of
- * copying their grouped orders and a radix sort (a few ns an order picked).
- */
-const SCAN_RATIO = 4;
+import type { CustomerOrders, PickedColumns } from './customer-orders.js';
 
 /** Orders per small shard up to which (ts, rank) sort keys stay exact in a float64. */
 const RANK_BITS = 2 ** 22;
@@ -48,90 +41,98 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   const locals = touched.toUint32Array();
   const n = locals.length;
   const names: string[] = new Array<string>(n);
-  const miniOf = orders.miniOf(shard.customerCount);
-  for (let i = 0; i < n; i++) {
-    names[i] = shard.customers.value(locals[i]!);
-    miniOf[locals[i]!] = i;
-  }
+  for (let i = 0; i < n; i++) names[i] = shard.customers.value(locals[i]!);
   mini.customers = Dictionary.fromValues(names);
-  try {
-    const picked = pickOrders(shard, orders, locals, miniOf);
-    const lines = new Uint8Array(n);
-    for (let i = 0; i < n; i++) lines[i] = !withLines || withLines.has(locals[i]!) ? 1 : 0;
-    copyOrders(shard, mini, picked, miniOf, orders.firstLine, lines);
-    for (const [name, index] of shard.attributes) {
-      if (attributes && !attributes.has(name)) continue;
-      const { valueOf, values } = index.toColumn();
-      for (let i = 0; i < n; i++) {
-        const c = locals[i]!;
-        const v = c < valueOf.length ? valueOf[c]! : -1;
-        if (v >= 0) mini.setAttribute(i, name, values[v]!);
-      }
+  const lines = new Uint8Array(n);
+  for (let i = 0; i < n; i++) lines[i] = !withLines || withLines.has(locals[i]!) ? 1 : 0;
+  const { picked, order } = pickOrders(shard, orders, locals);
+  copyOrders(shard, mini, picked, order, orders.firstLine, lines);
+  for (const [name, index] of shard.attributes) {
+    if (attributes && !attributes.has(name)) continue;
+    const { valueOf, values } = index.toColumn();
+    for (let i = 0; i < n; i++) {
+      const c = locals[i]!;
+      const v = c < valueOf.length ? valueOf[c]! : -1;
+      if (v >= 0) mini.setAttribute(i, name, values[v]!);
     }
-    for (const [tagId, holders] of shard.tags.entries()) {
-      for (const c of Bitmap.and(holders, touched)) mini.tags.add(tagId, miniOf[c]!);
+  }
+  for (const [tagId, holders] of shard.tags.entries()) {
+    const held = Bitmap.and(holders, touched);
+    if (held.isEmpty) continue;
+    // both ascending: walk them together
+    let i = 0;
+    for (const c of held) {
+      while (locals[i]! < c) i++;
+      mini.tags.add(tagId, i);
     }
-  } finally {
-    for (let i = 0; i < n; i++) miniOf[locals[i]!] = -1;
   }
   return { mini, locals };
 }
 
-/** The ordinals of the touched customers' orders, in (ts, ordinal) order. */
-function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array, miniOf: Int32Array): Uint32Array {
+/**
+ * The touched customers' orders (CustomerOrders.collectColumns: their
+ * columns read customer by customer, not order by order), and the order in
+ * which they go into the small shard: (ts, ordinal), by a radix sort of the
+ * ordinals (appends come in time order, so that is usually it) and, when
+ * not, a sort of (ts, rank) keys.
+ */
+function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array): { picked: PickedColumns; order: Uint32Array } {
   orders.sync(shard);
   let total = 0;
   for (let i = 0; i < locals.length; i++) total += orders.count(locals[i]!);
-  const byOrdinal = new Uint32Array(total);
-  const orderCount = shard.orderCount, orderCustomer = shard.orderCustomer.data;
-  if (total * SCAN_RATIO >= orderCount) {
-    // many: one sequential pass over the shard's orders (in ordinal order already)
-    for (let o = 0, at = 0; o < orderCount; o++) if (miniOf[orderCustomer[o]!]! >= 0) byOrdinal[at++] = o;
+  const picked: PickedColumns = {
+    ordinal: new Uint32Array(total), ts: new Float64Array(total), shop: new Uint32Array(total), amount: new Float64Array(total), owner: new Uint32Array(total),
+  };
+  orders.collectColumns(shard, locals, picked);
+  const keys = picked.ordinal.slice();
+  const order = new Uint32Array(total);
+  for (let k = 0; k < total; k++) order[k] = k;
+  radixSortU32(keys, order);
+  const ts = picked.ts;
+  let inTimeOrder = true;
+  for (let k = 1; k < total && inTimeOrder; k++) inTimeOrder = ts[order[k - 1]!]! <= ts[order[k]!]!;
+  if (inTimeOrder) return { picked, order };
+  let byTime: Uint32Array;
+  if (total < RANK_BITS) {
+    // a native sort of float64 keys ts * 2^22 + rank (rank: the position by ordinal, so ties stay in ordinal order)
+    const timeKeys = new Float64Array(total);
+    for (let k = 0; k < total; k++) timeKeys[k] = ts[order[k]!]! * RANK_BITS + k;
+    timeKeys.sort();
+    byTime = new Uint32Array(total);
+    for (let k = 0; k < total; k++) byTime[k] = order[timeKeys[k]! % RANK_BITS]!;
   } else {
-    for (let i = 0, at = 0; i < locals.length; i++) at = orders.collect(locals[i]!, byOrdinal, at);
-    radixSortU32(byOrdinal);
+    byTime = order.slice().sort((a, b) => ts[a]! - ts[b]! || picked.ordinal[a]! - picked.ordinal[b]!);
   }
-  const orderTs = shard.orderTs.data;
-  let inTimeOrder = true; // orders appended in time order (the usual case): sorted by ordinal is sorted by (ts, ordinal)
-  for (let k = 1; k < byOrdinal.length && inTimeOrder; k++) inTimeOrder = orderTs[byOrdinal[k - 1]!]! <= orderTs[byOrdinal[k]!]!;
-  if (inTimeOrder) return byOrdinal;
-  if (byOrdinal.length < RANK_BITS) {
-    // a native sort of float64 keys ts * 2^22 + rank (stable on ties)
-    const keys = new Float64Array(byOrdinal.length);
-    for (let k = 0; k < keys.length; k++) keys[k] = orderTs[byOrdinal[k]!]! * RANK_BITS + k;
-    keys.sort();
-    const picked = new Uint32Array(keys.length);
-    for (let k = 0; k < keys.length; k++) picked[k] = byOrdinal[keys[k]! % RANK_BITS]!;
-    return picked;
-  }
-  return byOrdinal.slice().sort((a, b) => orderTs[a]! - orderTs[b]! || a - b);
+  return { picked, order: byTime };
 }
 
-/** The picked orders and their lines, gathered into the (empty) small shard's columns; its postings and totals. */
-function copyOrders(shard: Shard, mini: Shard, picked: Uint32Array, miniOf: Int32Array, firstLine: Int32Array,
+/** The picked orders in `order` and their lines, into the (empty) small shard's columns; its postings and totals. */
+function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uint32Array, firstLine: Int32Array,
   /** per small-shard customer: 1 when their lines are copied */
   withLines: Uint8Array): void {
-  const n = picked.length;
-  const lineCount = shard.lineCount, orderCustomer = shard.orderCustomer.data, orderCount = shard.orderCount;
+  const n = order.length;
+  const lineCount = shard.lineCount, orderCount = shard.orderCount, alive = shard.orderAlive.data;
+  const { ordinal, ts, shop, amount, owner } = picked;
   // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1: lines are appended with their order, in ordinal order
   let lines = 0;
   for (let k = 0; k < n; k++) {
-    const o = picked[k]!;
-    if (withLines[miniOf[orderCustomer[o]!]!] === 0) continue;
+    const p = order[k]!;
+    if (withLines[owner[p]!] === 0) continue;
+    const o = ordinal[p]!;
     lines += (o + 1 < orderCount ? firstLine[o + 1]! : lineCount) - firstLine[o]!;
   }
-  const src = { customer: orderCustomer, ts: shard.orderTs.data, shop: shard.orderShop.data, alive: shard.orderAlive.data, amount: shard.orderAmount.data };
-  const oCustomer = shared(src.customer, n), oTs = shared(src.ts, n), oShop = shared(src.shop, n), oAlive = shared(src.alive, n), oAmount = shared(src.amount, n);
-  const sku = shard.lineSku.data, category = shard.lineCategory.data, quantity = shard.lineQuantity.data, amount = shard.lineAmount.data;
-  const lOrder = shared(shard.lineOrder.data, lines), lSku = shared(sku, lines), lCategory = shared(category, lines), lQuantity = shared(quantity, lines), lAmount = shared(amount, lines);
+  const oCustomer = shared(shard.orderCustomer.data, n), oTs = shared(shard.orderTs.data, n), oShop = shared(shard.orderShop.data, n);
+  const oAlive = shared(alive, n), oAmount = shared(shard.orderAmount.data, n);
+  const sku = shard.lineSku.data, category = shard.lineCategory.data, quantity = shard.lineQuantity.data, lineAmount = shard.lineAmount.data;
+  const lOrder = shared(shard.lineOrder.data, lines), lSku = shared(sku, lines), lCategory = shared(category, lines), lQuantity = shared(quantity, lines), lAmount = shared(lineAmount, lines);
   for (let k = 0, at = 0; k < n; k++) {
-    const o = picked[k]!;
-    const c = miniOf[src.customer[o]!]!;
+    const p = order[k]!;
+    const o = ordinal[p]!, c = owner[p]!;
     oCustomer[k] = c;
-    oTs[k] = src.ts[o]!;
-    oShop[k] = src.shop[o]!;
-    oAlive[k] = src.alive[o]!;
-    oAmount[k] = src.amount[o]!;
+    oTs[k] = ts[p]!;
+    oShop[k] = shop[p]!;
+    oAmount[k] = amount[p]!;
+    oAlive[k] = alive[o]!;
     if (withLines[c] === 0) continue;
     const end = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
     for (let row = firstLine[o]!; row < end; row++, at++) {
@@ -139,7 +140,7 @@ function copyOrders(shard: Shard, mini: Shard, picked: Uint32Array, miniOf: Int3
       lSku[at] = sku[row]!;
       lCategory[at] = category[row]!;
       lQuantity[at] = quantity[row]!;
-      lAmount[at] = amount[row]!;
+      lAmount[at] = lineAmount[row]!;
     }
   }
   mini.orderCustomer.take(oCustomer as Uint32Array);

@@ -4,7 +4,7 @@ import { LiveRoundFixture } from './live-round-fixture.js';
 
 /** Each customer's orders, after every append, are exactly the shard's orders of that customer (grouped part, lists and rebuilds alike). */
 describe('CustomerOrders', () => {
-  it('collects each customer\'s orders and first lines as a pass over the shard finds them', async () => {
+  it('collects each customer\'s orders (ordinal, ts, shop, amount) and first lines as a pass over the shard finds them', async () => {
     for (let t = 0; t < 6; t++) {
       const f = await LiveRoundFixture.create(9000 + t);
       const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 3, 50])));
@@ -19,13 +19,22 @@ describe('CustomerOrders', () => {
             const c = shard.orderCustomer.data[o]!;
             byCustomer.set(c, [...(byCustomer.get(c) ?? []), o]);
           }
-          for (let c = 0; c < shard.customerCount; c++) {
-            const want = byCustomer.get(c) ?? [];
-            const into = new Uint32Array(want.length + 4);
-            const end = index.collect(c, into, 2);
-            expect(index.count(c)).toBe(want.length);
-            expect(end).toBe(2 + want.length);
-            expect([...into.subarray(2, end)].sort((a, b) => a - b)).toEqual(want);
+          // every customer, and a random few, asked at once
+          for (const customers of [Uint32Array.from({ length: shard.customerCount }, (_, c) => c), Uint32Array.from([...byCustomer.keys()].filter(() => f.rng.bool(0.3)).sort((a, b) => a - b))]) {
+            const total = [...customers].reduce((n, c) => n + index.count(c), 0);
+            const into = { ordinal: new Uint32Array(total), ts: new Float64Array(total), shop: new Uint32Array(total), amount: new Float64Array(total), owner: new Uint32Array(total) };
+            expect(index.collectColumns(shard, customers, into)).toBe(total);
+            customers.forEach((c, i) => {
+              const want = byCustomer.get(c) ?? [];
+              expect(index.count(c)).toBe(want.length);
+              const got = [...into.ordinal].filter((_, k) => into.owner[k] === i).sort((a, b) => a - b);
+              expect(got).toEqual(want);
+            });
+            for (let k = 0; k < total; k++) {
+              const o = into.ordinal[k]!;
+              expect(customers[into.owner[k]!]).toBe(shard.orderCustomer.data[o]);
+              expect([into.ts[k], into.shop[k], into.amount[k]]).toEqual([shard.orderTs.data[o], shard.orderShop.data[o], shard.orderAmount.data[o]]);
+            }
             rebuiltChecks++;
           }
           for (let row = 0; row < shard.lineCount; row++) {
