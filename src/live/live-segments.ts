@@ -16,7 +16,7 @@ import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
 import { CustomerOrders } from './customer-orders.js';
-import { markStore, readsLines, roundOf, screen, type StoreMark } from './round-screen.js';
+import { lineReach, markStore, roundOf, screen, type StoreMark } from './round-screen.js';
 import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
 import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
@@ -323,19 +323,21 @@ export class LiveSegments {
       for (const a of screened) if (a) u.orInPlace(a[s]!);
       return u;
     });
-    // lines are copied only for the customers of plans that read them
-    const withLines = store.shards.map((_, s) => {
-      const u = new Bitmap();
+    // lines are copied only for the customers of plans that read them, from the earliest ts those plans read lines at
+    const lineFrom = store.shards.map((_, s) => {
+      const from = new Map<number, number>();
       screened.forEach((a, i) => {
-        if (a && readsLines(plans[i]!.plan)) u.orInPlace(a[s]!);
+        const reach = a ? lineReach(plans[i]!.plan) : Infinity;
+        if (reach === Infinity) return;
+        for (const c of a![s]!) from.set(c, Math.min(from.get(c) ?? Infinity, reach));
       });
-      return u;
+      return from;
     });
     // the customers some plan needs, copied into a small shard per store shard (once for every live segment)
     let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (needed[s]!.isEmpty) return undefined;
-      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, withLines[s]!);
+      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, lineFrom[s]!);
       lendScratch(t.mini, (this.miniScratch ??= new Scratch())); // one set of kernel buffers for every round's small shards
       return t;
     }));

@@ -172,65 +172,78 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
       case 'liveRef':
         return round.touched;
       default:
-        return unreachable(node);
+        exhaustive(node);
+        return round.touched; // a kind this does not know: everyone the round touched
     }
   };
   return Bitmap.or(visit(plan), round.fresh);
 }
 
 /**
- * Whether evaluating `plan` reads order lines (a SKU or category filter, a
- * quantity bound, a `<sequence>`, a `<score>`), or only order columns
- * (touched-shard.ts copies lines only for the customers of plans that do).
+ * The earliest order ts whose lines evaluating `plan` may read: the lowest
+ * window bound of its leaves that read lines (a `<bought>` with a SKU or
+ * category filter or a quantity bound reads the lines of orders in its
+ * window only); -Infinity when one reads lines of any time (a filtered
+ * `<firstOrder>`/`<lastOrder>`, a `<sequence>`, a `<score>`); Infinity
+ * when it reads none (tags, attributes, samples, unfiltered order counts
+ * and sums, which read order columns only). touched-shard.ts copies a
+ * customer's lines only from there on.
  */
-export function readsLines(plan: PlanNode): boolean {
-  const cached = linesCache.get(plan);
+export function lineReach(plan: PlanNode): number {
+  const cached = reachCache.get(plan);
   if (cached !== undefined) return cached;
-  let out: boolean;
+  const lowest = (nodes: readonly PlanNode[]) => nodes.reduce((m, n) => Math.min(m, lineReach(n)), Infinity);
+  let out: number;
   switch (plan.kind) {
     case 'and':
     case 'or':
-      out = plan.children.some(readsLines);
+      out = lowest(plan.children);
       break;
     case 'andNot':
-      out = readsLines(plan.left) || plan.remove.some(readsLines);
+      out = lowest([plan.left, ...plan.remove]);
       break;
     case 'not':
-      out = readsLines(plan.child);
+      out = lineReach(plan.child);
       break;
     case 'empty':
     case 'sample':
     case 'tag':
     case 'attr':
     case 'liveRef':
-      out = false;
+      out = Infinity;
       break;
     case 'bought':
-      out = plan.skus !== undefined || plan.categories !== undefined || plan.minQuantity !== undefined || plan.maxQuantity !== undefined;
+      out = plan.skus !== undefined || plan.categories !== undefined || plan.minQuantity !== undefined || plan.maxQuantity !== undefined ? plan.lo : Infinity;
       break;
     case 'firstOrder':
     case 'lastOrder':
-      out = plan.skus !== undefined || plan.categories !== undefined || readsLines(plan.inside) || (plan.beyond !== undefined && readsLines(plan.beyond));
+      out = plan.skus !== undefined || plan.categories !== undefined ? -Infinity : Math.min(lineReach(plan.inside), plan.beyond !== undefined ? lineReach(plan.beyond) : Infinity);
       break;
     case 'sequence':
     case 'score':
-      out = true;
+      out = -Infinity;
       break;
     default:
-      out = unreachable(plan).isEmpty;
+      exhaustive(plan);
+      out = -Infinity; // a kind this does not know: all its lines
   }
-  linesCache.set(plan, out);
+  reachCache.set(plan, out);
   return out;
 }
 
-const linesCache = new WeakMap<PlanNode, boolean>();
+/** Whether evaluating `plan` reads any order line (lineReach). */
+export function readsLines(plan: PlanNode): boolean {
+  return lineReach(plan) < Infinity;
+}
+
+const reachCache = new WeakMap<PlanNode, number>();
 
 /** The empty set the screen shares between nodes (read, never mutated). */
 const EMPTY = new Bitmap();
 
-function unreachable(node: never): Bitmap {
+/** Every plan kind is a case of the switches above: a new kind is a compile error there. */
+function exhaustive(node: never): void {
   void node;
-  return new Bitmap(); // every kind is a case above: a new one is a compile error there
 }
 
 /** A filter as id masks (undefined: any value; an empty set: a value the catalog does not have, so nothing passes). */

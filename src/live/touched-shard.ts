@@ -23,10 +23,11 @@ const RANK_BITS = 2 ** 22;
  * Built column by column: their orders picked in (ts, ordinal) order, each
  * column gathered into a typed array the small shard takes as it is. The
  * gathers are memory-bound (a cache miss per value: the orders are spread
- * over the shard), so lines are copied only for the customers in
- * `withLines`, those of plans that read lines (a SKU or category filter, a
- * quantity bound, a `<sequence>`): the others' orders are counted from the
- * order columns alone. The
+ * over the shard), so lines are copied only where `lineFrom` says: for the
+ * customers of plans that read lines (a SKU or category filter, a quantity
+ * bound, a `<sequence>`), of the orders from the earliest window bound at
+ * which those plans read lines (round-screen.ts lineReach); the others'
+ * orders are counted from the order columns alone. The
  * all-orders and shop postings are made at once (small: one per order);
  * SKU and category postings only when a plan first reads one
  * (DimensionIndex.loadLazily). Only the attributes in `attributes` are
@@ -35,18 +36,18 @@ const RANK_BITS = 2 ** 22;
 export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitmap,
   /** the attributes the plans read (`<attr>`); absent: all */
   attributes?: ReadonlySet<string>,
-  /** the customers whose order lines are copied too (absent: all); the others' orders have no lines here */
-  withLines?: Bitmap): { mini: Shard; locals: Uint32Array } {
+  /** per customer (shard-local), the earliest order ts whose lines are copied too (absent: all lines of everyone; a customer not in it: none) */
+  lineFrom?: ReadonlyMap<number, number>): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
   const locals = touched.toUint32Array();
   const n = locals.length;
   const names: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) names[i] = shard.customers.value(locals[i]!);
   mini.customers = Dictionary.fromValues(names);
-  const lines = new Uint8Array(n);
-  for (let i = 0; i < n; i++) lines[i] = !withLines || withLines.has(locals[i]!) ? 1 : 0;
+  const linesFrom = new Float64Array(n);
+  for (let i = 0; i < n; i++) linesFrom[i] = lineFrom ? lineFrom.get(locals[i]!) ?? Infinity : -Infinity;
   const { picked, order } = pickOrders(shard, orders, locals);
-  copyOrders(shard, mini, picked, order, orders.firstLine, lines);
+  copyOrders(shard, mini, picked, order, orders.firstLine, linesFrom);
   for (const [name, index] of shard.attributes) {
     if (attributes && !attributes.has(name)) continue;
     const { valueOf, values } = index.toColumn();
@@ -108,8 +109,8 @@ function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array): 
 
 /** The picked orders in `order` and their lines, into the (empty) small shard's columns; its postings and totals. */
 function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uint32Array, firstLine: Int32Array,
-  /** per small-shard customer: 1 when their lines are copied */
-  withLines: Uint8Array): void {
+  /** per small-shard customer: the earliest order ts whose lines are copied */
+  linesFrom: Float64Array): void {
   const n = order.length;
   const lineCount = shard.lineCount, orderCount = shard.orderCount, alive = shard.orderAlive.data;
   const { ordinal, ts, shop, amount, owner } = picked;
@@ -117,7 +118,7 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
   let lines = 0;
   for (let k = 0; k < n; k++) {
     const p = order[k]!;
-    if (withLines[owner[p]!] === 0) continue;
+    if (ts[p]! < linesFrom[owner[p]!]!) continue;
     const o = ordinal[p]!;
     lines += (o + 1 < orderCount ? firstLine[o + 1]! : lineCount) - firstLine[o]!;
   }
@@ -133,7 +134,7 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
     oShop[k] = shop[p]!;
     oAmount[k] = amount[p]!;
     oAlive[k] = alive[o]!;
-    if (withLines[c] === 0) continue;
+    if (ts[p]! < linesFrom[c]!) continue;
     const end = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
     for (let row = firstLine[o]!; row < end; row++, at++) {
       lOrder[at] = k;

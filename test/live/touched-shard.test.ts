@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../../src/index/bitmap.js';
 import { ShardEvaluation } from '../../src/language/evaluate.js';
 import { CustomerOrders } from '../../src/live/customer-orders.js';
-import { readsLines } from '../../src/live/round-screen.js';
+import { lineReach } from '../../src/live/round-screen.js';
 import { touchedShard } from '../../src/live/touched-shard.js';
 import { hasScore, LiveRoundFixture } from './live-round-fixture.js';
 
@@ -11,9 +11,9 @@ import { hasScore, LiveRoundFixture } from './live-round-fixture.js';
  * as the whole shard does: random stores grown by random appends (refunds,
  * out-of-order and same-second orders, attribute and tag changes), random
  * part-one and part-two queries at random instants, random customer
- * subsets; lines copied for everyone when the plan reads lines
- * (readsLines), for nobody when it does not (so a plan that reads lines
- * but is not classified so fails here).
+ * subsets; lines copied only from the earliest ts at which the plan reads
+ * lines (lineReach), none when it reads none (so a plan that reads lines
+ * earlier than lineReach says fails here).
  */
 const SEEDS = Number(process.env.SHANDIAN_LIVE_SEEDS ?? 12);
 
@@ -33,14 +33,18 @@ describe('touchedShard', () => {
           const plan = f.plan(q.ast, asOfMs);
           if (hasScore(plan)) continue; // the whole population's
           const full = f.evaluate(plan);
-          const lines = readsLines(plan);
+          const reach = lineReach(plan);
+          const lines = reach < Infinity;
           f.store.shards.forEach((shard, s) => {
             // few customers: their orders are collected and radix-sorted; many: one pass over the shard picks them
             const share = f.rng.pick([0.04, 0.1, 0.5]);
             const some = new Bitmap();
             for (let c = 0; c < shard.customerCount; c++) if (f.rng.bool(share)) some.add(c);
             if (some.isEmpty) return;
-            const { mini, locals } = touchedShard(shard, orders[s]!, some, undefined, lines ? some : new Bitmap());
+            // lines from exactly where the plan reads them (none when it reads none)
+            const lineFrom = new Map<number, number>();
+            if (lines) for (const c of some) lineFrom.set(c, reach);
+            const { mini, locals } = touchedShard(shard, orders[s]!, some, undefined, lineFrom);
             const got = Bitmap.from(Array.from(new ShardEvaluation(plan, mini, f.store.catalog, undefined, undefined, [mini]).run(), (m) => locals[m]!));
             const want = Bitmap.and(full[s]!, some);
             expect([...got], `seed ${seed}, lines ${lines}, asOf ${new Date(asOfMs).toISOString()}\n${q.xml}`).toEqual([...want]);
