@@ -173,6 +173,17 @@ export class LiveSegments {
     if (this.live.size === 0) return;
     await this.evaluateAll(Math.min(this.lastAt, this.host.clock()), 'data', [...this.live.keys()]);
     await this.evaluateAll(this.host.clock(), 'time', [...this.live.keys()]);
+    this.indexCustomerOrders();
+  }
+
+  /**
+   * The per-shard customer-grouped orders (customer-orders.ts) the rounds
+   * copy from, built now (open, save) rather than in the first append's
+   * round: one pass over the orders, a second or so at 10M lines.
+   */
+  private indexCustomerOrders(): void {
+    if (this.live.size === 0 || !this.keepMembers) return;
+    this.host.store.shards.forEach((shard, s) => (this.customerOrders[s] ??= new CustomerOrders()).sync(shard));
   }
 
   /**
@@ -198,6 +209,7 @@ export class LiveSegments {
     for (const [other, state] of next) if (other !== name) next.set(other, { ...state, analysis: this.analyse(state.ast) });
     const names = [...(xml === null ? [] : [name]), ...this.dependents(name).filter((n) => n !== name)];
     await this.evaluate(next, now, 'saved', names, [{ segment: name, xml }]);
+    this.indexCustomerOrders();
   }
 
   /** Live segments that refer to `name`, directly or through other saved segments. */
@@ -353,8 +365,9 @@ export class LiveSegments {
         if (affected.every((a) => a.isEmpty)) continue; // nothing the round did reaches this segment's leaves
         const inMini = touchedShards().map((t, s) => {
           if (!t || affected[s]!.isEmpty) return new Bitmap();
-          const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
-          return Bitmap.from(Array.from(members, (m) => t.locals[m]!));
+          const ids = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run().toUint32Array();
+          for (let k = 0; k < ids.length; k++) ids[k] = t.locals[ids[k]!]!; // the shard's own ids
+          return Bitmap.from(ids);
         });
         diff = this.diff(name, old, inMini, affected);
         next = old.map((o, s) => (affected[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, affected[s]!), Bitmap.and(inMini[s]!, affected[s]!))));

@@ -18,6 +18,8 @@ export interface ShardRound {
   readonly fresh: Bitmap;
   /** ordinals of the orders appended or refunded in the round */
   readonly orders: number[];
+  /** the customers of those orders */
+  readonly orderCustomers: Bitmap;
   /** the earliest and latest ts of those orders (a leaf whose window misses [minTs, maxTs] is not reached) */
   minTs: number;
   maxTs: number;
@@ -51,7 +53,7 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
     }
     const fresh = new Bitmap();
     for (let c = before[s]!.customers; c < shard.customerCount; c++) fresh.add(c);
-    return { touched, fresh, orders, minTs: Infinity, maxTs: -Infinity, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
+    return { touched, fresh, orders, orderCustomers: new Bitmap(), minTs: Infinity, maxTs: -Infinity, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
   });
   const add = (map: Map<string, Bitmap>, key: string, c: number) => {
     let b = map.get(key);
@@ -80,8 +82,9 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
   }
   store.shards.forEach((shard, s) => {
     const r = rounds[s]!;
-    const ts = shard.orderTs.data;
+    const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
     for (const o of r.orders) {
+      r.orderCustomers.add(customer[o]!);
       if (ts[o]! < r.minTs) r.minTs = ts[o]!;
       if (ts[o]! > r.maxTs) r.maxTs = ts[o]!;
     }
@@ -131,6 +134,8 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
   const orders = (filters: readonly DimensionFilters[], lo: number, hi: number): Bitmap => {
     if (hi < round.minTs || lo > round.maxTs) return EMPTY; // no order of the round in the window (none at all: minTs is Infinity)
     const masks = filters.map((f) => masksOf(f, catalog));
+    // unfiltered, and the window holds all of the round's orders: every customer with one
+    if (lo <= round.minTs && hi >= round.maxTs && masks.some((m) => !m.skus && !m.categories && !m.shops)) return round.orderCustomers;
     const out = new Bitmap();
     const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
     for (const o of round.orders) {
