@@ -6,14 +6,16 @@ import type { Shard } from '../store/shard.js';
  * without a pass over the shard and without a cache miss per order and
  * column: the orders indexed at the last rebuild grouped by customer, in
  * ordinal order (`start[c] .. start[c + 1]`), with a copy of their ordinal,
- * ts, shop and amount in that order (14 bytes an order, 4 a customer), so
- * a customer's orders are one contiguous read; the orders appended since as
- * linked lists (`head[c]`, `prev[o - built]`) read from the shard's
- * columns. When those outgrow a quarter of the grouped ones, the grouping is
- * rebuilt by a counting sort, so an append costs O(1) amortised. Liveness
- * (refunds change it) is always read from the shard. Built on the first
- * round with a live segment, brought up to date at each; only stores with
- * live segments pay its memory.
+ * ts, shop, amount and liveness in that order (15 bytes an order, 4 a
+ * customer), so a customer's orders are one contiguous read; the orders
+ * appended since as linked lists (`head[c]`, `prev[o - built]`) read from
+ * the shard's columns. When those outgrow a quarter of the grouped ones, the
+ * grouping is rebuilt by a counting sort, so an append costs O(1)
+ * amortised. A refund of a grouped order must be told (noteRefund: the
+ * live segments do it for every round's refunds, before anything else of
+ * the round). Built when a live segment is saved or the store opens with
+ * one, dropped when none is left; only stores with live segments pay its
+ * memory.
  */
 export class CustomerOrders {
   private start: Int32Array = new Int32Array(1);
@@ -22,6 +24,7 @@ export class CustomerOrders {
   private groupedTs: ArrayLike<number> = new Uint32Array(0);
   private groupedShop: ArrayLike<number> = new Uint16Array(0);
   private groupedAmount: ArrayLike<number> = new Uint32Array(0);
+  private groupedAlive: Uint8Array = new Uint8Array(0);
   /** orders 0..built-1 are in `grouped` */
   private built = 0;
   /** the newest order since `built` per customer (-1: none), and each such order's previous one */
@@ -80,11 +83,29 @@ export class CustomerOrders {
     this.groupedTs = gather(shard.orderTs.data, grouped);
     this.groupedShop = gather(shard.orderShop.data, grouped);
     this.groupedAmount = gather(shard.orderAmount.data, grouped);
+    this.groupedAlive = gather(shard.orderAlive.data, grouped) as Uint8Array;
     this.built = orders;
     this.counts = new Int32Array(Math.max(customers, 1024));
     for (let c = 0; c < customers; c++) this.counts[c] = start[c + 1]! - start[c]!;
     this.head = new Int32Array(Math.max(customers, 1024)).fill(-1);
     this.prev = new Int32Array(Math.max(this.rebuildMin, orders >>> 2) + 1).fill(-1);
+  }
+
+  /** Order `o` was refunded: its grouped copy follows the shard's liveness (orders since the grouping are read from the shard anyway). */
+  noteRefund(shard: Shard, o: number): void {
+    if (o >= this.built) return;
+    const c = shard.orderCustomer.data[o]!;
+    // the customer's grouped orders are in ordinal order: a binary search
+    let lo = this.start[c]!, hi = this.start[c + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1, v = this.grouped[mid]!;
+      if (v === o) {
+        this.groupedAlive[mid] = shard.orderAlive.data[o]!;
+        return;
+      }
+      if (v < o) lo = mid + 1;
+      else hi = mid - 1;
+    }
   }
 
   /** How many orders the customer has. */
@@ -94,14 +115,14 @@ export class CustomerOrders {
 
   /**
    * The orders of `customers` (shard-local ids), customer by customer, into
-   * `into` from position 0: ordinal, ts, shop, amount and the index in
+   * `into` from position 0: ordinal, ts, shop, amount, liveness and the index in
    * `customers` of their customer. `into`'s arrays hold at least the sum of
    * their counts. Returns how many were written.
    */
   collectColumns(shard: Shard, customers: Uint32Array, into: PickedColumns): number {
-    const { ordinal, ts, shop, amount, owner } = into;
-    const gOrder = this.grouped, gTs = this.groupedTs, gShop = this.groupedShop, gAmount = this.groupedAmount;
-    const sTs = shard.orderTs.data, sShop = shard.orderShop.data, sAmount = shard.orderAmount.data;
+    const { ordinal, ts, shop, amount, alive, owner } = into;
+    const gOrder = this.grouped, gTs = this.groupedTs, gShop = this.groupedShop, gAmount = this.groupedAmount, gAlive = this.groupedAlive;
+    const sTs = shard.orderTs.data, sShop = shard.orderShop.data, sAmount = shard.orderAmount.data, sAlive = shard.orderAlive.data;
     let at = 0;
     for (let i = 0; i < customers.length; i++) {
       const c = customers[i]!;
@@ -111,6 +132,7 @@ export class CustomerOrders {
           ts[at] = gTs[g]!;
           shop[at] = gShop[g]!;
           amount[at] = gAmount[g]!;
+          alive[at] = gAlive[g]!;
           owner[at] = i;
         }
       }
@@ -119,6 +141,7 @@ export class CustomerOrders {
         ts[at] = sTs[o]!;
         shop[at] = sShop[o]!;
         amount[at] = sAmount[o]!;
+        alive[at] = sAlive[o]!;
         owner[at] = i;
       }
     }
@@ -135,13 +158,14 @@ export interface PickedColumns {
   ts: Float64Array;
   shop: Uint32Array;
   amount: Float64Array;
+  alive: Uint8Array;
   /** index of the order's customer in the customers asked for */
   owner: Uint32Array;
 }
 
 /** `values` at `at`, in a new array of the same type. */
 function gather(values: Uint8Array | Uint16Array | Uint32Array | Float64Array, at: Uint32Array): ArrayLike<number> {
-  const Ctor = values.constructor as new (length: number) => Uint16Array | Uint32Array | Float64Array;
+  const Ctor = values.constructor as new (length: number) => Uint8Array | Uint16Array | Uint32Array | Float64Array;
   const out = new Ctor(at.length);
   for (let i = 0; i < at.length; i++) out[i] = values[at[i]!]!;
   return out;

@@ -302,6 +302,7 @@ export class LiveSegments {
     const before = this.mark;
     if (this.live.size === 0) {
       this.mark = markStore(store);
+      this.customerOrders.length = 0; // not kept current without live segments: built again at the next save
       return;
     }
     const rounds = roundOf(store, batches, before);
@@ -316,7 +317,9 @@ export class LiveSegments {
     // per plan and shard, the customers whose answer may have changed; the small shards hold their union
     const orders = store.shards.map((shard, s) => {
       const o = (this.customerOrders[s] ??= new CustomerOrders());
-      if (!touched[s]!.isEmpty) o.sync(shard);
+      if (touched[s]!.isEmpty) return o;
+      o.sync(shard);
+      for (const refunded of rounds[s]!.orders) o.noteRefund(shard, refunded); // before anything of the round can fail
       return o;
     });
     const attributes = new Set<string>();

@@ -82,7 +82,7 @@ function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array): 
   let total = 0;
   for (let i = 0; i < locals.length; i++) total += orders.count(locals[i]!);
   const picked: PickedColumns = {
-    ordinal: new Uint32Array(total), ts: new Float64Array(total), shop: new Uint32Array(total), amount: new Float64Array(total), owner: new Uint32Array(total),
+    ordinal: new Uint32Array(total), ts: new Float64Array(total), shop: new Uint32Array(total), amount: new Float64Array(total), alive: new Uint8Array(total), owner: new Uint32Array(total),
   };
   orders.collectColumns(shard, locals, picked);
   const keys = picked.ordinal.slice();
@@ -112,8 +112,8 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
   /** per small-shard customer: the earliest order ts whose lines are copied */
   linesFrom: Float64Array): void {
   const n = order.length;
-  const lineCount = shard.lineCount, orderCount = shard.orderCount, alive = shard.orderAlive.data;
-  const { ordinal, ts, shop, amount, owner } = picked;
+  const lineCount = shard.lineCount, orderCount = shard.orderCount;
+  const { ordinal, ts, shop, amount, alive, owner } = picked;
   // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1: lines are appended with their order, in ordinal order
   let lines = 0;
   for (let k = 0; k < n; k++) {
@@ -123,7 +123,7 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
     lines += (o + 1 < orderCount ? firstLine[o + 1]! : lineCount) - firstLine[o]!;
   }
   const oCustomer = shared(shard.orderCustomer.data, n), oTs = shared(shard.orderTs.data, n), oShop = shared(shard.orderShop.data, n);
-  const oAlive = shared(alive, n), oAmount = shared(shard.orderAmount.data, n);
+  const oAlive = shared(shard.orderAlive.data, n), oAmount = shared(shard.orderAmount.data, n);
   const sku = shard.lineSku.data, category = shard.lineCategory.data, quantity = shard.lineQuantity.data, lineAmount = shard.lineAmount.data;
   const lOrder = shared(shard.lineOrder.data, lines), lSku = shared(sku, lines), lCategory = shared(category, lines), lQuantity = shared(quantity, lines), lAmount = shared(lineAmount, lines);
   for (let k = 0, at = 0; k < n; k++) {
@@ -133,7 +133,7 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
     oTs[k] = ts[p]!;
     oShop[k] = shop[p]!;
     oAmount[k] = amount[p]!;
-    oAlive[k] = alive[o]!;
+    oAlive[k] = alive[p]!;
     if (ts[p]! < linesFrom[c]!) continue;
     const end = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
     for (let row = firstLine[o]!; row < end; row++, at++) {
