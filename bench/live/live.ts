@@ -98,6 +98,8 @@ try {
   }
   const feedBefore = b.feedBytesWritten, seqBefore = b.lastChangeSeq;
   const liveMs = await appendTail(b);
+  const size = b.size;
+  log(`live segments' order index: ${fmt(b.liveIndexBytes)} bytes = ${(b.liveIndexBytes / size.lines).toFixed(1)} bytes per order line (${fmt(size.lines)} lines, ${fmt(size.orders)} orders, ${fmt(size.customers)} customers)`);
   const feedBytes = b.feedBytesWritten - feedBefore;
   log(`${scenarios.length} live segments: ${fmt(liveMs)} ms, ${fmt((tailLines / liveMs) * 1000)} lines/s (${(plainMs / liveMs).toFixed(2)} of no live; CPU ${fmt(cpuMs)} ms, ${(plainCpuMs / cpuMs).toFixed(2)} of no live); ${fmt(b.lastChangeSeq - seqBefore)} changes, feed ${fmt(feedBytes)} bytes = ${(feedBytes / logBytes).toFixed(4)} feed bytes per log byte`);
   for (const [label, step] of [['1 minute', 60_000], ['1 day', 86_400_000], ['1 minute more', 60_000], ['7 days', 7 * 86_400_000]] as const) {

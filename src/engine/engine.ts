@@ -170,6 +170,11 @@ export class Engine {
     return this.live.feed.written;
   }
 
+  /** Bytes of memory the live segments' per-customer order index holds (docs/live-segments.md, "What it costs"; 0 without live segments). */
+  get liveIndexBytes(): number {
+    return this.live.indexBytes;
+  }
+
   /** `{ clickhouse: { urls, cluster, database } }`: the ClickHouse backend (contract 9, src/backends/clickhouse/cluster/), not an Engine. */
   static open(options: ClusterEngineOptions): Promise<ClusterEngine>;
   static open(options?: EngineOptions): Promise<Engine>;

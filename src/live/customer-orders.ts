@@ -108,6 +108,12 @@ export class CustomerOrders {
     }
   }
 
+  /** Bytes of memory its arrays hold. */
+  get bytes(): number {
+    const arrays: ArrayLike<number>[] = [this.start, this.grouped, this.groupedTs, this.groupedShop, this.groupedAmount, this.groupedAlive, this.head, this.prev, this.counts, this.firstLine];
+    return arrays.reduce((n, a) => n + (a as unknown as { byteLength: number }).byteLength, 0);
+  }
+
   /** How many orders the customer has. */
   count(customer: number): number {
     return customer < this.counts.length ? this.counts[customer]! : 0;

@@ -176,6 +176,11 @@ export class LiveSegments {
     this.indexCustomerOrders();
   }
 
+  /** Bytes the customer-grouped order indexes hold (the memory live segments add to appends). */
+  get indexBytes(): number {
+    return this.customerOrders.reduce((n, o) => n + (o?.bytes ?? 0), 0);
+  }
+
   /**
    * The per-shard customer-grouped orders (customer-orders.ts) the rounds
    * copy from, built now (open, save) rather than in the first append's
