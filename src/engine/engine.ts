@@ -36,7 +36,7 @@ import { storeStats } from './store-stats.js';
 import { engineDefault } from '../model/defaults.js';
 import { ClusterEngine, type ClusterEngineOptions } from '../backends/clickhouse/cluster/cluster-engine.js';
 import { LiveSegments, type ChangesOptions } from '../live/live-segments.js';
-import { FeedLog } from '../live/feed-log.js';
+import { FeedLog, type FeedReplay } from '../live/feed-log.js';
 import { MemoryFeed } from '../live/memory-feed.js';
 import type { LiveChange } from '../live/feed-frame.js';
 import { parseDimensions, type PortraitBy } from '../portrait/dimension.js';
@@ -126,7 +126,11 @@ export class Engine {
     };
     this.live = new LiveSegments(host, !this.readOnly);
     if (dir === undefined) this.live.attach(new MemoryFeed());
-    else this.live.attach(FeedLog.open(dir, durability ?? engineDefault('durability', { cores: 0 }), this.readOnly, (frame) => this.live.replay(frame)).feed);
+    else {
+      const { feed, report } = FeedLog.open(dir, durability ?? engineDefault('durability', { cores: 0 }), this.readOnly, (frame) => this.live.replay(frame));
+      this.live.attach(feed);
+      this.feedReport = report;
+    }
     if (this.readOnly) return;
     this.commits.afterApply = (batches) => this.live.afterApply(batches);
     if (this.live.size > 0) await this.commits.exclusive(() => this.live.recover());
@@ -158,6 +162,13 @@ export class Engine {
   changes(name: string, options: ChangesOptions = {}): AsyncIterable<LiveChange> {
     this.assertOpen();
     return this.live.changes(name, options ?? {}, (n) => this.saved.has(n));
+  }
+
+  private feedReport: FeedReplay | undefined;
+
+  /** What the last open read of the change feed (frames, changes, last seq, a torn tail cut off or, read-only, ignored); undefined in memory. */
+  get feedRecovery(): Readonly<FeedReplay> | undefined {
+    return this.feedReport;
   }
 
   /** The seq of the last change in the feed (0: none yet): a consumer that has processed it is up to date. */

@@ -24,6 +24,8 @@ const nodeFiles: LogFiles = {
 export interface FeedReplay {
   frames: number;
   changes: number;
+  /** seq of the last change read (0: none) */
+  lastSeq: number;
   /** a frame cut short at the end (a crash mid-write), cut off (or, read-only, ignored) */
   tornTail?: { file: string; offset: number; bytes: number };
 }
@@ -59,7 +61,7 @@ export class FeedLog {
   /** Opens the feed, replaying every frame through `onFrame` in order. */
   static open(storeDir: string, durability: Durability, readOnly: boolean, onFrame: (frame: FeedFrame) => void): { feed: FeedLog; report: FeedReplay } {
     const dir = path.join(storeDir, FEED_DIR);
-    const report: FeedReplay = { frames: 0, changes: 0 };
+    const report: FeedReplay = { frames: 0, changes: 0, lastSeq: 0 };
     if (!fs.existsSync(dir)) {
       if (!readOnly) fs.mkdirSync(dir, { recursive: true });
       return { feed: new FeedLog(dir, durability, readOnly, 1, 0), report };
@@ -105,6 +107,7 @@ export class FeedLog {
     });
     feed.bytes = lastBytes;
     feed.nextSeq = nextSeq;
+    report.lastSeq = nextSeq - 1;
     return { feed, report };
   }
 
