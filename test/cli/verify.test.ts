@@ -138,6 +138,29 @@ describe('shandian verify and the change feed', () => {
     await engine.close();
   });
 
+  it('what the help says of a torn feed tail holds: the next writer drops it and records the difference again', async () => {
+    const { dir, changes, lastSeq } = await liveStore();
+    const files = feedFiles(dir);
+    const file = files[files.length - 1]!;
+    const buf = fs.readFileSync(file);
+    const offsets = frameOffsets(buf);
+    const lastAt = offsets[offsets.length - 1]!; // the append of c4 and c5, cut short
+    fs.writeFileSync(file, buf.subarray(0, buf.length - 5));
+    const r = await run(['verify', '--data', dir]);
+    expect(r.stdout).toContain(`\nfeed: ${offsets.length - 1} frames, ${changes - 2} changes, last seq ${lastSeq - 2}\n`);
+    expect(r.stdout).toContain(`\nfeed torn tail: ${buf.length - 5 - lastAt} bytes at ${file}:${lastAt} (`);
+    const engine = await Engine.open({ dir, threads: 0 });
+    expect(engine.feedRecovery?.tornTail).toEqual({ file, offset: lastAt, bytes: buf.length - 5 - lastAt });
+    const entered: string[] = [];
+    for await (const c of engine.changes('vips', { after: lastSeq - 2 })) entered.push(`${c.change} ${c.customer_id}`);
+    await engine.close();
+    expect(entered.sort()).toEqual(['entered c4', 'entered c5']);
+    const again = await run(['verify', '--data', dir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).not.toContain('torn tail');
+    expect(again.stdout).toMatch(new RegExp(`\\nfeed: \\d+ frames, ${changes} changes, last seq ${lastSeq}\\n`));
+  });
+
   it('--help says the feed frames are checked and what a torn feed tail means', async () => {
     const help = (await run(['verify', '--help'])).stdout.replace(/\s+/g, ' ');
     expect(help).toMatch(/every frame of the live segments' change feed \(DIR\/feed\/\*\.feed: the same checksums, and each frame's seq following/);

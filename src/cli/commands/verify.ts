@@ -12,7 +12,7 @@ export const VERIFY_HELP = `Usage: shandian verify --data DIR
 Reads every file of the store without changing anything: MANIFEST, meta.json
 and segments.json (each carries a CRC-32C of its body), every snapshot file
 against its recorded length and CRC-32 (zlib's; snapshots written before
-format 4 recorded a CRC-32C, still checked as such), and every log frame
+format 4 recorded a CRC-32C, still checked as such), every log frame
 (a CRC-32C of its length and one of its payload), and every frame of the
 live segments' change feed (DIR/feed/*.feed: the same checksums, and each
 frame's seq following the last change of the frame before it, no feed file
