@@ -558,9 +558,15 @@ export function writeReport(resultsDir: string, out: string): string[] {
     written.push(svgPath);
   }
   let markdown = renderMarkdown(results, svgRef);
-  // the ClickHouse section is written by `npm run bench:cluster` (bench/cluster/cluster.ts): kept here
-  const clusterSection = path.join(path.dirname(resultsDir), 'results-cluster', 'section.md');
-  if (fs.existsSync(clusterSection)) markdown = markdown.trimEnd() + '\n\n' + fs.readFileSync(clusterSection, 'utf8');
+  // sections written elsewhere, kept here: the ClickHouse one by `npm run bench:cluster` (bench/cluster/cluster.ts),
+  // the 300M portraits and the live segments by hand from their own benchmarks' runs (bench/portrait, bench/live)
+  for (const section of [
+    path.join(path.dirname(resultsDir), 'results-cluster', 'section.md'),
+    path.join(resultsDir, 'portrait-section.md'),
+    path.join(resultsDir, 'live-section.md'),
+  ]) {
+    if (fs.existsSync(section)) markdown = markdown.trimEnd() + '\n\n' + fs.readFileSync(section, 'utf8');
+  }
   fs.writeFileSync(out, markdown);
   written.unshift(out);
   return written;
