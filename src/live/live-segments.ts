@@ -17,6 +17,7 @@ import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
 import { CustomerOrders } from './customer-orders.js';
 import { lineReach, markStore, roundOf, screen, type StoreMark } from './round-screen.js';
+import { RoundBuffers } from './round-buffers.js';
 import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
 import { analyse, timeDue, type LiveAnalysis } from './time-dependence.js';
@@ -278,6 +279,16 @@ export class LiveSegments {
     }
   }
 
+  /** The changes of `name` from each shard's customers who entered and who exited. */
+  private changesOf(name: string, entered: readonly Bitmap[], exited: readonly Bitmap[]): SegmentChanges {
+    const out: SegmentChanges = { segment: name, entered: [], exited: [] };
+    this.host.store.shards.forEach((shard, s) => {
+      for (const l of entered[s]!) out.entered.push(shard.customers.value(l));
+      for (const l of exited[s]!) out.exited.push(shard.customers.value(l));
+    });
+    return out;
+  }
+
   private diff(name: string, old: readonly Bitmap[], next: readonly Bitmap[], within?: readonly Bitmap[]): SegmentChanges {
     const entered: string[] = [];
     const exited: string[] = [];
@@ -308,6 +319,7 @@ export class LiveSegments {
     if (this.live.size === 0) {
       this.mark = markStore(store);
       this.customerOrders.length = 0; // not kept current without live segments: built again at the next save
+      this.roundBuffers.length = 0;
       return;
     }
     const rounds = roundOf(store, batches, before);
@@ -357,7 +369,7 @@ export class LiveSegments {
     let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (needed[s]!.isEmpty) return undefined;
-      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, lineFrom[s]!);
+      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, lineFrom[s]!, (this.roundBuffers[s] ??= new RoundBuffers()));
       lendScratch(t.mini, (this.miniScratch ??= new Scratch())); // one set of kernel buffers for every round's small shards
       return t;
     }));
@@ -377,8 +389,18 @@ export class LiveSegments {
           for (let k = 0; k < ids.length; k++) ids[k] = t.locals[ids[k]!]!; // the shard's own ids
           return Bitmap.from(ids);
         });
-        diff = this.diff(name, old, inMini, affected);
-        next = old.map((o, s) => (affected[s]!.isEmpty ? o : Bitmap.or(Bitmap.andNot(o, affected[s]!), Bitmap.and(inMini[s]!, affected[s]!))));
+        // who entered and who left, among the customers looked at (small sets): the diff, and the edits to the kept membership
+        const entered = old.map((o, s) => (affected[s]!.isEmpty ? EMPTY : Bitmap.andNot(Bitmap.and(inMini[s]!, affected[s]!), o)));
+        const exited = old.map((o, s) => (affected[s]!.isEmpty ? EMPTY : Bitmap.andNot(Bitmap.and(o, affected[s]!), inMini[s]!)));
+        diff = this.changesOf(name, entered, exited);
+        if (diff.entered.length + diff.exited.length === 0) continue;
+        next = old.map((o, s) => {
+          if (entered[s]!.isEmpty && exited[s]!.isEmpty) return o;
+          const n = o.clone(); // kept bitmaps are replaced, never mutated
+          n.orInPlace(entered[s]!);
+          n.andNotInPlace(exited[s]!);
+          return n;
+        });
       }
       if (diff.entered.length + diff.exited.length === 0) continue;
       changes.push(diff);
@@ -408,6 +430,9 @@ export class LiveSegments {
     this.plans.set(state, { at: now, plan });
     return plan;
   }
+
+  /** per store shard: the arrays its small shard is built in, round after round (round-buffers.ts) */
+  private readonly roundBuffers: (RoundBuffers | undefined)[] = [];
 
   /** the kernel buffers the small shards of every round share (they are evaluated one at a time) */
   private miniScratch: Scratch | undefined;
@@ -476,6 +501,9 @@ function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()
   if (plan.kind === 'attr') into.add(plan.name);
   for (const c of planChildren(plan)) attrNames(c, into, seen);
 }
+
+/** The empty set (read, never mutated). */
+const EMPTY = new Bitmap();
 
 /** How often a follower of another process's feed looks for new frames. */
 const FOLLOW_POLL_MS = 200;

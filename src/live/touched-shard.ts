@@ -1,11 +1,12 @@
 import { radixSortU32 } from '../columns/radix-sort.js';
 import type { NarrowData } from '../columns/growable.js';
 import { Bitmap } from '../index/bitmap.js';
-import { fillByCountingSort, identityRows } from '../index/build-postings.js';
+import { identityRows } from '../index/build-postings.js';
 import { TimePosting } from '../index/time-posting.js';
 import { Dictionary } from '../store/dictionary.js';
 import { Shard } from '../store/shard.js';
 import type { CustomerOrders, PickedColumns } from './customer-orders.js';
+import { RoundBuffers } from './round-buffers.js';
 
 /** Orders per small shard up to which (ts, rank) sort keys stay exact in a float64. */
 const RANK_BITS = 2 ** 22;
@@ -37,7 +38,9 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   /** the attributes the plans read (`<attr>`); absent: all */
   attributes?: ReadonlySet<string>,
   /** per customer (shard-local), the earliest order ts whose lines are copied too (absent: all lines of everyone; a customer not in it: none) */
-  lineFrom?: ReadonlyMap<number, number>): { mini: Shard; locals: Uint32Array } {
+  lineFrom?: ReadonlyMap<number, number>,
+  /** where to build it (reused round after round: the previous small shard of this shard must be dead); absent: new arrays */
+  buffers: RoundBuffers = new RoundBuffers()): { mini: Shard; locals: Uint32Array } {
   const mini = new Shard();
   const locals = touched.toUint32Array();
   const n = locals.length;
@@ -46,8 +49,8 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   mini.customers = Dictionary.fromValues(names);
   const linesFrom = new Float64Array(n);
   for (let i = 0; i < n; i++) linesFrom[i] = lineFrom ? lineFrom.get(locals[i]!) ?? Infinity : -Infinity;
-  const { picked, order } = pickOrders(shard, orders, locals);
-  copyOrders(shard, mini, picked, order, orders.firstLine, linesFrom);
+  const { picked, order } = pickOrders(shard, orders, locals, buffers);
+  copyOrders(shard, mini, picked, order, orders.firstLine, linesFrom, buffers);
   for (const [name, index] of shard.attributes) {
     if (attributes && !attributes.has(name)) continue;
     const { valueOf, values } = index.toColumn();
@@ -77,16 +80,18 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
  * ordinals (appends come in time order, so that is usually it) and, when
  * not, a sort of (ts, rank) keys.
  */
-function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array): { picked: PickedColumns; order: Uint32Array } {
+function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array, buffers: RoundBuffers): { picked: PickedColumns; order: Uint32Array } {
   orders.sync(shard);
   let total = 0;
   for (let i = 0; i < locals.length; i++) total += orders.count(locals[i]!);
   const picked: PickedColumns = {
-    ordinal: new Uint32Array(total), ts: new Float64Array(total), shop: new Uint32Array(total), amount: new Float64Array(total), alive: new Uint8Array(total), owner: new Uint32Array(total),
+    ordinal: buffers.get('ordinal', U32, total), ts: buffers.get('ts', F64, total), shop: buffers.get('shop', U32, total),
+    amount: buffers.get('amount', F64, total), alive: buffers.get('alive', U8, total), owner: buffers.get('owner', U32, total),
   };
   orders.collectColumns(shard, locals, picked);
-  const keys = picked.ordinal.slice();
-  const order = new Uint32Array(total);
+  const keys = buffers.get('keys', U32, total);
+  keys.set(picked.ordinal);
+  const order = buffers.get('order', U32, total);
   for (let k = 0; k < total; k++) order[k] = k;
   radixSortU32(keys, order);
   const ts = picked.ts;
@@ -110,33 +115,40 @@ function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array): 
 /** The picked orders in `order` and their lines, into the (empty) small shard's columns; its postings and totals. */
 function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uint32Array, firstLine: Int32Array,
   /** per small-shard customer: the earliest order ts whose lines are copied */
-  linesFrom: Float64Array): void {
+  linesFrom: Float64Array, buffers: RoundBuffers): void {
   const n = order.length;
   const lineCount = shard.lineCount, orderCount = shard.orderCount;
   const { ordinal, ts, shop, amount, alive, owner } = picked;
-  // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1: lines are appended with their order, in ordinal order
+  // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1 (lines are appended with their order, in ordinal
+  // order), read once here (a cache miss) and kept for the copy below
+  const b = <T extends AnyTyped>(name: string, like: T, count: number): T => buffers.get(name, like, count);
+  const from = b('lineFrom', U32, n), to = b('lineTo', U32, n);
   let lines = 0;
   for (let k = 0; k < n; k++) {
     const p = order[k]!;
-    if (ts[p]! < linesFrom[owner[p]!]!) continue;
+    if (ts[p]! < linesFrom[owner[p]!]!) {
+      from[k] = to[k] = 0;
+      continue;
+    }
     const o = ordinal[p]!;
-    lines += (o + 1 < orderCount ? firstLine[o + 1]! : lineCount) - firstLine[o]!;
+    from[k] = firstLine[o]!;
+    to[k] = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
+    lines += to[k]! - from[k]!;
   }
-  const oCustomer = shared(shard.orderCustomer.data, n), oTs = shared(shard.orderTs.data, n), oShop = shared(shard.orderShop.data, n);
-  const oAlive = shared(shard.orderAlive.data, n), oAmount = shared(shard.orderAmount.data, n);
+  const oCustomer = b('oCustomer', shard.orderCustomer.data, n), oTs = b('oTs', shard.orderTs.data, n), oShop = b('oShop', shard.orderShop.data, n);
+  const oAlive = b('oAlive', shard.orderAlive.data, n), oAmount = b('oAmount', shard.orderAmount.data, n);
   const sku = shard.lineSku.data, category = shard.lineCategory.data, quantity = shard.lineQuantity.data, lineAmount = shard.lineAmount.data;
-  const lOrder = shared(shard.lineOrder.data, lines), lSku = shared(sku, lines), lCategory = shared(category, lines), lQuantity = shared(quantity, lines), lAmount = shared(lineAmount, lines);
+  const lOrder = b('lOrder', shard.lineOrder.data, lines), lSku = b('lSku', sku, lines), lCategory = b('lCategory', category, lines);
+  const lQuantity = b('lQuantity', quantity, lines), lAmount = b('lAmount', lineAmount, lines);
   for (let k = 0, at = 0; k < n; k++) {
     const p = order[k]!;
-    const o = ordinal[p]!, c = owner[p]!;
+    const c = owner[p]!;
     oCustomer[k] = c;
     oTs[k] = ts[p]!;
     oShop[k] = shop[p]!;
     oAmount[k] = amount[p]!;
     oAlive[k] = alive[p]!;
-    if (ts[p]! < linesFrom[c]!) continue;
-    const end = o + 1 < orderCount ? firstLine[o + 1]! : lineCount;
-    for (let row = firstLine[o]!; row < end; row++, at++) {
+    for (let row = from[k]!, end = to[k]!; row < end; row++, at++) {
       lOrder[at] = k;
       lSku[at] = sku[row]!;
       lCategory[at] = category[row]!;
@@ -156,15 +168,11 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uin
   mini.lineAmount.take(lAmount as NarrowData);
   mini.rebuildCustomerTotals();
   mini.allOrders.posting.reset(TimePosting.ofOrderedView(identityRows(n), mini.orderTime));
-  fillByCountingSort(mini.byShop, mini.orderShop.data, n, mini.orderTime);
+  mini.byShop.loadLazily(mini.orderShop.data, n, mini.orderTime);
   mini.bySku.loadLazily(mini.lineSku.data, lines, mini.rowTime);
   mini.byCategory.loadLazily(mini.lineCategory.data, lines, mini.rowTime);
 }
 
 type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
-/** A zeroed array of `src`'s type and `n` values in shared memory (what the small shard's columns take without a copy). */
-function shared(src: AnyTyped, n: number): AnyTyped {
-  const Ctor = src.constructor as new (buffer: SharedArrayBuffer, offset: number, length: number) => AnyTyped;
-  return new Ctor(new SharedArrayBuffer(Math.max(1, n) * src.BYTES_PER_ELEMENT), 0, n);
-}
+const U8 = new Uint8Array(0), U32 = new Uint32Array(0), F64 = new Float64Array(0);
