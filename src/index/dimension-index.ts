@@ -1,5 +1,6 @@
 import { fail } from '../model/errors.js';
 import { sharedUint32 } from '../columns/growable.js';
+import { radixSortU32 } from '../columns/radix-sort.js';
 import type { PostingRuns } from './posting-runs.js';
 import { TimePosting, type RowTime } from './time-posting.js';
 
@@ -10,7 +11,14 @@ interface LazyRows {
   rowTime: RowTime;
   /** values asked for that no row has */
   missing: Set<number>;
+  /** values found by a pass each so far */
+  scans: number;
+  /** after LAZY_SCANS passes: the rows grouped by value (a stable radix sort), `keys` their values */
+  grouped?: { keys: Uint32Array; rows: Uint32Array };
 }
+
+/** Single-value passes over a lazily loaded index before its rows are grouped by value in one sort. */
+const LAZY_SCANS = 4;
 
 /**
  * One time-ordered posting list per dictionary id of a dimension (sku,
@@ -31,19 +39,33 @@ export class DimensionIndex {
 
   /**
    * The postings of rows 0..n-1 (in time order) with `values[row]`, each
-   * found when first asked for, by one pass over the values. For an index
-   * that is built, read for a few values and dropped (a live segment's small
-   * shard: src/live/touched-shard.ts): it costs nothing when no plan reads
-   * this dimension, and nothing in the size of the catalog (a counting sort
-   * would clear a slot per value id). No `add` after it.
+   * found when first asked for: by one pass over the values for the first
+   * few values, then from the rows grouped by value by one radix sort
+   * (linear: nothing in the size of the catalog, which a counting sort
+   * would clear a slot of per value id). For an index that is built, read
+   * for some values and dropped (a live segment's small shard:
+   * src/live/touched-shard.ts): it costs nothing when no plan reads this
+   * dimension. No `add` after it.
    */
   loadLazily(values: ArrayLike<number>, n: number, rowTime: RowTime): void {
-    this.lazy = { values, n, rowTime, missing: new Set() };
+    this.lazy = { values, n, rowTime, missing: new Set(), scans: 0 };
   }
 
   private lazyPosting(valueId: number): TimePosting | undefined {
-    const { values, n, rowTime, missing } = this.lazy!;
+    const lazy = this.lazy!;
+    const { values, n, rowTime, missing } = lazy;
     if (missing.has(valueId)) return undefined;
+    if (lazy.grouped || ++lazy.scans > LAZY_SCANS) {
+      const { keys, rows } = (lazy.grouped ??= groupByValue(values, n));
+      const start = lowerBound(keys, valueId), end = lowerBound(keys, valueId + 1);
+      if (start === end) {
+        missing.add(valueId);
+        return undefined;
+      }
+      const made = TimePosting.ofOrderedView(rows.subarray(start, end), rowTime);
+      this.postings[valueId] = made;
+      return made;
+    }
     let count = 0;
     for (let row = 0; row < n; row++) if (values[row] === valueId) count++;
     if (count === 0) {
@@ -128,4 +150,27 @@ export class DimensionIndex {
     }
     return n;
   }
+}
+
+/** Rows 0..n-1 sorted by value, stably (so in time order within a value), with their values. */
+function groupByValue(values: ArrayLike<number>, n: number): { keys: Uint32Array; rows: Uint32Array } {
+  const keys = new Uint32Array(n);
+  const rows = sharedUint32(n);
+  for (let row = 0; row < n; row++) {
+    keys[row] = values[row]!;
+    rows[row] = row;
+  }
+  radixSortU32(keys, rows);
+  return { keys, rows };
+}
+
+/** The first index whose key is >= `key` (keys ascending). */
+function lowerBound(keys: Uint32Array, key: number): number {
+  let lo = 0, hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
