@@ -236,11 +236,6 @@ export function lineReach(plan: PlanNode): number {
   return out;
 }
 
-/** Whether evaluating `plan` reads any order line (lineReach). */
-export function readsLines(plan: PlanNode): boolean {
-  return lineReach(plan) < Infinity;
-}
-
 const reachCache = new WeakMap<PlanNode, number>();
 
 /** The empty set the screen shares between nodes (read, never mutated). */
