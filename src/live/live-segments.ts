@@ -16,7 +16,7 @@ import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
 import { CustomerOrders } from './customer-orders.js';
-import { lineReach, markStore, roundOf, screen, type StoreMark } from './round-screen.js';
+import { EMPTY, lineReach, markStore, roundOf, screen, type StoreMark } from './round-screen.js';
 import { RoundBuffers } from './round-buffers.js';
 import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
@@ -289,16 +289,9 @@ export class LiveSegments {
     return out;
   }
 
-  private diff(name: string, old: readonly Bitmap[], next: readonly Bitmap[], within?: readonly Bitmap[]): SegmentChanges {
-    const entered: string[] = [];
-    const exited: string[] = [];
-    this.host.store.shards.forEach((shard, s) => {
-      const o = within ? Bitmap.and(old[s]!, within[s]!) : old[s]!;
-      const n = within ? Bitmap.and(next[s]!, within[s]!) : next[s]!;
-      for (const l of Bitmap.andNot(n, o)) entered.push(shard.customers.value(l));
-      for (const l of Bitmap.andNot(o, n)) exited.push(shard.customers.value(l));
-    });
-    return { segment: name, entered, exited };
+  /** The changes of `name` from the kept membership `old` to `next` (a full evaluation). */
+  private diff(name: string, old: readonly Bitmap[], next: readonly Bitmap[]): SegmentChanges {
+    return this.changesOf(name, next.map((n, s) => Bitmap.andNot(n, old[s]!)), next.map((n, s) => Bitmap.andNot(old[s]!, n)));
   }
 
   private async write(frame: FeedFrame): Promise<void> {
@@ -501,9 +494,6 @@ function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()
   if (plan.kind === 'attr') into.add(plan.name);
   for (const c of planChildren(plan)) attrNames(c, into, seen);
 }
-
-/** The empty set (read, never mutated). */
-const EMPTY = new Bitmap();
 
 /** How often a follower of another process's feed looks for new frames. */
 const FOLLOW_POLL_MS = 200;

@@ -1,5 +1,5 @@
 type Typed = Uint8Array | Uint16Array | Uint32Array | Float64Array;
-type TypedCtor = { new (buffer: ArrayBufferLike, offset: number, length: number): Typed; readonly BYTES_PER_ELEMENT: number; readonly name: string };
+type TypedCtor = { new (buffer: ArrayBufferLike, offset: number, length: number): Typed; readonly BYTES_PER_ELEMENT: number };
 
 /**
  * Typed arrays a live segment's round builds its small shard in

@@ -64,12 +64,10 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
     for (const r of batch) {
       if (r.type === 'order') continue; // counted above, from the columns
       if (r.type === 'refund') {
-        const at = store.orders.get(r.orderId);
+        const at = store.locateOrder(r.orderId);
         if (at === undefined) continue;
-        const s = at % store.shardCount;
-        const o = Math.floor(at / store.shardCount);
-        rounds[s]!.orders.push(o);
-        rounds[s]!.touched.add(store.shards[s]!.orderCustomer.data[o]!);
+        rounds[at.shard]!.orders.push(at.ordinal);
+        rounds[at.shard]!.touched.add(store.shards[at.shard]!.orderCustomer.data[at.ordinal]!);
         continue;
       }
       const s = shardOf(r.customerId, store.shardCount);
@@ -238,8 +236,8 @@ export function lineReach(plan: PlanNode): number {
 
 const reachCache = new WeakMap<PlanNode, number>();
 
-/** The empty set the screen shares between nodes (read, never mutated). */
-const EMPTY = new Bitmap();
+/** The empty set the screen and the live segments share (read, never mutated). */
+export const EMPTY = new Bitmap();
 
 /** Every plan kind is a case of the switches above: a new kind is a compile error there. */
 function exhaustive(node: never): void {

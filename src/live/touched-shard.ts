@@ -47,10 +47,11 @@ export function touchedShard(shard: Shard, orders: CustomerOrders, touched: Bitm
   const names: string[] = new Array<string>(n);
   for (let i = 0; i < n; i++) names[i] = shard.customers.value(locals[i]!);
   mini.customers = Dictionary.fromValues(names);
-  const linesFrom = new Float64Array(n);
-  for (let i = 0; i < n; i++) linesFrom[i] = lineFrom ? lineFrom.get(locals[i]!) ?? Infinity : -Infinity;
+  // per small-shard customer: the earliest order ts whose lines are copied
+  const linesSince = new Float64Array(n);
+  for (let i = 0; i < n; i++) linesSince[i] = lineFrom ? lineFrom.get(locals[i]!) ?? Infinity : -Infinity;
   const { picked, order } = pickOrders(shard, orders, locals, buffers);
-  copyOrders(shard, mini, picked, order, orders.firstLine, linesFrom, buffers);
+  copyOrders(shard, mini, picked, order, orders.firstLine, linesSince, buffers);
   for (const [name, index] of shard.attributes) {
     if (attributes && !attributes.has(name)) continue;
     const { valueOf, values } = index.toColumn();
@@ -115,18 +116,18 @@ function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array, b
 /** The picked orders in `order` and their lines, into the (empty) small shard's columns; its postings and totals. */
 function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, order: Uint32Array, firstLine: Int32Array,
   /** per small-shard customer: the earliest order ts whose lines are copied */
-  linesFrom: Float64Array, buffers: RoundBuffers): void {
+  linesSince: Float64Array, buffers: RoundBuffers): void {
   const n = order.length;
   const lineCount = shard.lineCount, orderCount = shard.orderCount;
   const { ordinal, ts, shop, amount, alive, owner } = picked;
   // an order's lines are rows firstLine[o] .. firstLine[o + 1] - 1 (lines are appended with their order, in ordinal
   // order), read once here (a cache miss) and kept for the copy below
   const b = <T extends AnyTyped>(name: string, like: T, count: number): T => buffers.get(name, like, count);
-  const from = b('lineFrom', U32, n), to = b('lineTo', U32, n);
+  const from = b('lineStart', U32, n), to = b('lineEnd', U32, n);
   let lines = 0;
   for (let k = 0; k < n; k++) {
     const p = order[k]!;
-    if (ts[p]! < linesFrom[owner[p]!]!) {
+    if (ts[p]! < linesSince[owner[p]!]!) {
       from[k] = to[k] = 0;
       continue;
     }

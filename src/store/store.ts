@@ -32,6 +32,12 @@ export class Store {
     return this.shards.reduce((n, s) => n + s.orderCount, 0);
   }
 
+  /** The shard and shard-local ordinal of order `orderId` (the directory holds ordinal * shardCount + shard); undefined: not in the store. */
+  locateOrder(orderId: string): { shard: number; ordinal: number } | undefined {
+    const at = this.orders.get(orderId);
+    return at === undefined ? undefined : { shard: at % this.shardCount, ordinal: Math.floor(at / this.shardCount) };
+  }
+
   /** Every order id with where it lives (loads a snapshot's directory on first use). */
   get orders(): OrderDirectory {
     if (!this.directory) {
@@ -90,8 +96,8 @@ export class Store {
       case 'order':
         return this.applyOrder(r);
       case 'refund': {
-        const at = this.orders.get(r.orderId)!;
-        this.shards[at % this.shardCount]!.refund(Math.floor(at / this.shardCount));
+        const { shard, ordinal } = this.locateOrder(r.orderId)!;
+        this.shards[shard]!.refund(ordinal);
         return;
       }
       case 'customer': {
