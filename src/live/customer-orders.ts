@@ -1,33 +1,89 @@
 import type { Shard } from '../store/shard.js';
 
+/** One level of grouped orders: orders `from .. to - 1` (ordinals) grouped by customer, with copies of their columns. */
+class GroupedOrders {
+  /** customer c's orders are `ordinal[start[c] .. start[c + 1]]`, ascending (customers past start.length - 1: none) */
+  readonly start: Int32Array;
+  readonly ordinal: Uint32Array;
+  /** ts, shop, amount and liveness of `ordinal`'s orders, in its order (the shard's column types when grouped) */
+  readonly ts: ArrayLike<number>;
+  readonly shop: ArrayLike<number>;
+  readonly amount: ArrayLike<number>;
+  readonly alive: Uint8Array;
+
+  /** Orders from .. to - 1 of the shard, grouped by customer (a stable counting sort over customers 0..customers-1). */
+  constructor(shard: Shard, readonly from: number, readonly to: number, customers: number) {
+    const orderCustomer = shard.orderCustomer.data;
+    const start = new Int32Array(customers + 1);
+    for (let o = from; o < to; o++) start[orderCustomer[o]! + 1]!++;
+    for (let c = 0; c < customers; c++) start[c + 1]! += start[c]!;
+    const next = start.slice(0, customers);
+    const ordinal = new Uint32Array(to - from);
+    for (let o = from; o < to; o++) ordinal[next[orderCustomer[o]!]!++] = o;
+    this.start = start;
+    this.ordinal = ordinal;
+    this.ts = gather(shard.orderTs.data, ordinal);
+    this.shop = gather(shard.orderShop.data, ordinal);
+    this.amount = gather(shard.orderAmount.data, ordinal);
+    this.alive = gather(shard.orderAlive.data, ordinal) as Uint8Array;
+  }
+
+  static empty(shard: Shard, at: number): GroupedOrders {
+    return new GroupedOrders(shard, at, at, 0);
+  }
+
+  /** Order `o` (of this level) changed liveness: its copy follows the shard. */
+  noteRefund(shard: Shard, o: number): void {
+    const c = shard.orderCustomer.data[o]!;
+    if (c + 1 >= this.start.length) return;
+    // the customer's orders are ascending: a binary search
+    let lo = this.start[c]!, hi = this.start[c + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1, v = this.ordinal[mid]!;
+      if (v === o) {
+        this.alive[mid] = shard.orderAlive.data[o]!;
+        return;
+      }
+      if (v < o) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+
+  get bytes(): number {
+    return [this.start, this.ordinal, this.ts, this.shop, this.amount, this.alive].reduce((n, a) => n + (a as unknown as { byteLength: number }).byteLength, 0);
+  }
+}
+
 /**
  * Each customer's orders on one shard, for a live segment's round to copy
  * the touched customers' orders into a small shard (touched-shard.ts)
  * without a pass over the shard and without a cache miss per order and
- * column: the orders indexed at the last rebuild grouped by customer, in
- * ordinal order (`start[c] .. start[c + 1]`), with a copy of their ordinal,
- * ts, shop, amount and liveness in that order (15 bytes an order, 4 a
- * customer), so a customer's orders are one contiguous read; the orders
- * appended since as linked lists (`head[c]`, `prev[o - built]`) read from
- * the shard's columns. When those outgrow a quarter of the grouped ones, the
- * grouping is rebuilt by a counting sort, so an append costs O(1)
- * amortised. A refund of a grouped order must be told (noteRefund: the
- * live segments do it for every round's refunds, before anything else of
- * the round). Built when a live segment is saved or the store opens with
- * one, dropped when none is left; only stores with live segments pay its
- * memory.
+ * column. Three levels, each read per customer as one contiguous run:
+ *
+ * - the base: orders 0..built-1 grouped by customer, in ordinal order, with
+ *   a copy of their ordinal, ts, shop, amount and liveness (15 bytes an
+ *   order, 4 a customer);
+ * - the recent level: orders built..recentEnd-1, grouped the same way;
+ * - the list: orders appended since, as linked lists (`head[c]`,
+ *   `prev[o - recentEnd]`) read from the shard's columns (recent ordinals:
+ *   they stay in cache).
+ *
+ * When the list outgrows `listMax` orders, the orders since the base are
+ * grouped again into the recent level (a counting sort of at most a
+ * quarter of the base); when those outgrow a quarter of the base, the
+ * base is rebuilt. An append costs O(1) amortised, and a round reads at
+ * most `listMax` orders through the lists: with the lists alone (no recent
+ * level) the orders appended since the base cost four cache misses each,
+ * about a tenth of a round's time at 10M lines. A refund of a grouped
+ * order must be told (noteRefund: the live segments do it for every
+ * round's refunds, before anything else of the round). Built when a live
+ * segment is saved or the store opens with one, dropped when none is left;
+ * only stores with live segments pay its memory.
  */
 export class CustomerOrders {
-  private start: Int32Array = new Int32Array(1);
-  private grouped: Uint32Array = new Uint32Array(0);
-  /** ts, shop and amount of `grouped`'s orders, in its order (the shard's column types at the rebuild) */
-  private groupedTs: ArrayLike<number> = new Uint32Array(0);
-  private groupedShop: ArrayLike<number> = new Uint16Array(0);
-  private groupedAmount: ArrayLike<number> = new Uint32Array(0);
-  private groupedAlive: Uint8Array = new Uint8Array(0);
-  /** orders 0..built-1 are in `grouped` */
-  private built = 0;
-  /** the newest order since `built` per customer (-1: none), and each such order's previous one */
+  private base: GroupedOrders | undefined;
+  private recent: GroupedOrders | undefined;
+  /** the newest order since `recent` per customer (-1: none), and each such order's previous one */
   private head: Int32Array = new Int32Array(0);
   private prev: Int32Array = new Int32Array(0);
   /** orders per customer (refunded ones too) */
@@ -37,24 +93,41 @@ export class CustomerOrders {
   private indexed = 0;
   private indexedLines = 0;
 
-  /** @param rebuildMin orders appended since the last grouping that stay in the lists at least (tests make it small) */
-  constructor(private readonly rebuildMin = REBUILD_MIN) {}
+  constructor(
+    /** orders appended since the base that stay out of it at least (tests make it small) */
+    private readonly rebuildMin = REBUILD_MIN,
+    /** orders the lists hold before they are grouped into the recent level (tests make it small) */
+    private readonly listMax = LIST_MAX,
+  ) {}
 
   /** Takes in the orders appended since the last call. */
   sync(shard: Shard): void {
     const orders = shard.orderCount, customers = shard.customerCount;
-    const orderCustomer = shard.orderCustomer.data;
-    if (orders - this.built > Math.max(this.rebuildMin, this.built / 4)) {
-      this.rebuild(shard, orders, customers);
+    const built = this.base?.to ?? 0;
+    if (!this.base || orders - built > Math.max(this.rebuildMin, built / 4)) {
+      this.base = new GroupedOrders(shard, 0, orders, customers);
+      this.recent = GroupedOrders.empty(shard, orders);
+      this.counts = new Int32Array(Math.max(customers, 1024));
+      const start = this.base.start;
+      for (let c = 0; c < customers; c++) this.counts[c] = start[c + 1]! - start[c]!;
+      this.head = new Int32Array(Math.max(customers, 1024)).fill(-1);
+      this.prev = new Int32Array(1024);
+    } else if (orders - this.recent!.to > this.listMax) {
+      this.recent = new GroupedOrders(shard, built, orders, customers);
+      if (customers > this.counts.length) this.counts = grow(this.counts, customers, 0);
+      for (let o = this.indexed; o < orders; o++) this.counts[shard.orderCustomer.data[o]!]!++;
+      this.head = new Int32Array(Math.max(customers, this.head.length)).fill(-1);
     } else {
       if (customers > this.head.length) {
         this.head = grow(this.head, customers, -1);
         this.counts = grow(this.counts, customers, 0);
       }
-      if (orders - this.built > this.prev.length) this.prev = grow(this.prev, orders - this.built, -1);
+      const recentEnd = this.recent!.to;
+      if (orders - recentEnd > this.prev.length) this.prev = grow(this.prev, orders - recentEnd, -1);
+      const orderCustomer = shard.orderCustomer.data;
       for (let o = this.indexed; o < orders; o++) {
         const c = orderCustomer[o]!;
-        this.prev[o - this.built] = this.head[c]!;
+        this.prev[o - recentEnd] = this.head[c]!;
         this.head[c] = o;
         this.counts[c]!++;
       }
@@ -69,49 +142,16 @@ export class CustomerOrders {
     this.indexedLines = lines;
   }
 
-  /** Orders 0..orders-1 grouped by customer (a stable counting sort); nothing left in the lists. */
-  private rebuild(shard: Shard, orders: number, customers: number): void {
-    const orderCustomer = shard.orderCustomer.data;
-    const start = new Int32Array(customers + 1);
-    for (let o = 0; o < orders; o++) start[orderCustomer[o]! + 1]!++;
-    for (let c = 0; c < customers; c++) start[c + 1]! += start[c]!;
-    const next = start.slice(0, customers);
-    const grouped = new Uint32Array(orders);
-    for (let o = 0; o < orders; o++) grouped[next[orderCustomer[o]!]!++] = o;
-    this.start = start;
-    this.grouped = grouped;
-    this.groupedTs = gather(shard.orderTs.data, grouped);
-    this.groupedShop = gather(shard.orderShop.data, grouped);
-    this.groupedAmount = gather(shard.orderAmount.data, grouped);
-    this.groupedAlive = gather(shard.orderAlive.data, grouped) as Uint8Array;
-    this.built = orders;
-    this.counts = new Int32Array(Math.max(customers, 1024));
-    for (let c = 0; c < customers; c++) this.counts[c] = start[c + 1]! - start[c]!;
-    this.head = new Int32Array(Math.max(customers, 1024)).fill(-1);
-    this.prev = new Int32Array(Math.max(this.rebuildMin, orders >>> 2) + 1).fill(-1);
-  }
-
-  /** Order `o` was refunded: its grouped copy follows the shard's liveness (orders since the grouping are read from the shard anyway). */
+  /** Order `o` was refunded: its grouped copy follows the shard's liveness (orders in the lists are read from the shard anyway). */
   noteRefund(shard: Shard, o: number): void {
-    if (o >= this.built) return;
-    const c = shard.orderCustomer.data[o]!;
-    // the customer's grouped orders are in ordinal order: a binary search
-    let lo = this.start[c]!, hi = this.start[c + 1]! - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1, v = this.grouped[mid]!;
-      if (v === o) {
-        this.groupedAlive[mid] = shard.orderAlive.data[o]!;
-        return;
-      }
-      if (v < o) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    if (this.base && o < this.base.to) this.base.noteRefund(shard, o);
+    else if (this.recent && o < this.recent.to) this.recent.noteRefund(shard, o);
   }
 
   /** Bytes of memory its arrays hold. */
   get bytes(): number {
-    const arrays: ArrayLike<number>[] = [this.start, this.grouped, this.groupedTs, this.groupedShop, this.groupedAmount, this.groupedAlive, this.head, this.prev, this.counts, this.firstLine];
-    return arrays.reduce((n, a) => n + (a as unknown as { byteLength: number }).byteLength, 0);
+    const arrays: ArrayLike<number>[] = [this.head, this.prev, this.counts, this.firstLine];
+    return (this.base?.bytes ?? 0) + (this.recent?.bytes ?? 0) + arrays.reduce((n, a) => n + (a as unknown as { byteLength: number }).byteLength, 0);
   }
 
   /** How many orders the customer has. */
@@ -127,22 +167,16 @@ export class CustomerOrders {
    */
   collectColumns(shard: Shard, customers: Uint32Array, into: PickedColumns): number {
     const { ordinal, ts, shop, amount, alive, owner } = into;
-    const gOrder = this.grouped, gTs = this.groupedTs, gShop = this.groupedShop, gAmount = this.groupedAmount, gAlive = this.groupedAlive;
+    const base = this.base, recent = this.recent;
+    if (!base || !recent) return 0;
     const sTs = shard.orderTs.data, sShop = shard.orderShop.data, sAmount = shard.orderAmount.data, sAlive = shard.orderAlive.data;
+    const recentEnd = recent.to;
     let at = 0;
     for (let i = 0; i < customers.length; i++) {
       const c = customers[i]!;
-      if (c + 1 < this.start.length) {
-        for (let g = this.start[c]!, end = this.start[c + 1]!; g < end; g++, at++) {
-          ordinal[at] = gOrder[g]!;
-          ts[at] = gTs[g]!;
-          shop[at] = gShop[g]!;
-          amount[at] = gAmount[g]!;
-          alive[at] = gAlive[g]!;
-          owner[at] = i;
-        }
-      }
-      for (let o = c < this.head.length ? this.head[c]! : -1; o >= 0; o = this.prev[o - this.built]!, at++) {
+      at = copyRun(base, c, i, into, at);
+      at = copyRun(recent, c, i, into, at);
+      for (let o = c < this.head.length ? this.head[c]! : -1; o >= 0; o = this.prev[o - recentEnd]!, at++) {
         ordinal[at] = o;
         ts[at] = sTs[o]!;
         shop[at] = sShop[o]!;
@@ -155,8 +189,27 @@ export class CustomerOrders {
   }
 }
 
-/** Orders appended since the last grouping that always fit the lists (more, up to a quarter of the grouped ones). */
+/** Customer c's orders of one level into `into` from `at`, owner `i`; the next position. */
+function copyRun(level: GroupedOrders, c: number, i: number, into: PickedColumns, at: number): number {
+  if (c + 1 >= level.start.length) return at;
+  const { ordinal, ts, shop, amount, alive, owner } = into;
+  const gOrder = level.ordinal, gTs = level.ts, gShop = level.shop, gAmount = level.amount, gAlive = level.alive;
+  for (let g = level.start[c]!, end = level.start[c + 1]!; g < end; g++, at++) {
+    ordinal[at] = gOrder[g]!;
+    ts[at] = gTs[g]!;
+    shop[at] = gShop[g]!;
+    amount[at] = gAmount[g]!;
+    alive[at] = gAlive[g]!;
+    owner[at] = i;
+  }
+  return at;
+}
+
+/** Orders appended since the base that always stay out of it (more, up to a quarter of the base). */
 const REBUILD_MIN = 65_536;
+
+/** Orders the lists hold before they are grouped into the recent level. */
+const LIST_MAX = 32_768;
 
 /** Order columns picked for a small shard (CustomerOrders.collectColumns). */
 export interface PickedColumns {

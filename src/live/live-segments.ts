@@ -6,7 +6,6 @@ import { Scratch } from '../exec/scratch.js';
 import { lendScratch } from '../exec/shard-scratch.js';
 import { ShardEvaluation } from '../language/evaluate.js';
 import { collectRefs } from '../language/parse-segment.js';
-import { planChildren } from '../language/registry.js';
 import { fail, ShandianError } from '../model/errors.js';
 import type { EngineRecord } from '../model/records.js';
 import type { PlanNode } from '../plan/plan-node.js';
@@ -16,7 +15,8 @@ import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
 import { CustomerOrders } from './customer-orders.js';
-import { EMPTY, lineReach, markStore, roundOf, screen, type StoreMark } from './round-screen.js';
+import { addReads, lineReach, markStore, roundOf, screen, type PlanReads, type StoreMark } from './round-screen.js';
+import { movesAmong, NO_MOVES } from './moves-among.js';
 import { RoundBuffers } from './round-buffers.js';
 import { touchedShard } from './touched-shard.js';
 import type { Feed } from './memory-feed.js';
@@ -280,7 +280,7 @@ export class LiveSegments {
   }
 
   /** The changes of `name` from each shard's customers who entered and who exited. */
-  private changesOf(name: string, entered: readonly Bitmap[], exited: readonly Bitmap[]): SegmentChanges {
+  private changesOf(name: string, entered: readonly Iterable<number>[], exited: readonly Iterable<number>[]): SegmentChanges {
     const out: SegmentChanges = { segment: name, entered: [], exited: [] };
     this.host.store.shards.forEach((shard, s) => {
       for (const l of entered[s]!) out.entered.push(shard.customers.value(l));
@@ -332,10 +332,10 @@ export class LiveSegments {
       for (const refunded of rounds[s]!.orders) o.noteRefund(shard, refunded); // before anything of the round can fail
       return o;
     });
-    const attributes = new Set<string>();
+    const reads: PlanReads = { attributes: new Set(), tags: new Set() };
     const screened = plans.map((p) => {
       if (p.state.analysis.fullOnData) return undefined;
-      attrNames(p.plan, attributes);
+      addReads(p.plan, reads);
       return store.shards.map((shard, s) => {
         if (touched[s]!.isEmpty) return new Bitmap();
         const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine);
@@ -358,11 +358,16 @@ export class LiveSegments {
       });
       return from;
     });
+    const tagIds = new Set<number>();
+    for (const name of reads.tags) {
+      const id = store.catalog.tags.lookup(name);
+      if (id !== undefined) tagIds.add(id);
+    }
     // the customers some plan needs, copied into a small shard per store shard (once for every live segment)
     let minis: ({ mini: Shard; locals: Uint32Array } | undefined)[] | undefined;
     const touchedShards = () => (minis ??= store.shards.map((shard, s) => {
       if (needed[s]!.isEmpty) return undefined;
-      const t = touchedShard(shard, orders[s]!, needed[s]!, attributes, lineFrom[s]!, (this.roundBuffers[s] ??= new RoundBuffers()));
+      const t = touchedShard(shard, orders[s]!, needed[s]!, { attributes: reads.attributes, tagIds, lineFrom: lineFrom[s]!, buffers: (this.roundBuffers[s] ??= new RoundBuffers()) });
       lendScratch(t.mini, (this.miniScratch ??= new Scratch())); // one set of kernel buffers for every round's small shards
       return t;
     }));
@@ -376,22 +381,21 @@ export class LiveSegments {
         diff = this.diff(name, old, next);
       } else {
         if (affected.every((a) => a.isEmpty)) continue; // nothing the round did reaches this segment's leaves
-        const inMini = touchedShards().map((t, s) => {
-          if (!t || affected[s]!.isEmpty) return new Bitmap();
-          const ids = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run().toUint32Array();
-          for (let k = 0; k < ids.length; k++) ids[k] = t.locals[ids[k]!]!; // the shard's own ids
-          return Bitmap.from(ids);
-        });
         // who entered and who left, among the customers looked at (small sets): the diff, and the edits to the kept membership
-        const entered = old.map((o, s) => (affected[s]!.isEmpty ? EMPTY : Bitmap.andNot(Bitmap.and(inMini[s]!, affected[s]!), o)));
-        const exited = old.map((o, s) => (affected[s]!.isEmpty ? EMPTY : Bitmap.andNot(Bitmap.and(o, affected[s]!), inMini[s]!)));
+        const moves = touchedShards().map((t, s) => {
+          const a = affected[s]!;
+          if (!t || a.isEmpty) return NO_MOVES;
+          const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
+          return movesAmong(a.toUint32Array(), members.toUint32Array(), t.locals, Bitmap.and(old[s]!, a).toUint32Array());
+        });
+        const entered = moves.map((m) => m.entered), exited = moves.map((m) => m.exited);
         diff = this.changesOf(name, entered, exited);
         if (diff.entered.length + diff.exited.length === 0) continue;
         next = old.map((o, s) => {
-          if (entered[s]!.isEmpty && exited[s]!.isEmpty) return o;
+          if (entered[s]!.length === 0 && exited[s]!.length === 0) return o;
           const n = o.clone(); // kept bitmaps are replaced, never mutated
-          n.orInPlace(entered[s]!);
-          n.andNotInPlace(exited[s]!);
+          n.addMany(entered[s]!);
+          n.removeMany(exited[s]!);
           return n;
         });
       }
@@ -485,14 +489,6 @@ export class LiveSegments {
       }
     }
   }
-}
-
-/** The attributes `<attr>` nodes of the plan read, added to `into`. */
-function attrNames(plan: PlanNode, into: Set<string>, seen = new Set<PlanNode>()): void {
-  if (seen.has(plan)) return;
-  seen.add(plan);
-  if (plan.kind === 'attr') into.add(plan.name);
-  for (const c of planChildren(plan)) attrNames(c, into, seen);
 }
 
 /** How often a follower of another process's feed looks for new frames. */

@@ -1,6 +1,7 @@
 import { Bitmap } from '../index/bitmap.js';
 import { ORDER_DIMENSIONS, type DimensionFilters } from '../model/order-dimensions.js';
 import type { EngineRecord } from '../model/records.js';
+import { planChildren } from '../language/registry.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import type { Catalog } from '../store/catalog.js';
 import { shardOf } from '../store/route.js';
@@ -43,51 +44,53 @@ export function markStore(store: Store): StoreMark {
  * order directory.
  */
 export function roundOf(store: Store, batches: readonly (readonly EngineRecord[])[], before: StoreMark): ShardRound[] {
-  const rounds = store.shards.map((shard, s) => {
+  // ids collected in arrays and made bitmaps once at the end (one native call a set, not one an id)
+  const collected = store.shards.map((shard, s) => {
     const orders: number[] = [];
-    const touched = new Bitmap();
-    const customer = shard.orderCustomer.data;
-    for (let o = before[s]!.orders; o < shard.orderCount; o++) {
-      orders.push(o);
-      touched.add(customer[o]!);
-    }
-    const fresh = new Bitmap();
-    for (let c = before[s]!.customers; c < shard.customerCount; c++) fresh.add(c);
-    return { touched, fresh, orders, orderCustomers: new Bitmap(), minTs: Infinity, maxTs: -Infinity, attrs: new Map<string, Bitmap>(), tags: new Map<string, Bitmap>() };
+    for (let o = before[s]!.orders; o < shard.orderCount; o++) orders.push(o);
+    return { orders, others: [] as number[], attrs: new Map<string, number[]>(), tags: new Map<string, number[]>() };
   });
-  const add = (map: Map<string, Bitmap>, key: string, c: number) => {
-    let b = map.get(key);
-    if (!b) map.set(key, (b = new Bitmap()));
-    b.add(c);
+  const add = (map: Map<string, number[]>, key: string, c: number) => {
+    let ids = map.get(key);
+    if (!ids) map.set(key, (ids = []));
+    ids.push(c);
   };
   for (const batch of batches) {
     for (const r of batch) {
       if (r.type === 'order') continue; // counted above, from the columns
       if (r.type === 'refund') {
         const at = store.locateOrder(r.orderId);
-        if (at === undefined) continue;
-        rounds[at.shard]!.orders.push(at.ordinal);
-        rounds[at.shard]!.touched.add(store.shards[at.shard]!.orderCustomer.data[at.ordinal]!);
+        if (at !== undefined) collected[at.shard]!.orders.push(at.ordinal);
         continue;
       }
       const s = shardOf(r.customerId, store.shardCount);
       const c = store.shards[s]!.customers.lookup(r.customerId);
       if (c === undefined) continue;
-      rounds[s]!.touched.add(c);
-      if (r.type === 'customer') for (const name of Object.keys(r.attrs)) add(rounds[s]!.attrs, name, c);
-      else add(rounds[s]!.tags, r.tag, c);
+      const into = collected[s]!;
+      into.others.push(c);
+      if (r.type === 'customer') for (const name of Object.keys(r.attrs)) add(into.attrs, name, c);
+      else add(into.tags, r.tag, c);
     }
   }
-  store.shards.forEach((shard, s) => {
-    const r = rounds[s]!;
+  const bitmaps = (map: Map<string, number[]>) => new Map([...map].map(([k, ids]) => [k, new Bitmap(ids)] as const));
+  return store.shards.map((shard, s) => {
+    const { orders, others, attrs, tags } = collected[s]!;
     const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
-    for (const o of r.orders) {
-      r.orderCustomers.add(customer[o]!);
-      if (ts[o]! < r.minTs) r.minTs = ts[o]!;
-      if (ts[o]! > r.maxTs) r.maxTs = ts[o]!;
+    const orderCustomers = new Uint32Array(orders.length);
+    let minTs = Infinity, maxTs = -Infinity;
+    for (let k = 0; k < orders.length; k++) {
+      const o = orders[k]!;
+      orderCustomers[k] = customer[o]!;
+      if (ts[o]! < minTs) minTs = ts[o]!;
+      if (ts[o]! > maxTs) maxTs = ts[o]!;
     }
+    const ofOrders = new Bitmap(orderCustomers);
+    const touched = ofOrders.clone();
+    touched.addMany(others);
+    const fresh = new Bitmap();
+    if (shard.customerCount > before[s]!.customers) fresh.addRange(before[s]!.customers, shard.customerCount);
+    return { touched, fresh, orders, orderCustomers: ofOrders, minTs, maxTs, attrs: bitmaps(attrs), tags: bitmaps(tags) };
   });
-  return rounds;
 }
 
 /**
@@ -235,6 +238,21 @@ export function lineReach(plan: PlanNode): number {
 }
 
 const reachCache = new WeakMap<PlanNode, number>();
+
+/** The attributes and tags (by name) a plan's `<attr>` and `<tag>` nodes read. */
+export interface PlanReads {
+  attributes: Set<string>;
+  tags: Set<string>;
+}
+
+/** Adds the attributes and tags `plan` reads to `into` (touched-shard.ts copies only those). */
+export function addReads(plan: PlanNode, into: PlanReads, seen = new Set<PlanNode>()): void {
+  if (seen.has(plan)) return;
+  seen.add(plan);
+  if (plan.kind === 'attr') into.attributes.add(plan.name);
+  if (plan.kind === 'tag') into.tags.add(plan.name);
+  for (const c of planChildren(plan)) addReads(c, into, seen);
+}
 
 /** The empty set the screen and the live segments share (read, never mutated). */
 export const EMPTY = new Bitmap();

@@ -22,6 +22,15 @@ export class Dictionary {
     return d;
   }
 
+  /**
+   * A read-only dictionary of some of `base`'s values: id i is `base`'s id
+   * `ids[i]`, decoded when read (a live segment's small shard:
+   * src/live/touched-shard.ts; only `<sample>` reads its customers' ids).
+   */
+  static subset(base: Dictionary, ids: Uint32Array): Dictionary {
+    return new SubsetDictionary(base, ids);
+  }
+
   /** A dictionary over the strings of `arena`, ids 0..count-1, none decoded yet. */
   static fromArena(arena: StringArena): Dictionary {
     const d = new Dictionary();
@@ -96,5 +105,53 @@ export class Dictionary {
     const v = this.values[id - this.base];
     if (v === undefined) throw fail.internal(`dictionary id ${id} out of range (size ${this.size})`);
     return v;
+  }
+}
+
+/** Dictionary.subset: `base`'s ids `ids[i]` as ids i, nothing copied. */
+class SubsetDictionary extends Dictionary {
+  private byValue: Map<string, number> | undefined;
+
+  constructor(private readonly of: Dictionary, private readonly subsetIds: Uint32Array) {
+    super();
+  }
+
+  override get size(): number {
+    return this.subsetIds.length;
+  }
+
+  override get all(): readonly string[] {
+    return Array.from(this.subsetIds, (id) => this.of.value(id));
+  }
+
+  override value(id: number): string {
+    if (!(id >= 0 && id < this.subsetIds.length)) throw fail.internal(`dictionary id ${id} out of range (size ${this.subsetIds.length})`);
+    return this.of.value(this.subsetIds[id]!);
+  }
+
+  override lookup(value: string): number | undefined {
+    if (!this.byValue) {
+      this.byValue = new Map();
+      for (let i = 0; i < this.subsetIds.length; i++) this.byValue.set(this.value(i), i);
+    }
+    return this.byValue.get(value);
+  }
+
+  override intern(value: string): number {
+    const id = this.lookup(value);
+    if (id === undefined) throw fail.internal('intern() on a read-only subset dictionary');
+    return id;
+  }
+
+  override appendNew(): number {
+    throw fail.internal('appendNew() on a read-only subset dictionary');
+  }
+
+  override encode(): Uint8Array {
+    return StringArena.encode(undefined, [...this.all]);
+  }
+
+  override dropLookup(): void {
+    this.byValue = undefined;
   }
 }

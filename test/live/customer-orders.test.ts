@@ -3,12 +3,12 @@ import { CustomerOrders } from '../../src/live/customer-orders.js';
 import { markStore, roundOf } from '../../src/live/round-screen.js';
 import { LiveRoundFixture } from './live-round-fixture.js';
 
-/** Each customer's orders, after every append, are exactly the shard's orders of that customer (grouped part, lists and rebuilds alike). */
+/** Each customer's orders, after every append, are exactly the shard's orders of that customer (base, recent level, lists and regroupings alike). */
 describe('CustomerOrders', () => {
   it('collects each customer\'s orders (ordinal, ts, shop, amount, liveness after refunds) and first lines as a pass over the shard finds them', async () => {
     for (let t = 0; t < 6; t++) {
       const f = await LiveRoundFixture.create(9000 + t);
-      const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 3, 50])));
+      const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 3, 50]), f.rng.pick([1, 4, 40, 100_000])));
       let rebuiltChecks = 0;
       while (!f.done) {
         const mark = markStore(f.store);

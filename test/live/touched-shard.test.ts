@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../../src/index/bitmap.js';
 import { ShardEvaluation } from '../../src/language/evaluate.js';
 import { CustomerOrders } from '../../src/live/customer-orders.js';
-import { lineReach, markStore, roundOf } from '../../src/live/round-screen.js';
+import { addReads, lineReach, markStore, roundOf, type PlanReads } from '../../src/live/round-screen.js';
 import { touchedShard } from '../../src/live/touched-shard.js';
 import { hasScore, LiveRoundFixture } from './live-round-fixture.js';
 
@@ -11,7 +11,7 @@ import { hasScore, LiveRoundFixture } from './live-round-fixture.js';
  * as the whole shard does: random stores grown by random appends (refunds,
  * out-of-order and same-second orders, attribute and tag changes), random
  * part-one and part-two queries at random instants, random customer
- * subsets; lines copied only from the earliest ts at which the plan reads
+ * subsets; only the attributes and tags the plan reads; lines copied only from the earliest ts at which the plan reads
  * lines (lineReach), none when it reads none (so a plan that reads lines
  * earlier than lineReach says fails here).
  */
@@ -24,7 +24,7 @@ describe('touchedShard', () => {
     for (let t = 0; t < SEEDS; t++) {
       const seed = (base + t * 7877) >>> 0;
       const f = await LiveRoundFixture.create(seed);
-      const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 4, 1000])));
+      const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 4, 1000]), f.rng.pick([1, 5, 100_000])));
       while (!f.done) {
         const mark = markStore(f.store);
         const rounds = roundOf(f.store, await f.append(f.rng.pick([3, 10, 40])), mark);
@@ -50,7 +50,11 @@ describe('touchedShard', () => {
             // lines from exactly where the plan reads them (none when it reads none)
             const lineFrom = new Map<number, number>();
             if (lines) for (const c of some) lineFrom.set(c, reach);
-            const { mini, locals } = touchedShard(shard, orders[s]!, some, undefined, lineFrom);
+            // only the attributes and tags the plan reads (a plan reading one not copied fails here)
+            const reads: PlanReads = { attributes: new Set(), tags: new Set() };
+            addReads(plan, reads);
+            const tagIds = new Set([...reads.tags].map((t) => f.store.catalog.tags.lookup(t)).filter((id): id is number => id !== undefined));
+            const { mini, locals } = touchedShard(shard, orders[s]!, some, { attributes: reads.attributes, tagIds, lineFrom });
             const got = Bitmap.from(Array.from(new ShardEvaluation(plan, mini, f.store.catalog, undefined, undefined, [mini]).run(), (m) => locals[m]!));
             const want = Bitmap.and(full[s]!, some);
             expect([...got], `seed ${seed}, lines ${lines}, asOf ${new Date(asOfMs).toISOString()}\n${q.xml}`).toEqual([...want]);
