@@ -16,6 +16,7 @@ import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
 import { CustomerOrders } from './customer-orders.js';
 import { addReads, lineReach, markStore, roundOf, screen, type PlanReads, type StoreMark } from './round-screen.js';
+import { collectRuns, evaluateDirect, isDirect, positionsOf, type CustomerRuns } from './direct-evaluation.js';
 import { movesAmong, NO_MOVES } from './moves-among.js';
 import { RoundBuffers } from './round-buffers.js';
 import { touchedShard } from './touched-shard.js';
@@ -343,16 +344,21 @@ export class LiveSegments {
         return a;
       });
     });
-    const needed = store.shards.map((_, s) => {
+    // plans a customer's own order columns answer are evaluated customer by customer (direct-evaluation.ts); the others on small shards
+    const direct = plans.map((p, i) => screened[i] !== undefined && isDirect(p.plan));
+    const union = (which: boolean) => store.shards.map((_, s) => {
       const u = new Bitmap();
-      for (const a of screened) if (a) u.orInPlace(a[s]!);
+      screened.forEach((a, i) => {
+        if (a && direct[i] === which) u.orInPlace(a[s]!);
+      });
       return u;
     });
+    const needed = union(false), directNeeded = union(true);
     // lines are copied only for the customers of plans that read them, from the earliest ts those plans read lines at
     const lineFrom = store.shards.map((_, s) => {
       const from = new Map<number, number>();
       screened.forEach((a, i) => {
-        const reach = a ? lineReach(plans[i]!.plan) : Infinity;
+        const reach = a && !direct[i] ? lineReach(plans[i]!.plan) : Infinity;
         if (reach === Infinity) return;
         for (const c of a![s]!) from.set(c, Math.min(from.get(c) ?? Infinity, reach));
       });
@@ -371,6 +377,10 @@ export class LiveSegments {
       lendScratch(t.mini, (this.miniScratch ??= new Scratch())); // one set of kernel buffers for every round's small shards
       return t;
     }));
+    // the customers the direct plans look at, their orders grouped by customer (once for every such plan)
+    let runs: (CustomerRuns | undefined)[] | undefined;
+    const customerRuns = () => (runs ??= store.shards.map((shard, s) =>
+      directNeeded[s]!.isEmpty ? undefined : collectRuns(shard, orders[s]!, directNeeded[s]!, (this.roundBuffers[s] ??= new RoundBuffers()))));
     for (const [i, { name, state, plan }] of plans.entries()) {
       const old = this.membersOf(name);
       let next: Bitmap[];
@@ -382,12 +392,22 @@ export class LiveSegments {
       } else {
         if (affected.every((a) => a.isEmpty)) continue; // nothing the round did reaches this segment's leaves
         // who entered and who left, among the customers looked at (small sets): the diff, and the edits to the kept membership
-        const moves = touchedShards().map((t, s) => {
-          const a = affected[s]!;
-          if (!t || a.isEmpty) return NO_MOVES;
-          const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
-          return movesAmong(a.toUint32Array(), members.toUint32Array(), t.locals, Bitmap.and(old[s]!, a).toUint32Array());
-        });
+        const moves = direct[i]
+          ? customerRuns().map((r, s) => {
+            const a = affected[s]!;
+            if (!r || a.isEmpty) return NO_MOVES;
+            const ids = a.toUint32Array();
+            const shard = store.shards[s]!;
+            const shardLeaf = (leaf: PlanNode) => new ShardEvaluation(leaf, shard, store.catalog, undefined, this.host.dayBuckets(shard), store.shards).run();
+            const members = evaluateDirect(plan, r, positionsOf(r.customers, ids), store.catalog, shardLeaf);
+            return movesAmong(ids, members, r.customers, Bitmap.and(old[s]!, a).toUint32Array());
+          })
+          : touchedShards().map((t, s) => {
+            const a = affected[s]!;
+            if (!t || a.isEmpty) return NO_MOVES;
+            const members = new ShardEvaluation(plan, t.mini, store.catalog, undefined, undefined, [t.mini]).run();
+            return movesAmong(a.toUint32Array(), members.toUint32Array(), t.locals, Bitmap.and(old[s]!, a).toUint32Array());
+          });
         const entered = moves.map((m) => m.entered), exited = moves.map((m) => m.exited);
         diff = this.changesOf(name, entered, exited);
         if (diff.entered.length + diff.exited.length === 0) continue;

@@ -263,7 +263,7 @@ function exhaustive(node: never): void {
 }
 
 /** A filter as id masks (undefined: any value; an empty set: a value the catalog does not have, so nothing passes). */
-interface FilterMasks {
+export interface FilterMasks {
   skus?: Set<number>;
   categories?: Set<number>;
   shops?: Set<number>;
@@ -272,7 +272,7 @@ interface FilterMasks {
 /** Masks by filter object, valid while the catalog's dictionaries keep their sizes (a value the catalog lacks may be added). */
 const maskCache = new WeakMap<DimensionFilters, { skus: number; categories: number; shops: number; masks: FilterMasks }>();
 
-function masksOf(f: DimensionFilters, catalog: Catalog): FilterMasks {
+export function masksOf(f: DimensionFilters, catalog: Catalog): FilterMasks {
   const cached = maskCache.get(f);
   if (cached && cached.skus === catalog.skus.size && cached.categories === catalog.categories.size && cached.shops === catalog.shops.size) return cached.masks;
   const masks = buildMasks(f, catalog);
