@@ -1,6 +1,7 @@
 import { hasQuantityBound } from '../exec/bought-query.js';
 import type { Bitmap } from '../index/bitmap.js';
 import { fail } from '../model/errors.js';
+import type { BoughtPlan } from '../elements/bought/plan.js';
 import type { PlanNode } from '../plan/plan-node.js';
 import type { Catalog } from '../store/catalog.js';
 import type { Shard } from '../store/shard.js';
@@ -163,7 +164,7 @@ export function evaluateDirect(plan: PlanNode, runs: CustomerRuns, at: Uint32Arr
       }
       case 'bought': {
         // the kernels' rule for an order-level <bought>: counting (alive) orders in [lo, hi] with a shop that passes; their amounts
-        const shops = masksOf(node, catalog).shops;
+        const shops = shopMask(node, catalog);
         const { lo, hi, maxCount, minAmountCents, maxAmountCents } = node;
         const minCount = Math.max(1, node.minCount);
         const existence = minCount === 1 && maxCount === undefined && minAmountCents === undefined && maxAmountCents === undefined;
@@ -172,7 +173,7 @@ export function evaluateDirect(plan: PlanNode, runs: CustomerRuns, at: Uint32Arr
           let count = 0, cents = 0;
           for (let p = start[i]!, end = start[i + 1]!; p < end; p++) {
             const t = ts[p]!;
-            if (alive[p] === 0 || t < lo || t > hi || (shops !== undefined && !shops.has(shop[p]!))) continue;
+            if (alive[p] === 0 || t < lo || t > hi || (shops !== undefined && shops[shop[p]!] !== 1)) continue;
             count++;
             cents += amount[p]!;
             if (existence) break;
@@ -208,6 +209,20 @@ export function evaluateDirect(plan: PlanNode, runs: CustomerRuns, at: Uint32Arr
   for (let j = 0, k = 0; j < m; j++) if (result[j]) members[k++] = at[j]!;
   return members;
 }
+
+/** A `<bought>`'s shop filter as a byte per shop id (1: passes); undefined: any shop. */
+function shopMask(node: BoughtPlan, catalog: Catalog): Uint8Array | undefined {
+  const shops = masksOf(node, catalog).shops;
+  if (shops === undefined) return undefined;
+  const cached = shopMasks.get(node);
+  if (cached?.size === catalog.shops.size) return cached.mask;
+  const mask = new Uint8Array(catalog.shops.size + 1);
+  for (const id of shops) mask[id] = 1;
+  shopMasks.set(node, { size: catalog.shops.size, mask });
+  return mask;
+}
+
+const shopMasks = new WeakMap<BoughtPlan, { size: number; mask: Uint8Array }>();
 
 const U8 = new Uint8Array(0), U32 = new Uint32Array(0), F64 = new Float64Array(0);
 

@@ -72,7 +72,7 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
       else add(into.tags, r.tag, c);
     }
   }
-  const bitmaps = (map: Map<string, number[]>) => new Map([...map].map(([k, ids]) => [k, new Bitmap(ids)] as const));
+  const bitmaps = (map: Map<string, number[]>) => new Map([...map].map(([k, ids]) => [k, new Bitmap(Uint32Array.from(ids))] as const));
   return store.shards.map((shard, s) => {
     const { orders, others, attrs, tags } = collected[s]!;
     const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
@@ -86,7 +86,7 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
     }
     const ofOrders = new Bitmap(orderCustomers);
     const touched = ofOrders.clone();
-    touched.addMany(others);
+    touched.addMany(Uint32Array.from(others));
     const fresh = new Bitmap();
     if (shard.customerCount > before[s]!.customers) fresh.addRange(before[s]!.customers, shard.customerCount);
     return { touched, fresh, orders, orderCustomers: ofOrders, minTs, maxTs, attrs: bitmaps(attrs), tags: bitmaps(tags) };
