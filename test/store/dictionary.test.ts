@@ -27,4 +27,21 @@ describe('Dictionary', () => {
     expect(() => again.value(5)).toThrow(/^E_INTERNAL: invariant broken/);
     expect(() => again.value(-1)).toThrow(/^E_INTERNAL: invariant broken/);
   });
+
+  it('subset: ids i are the base ids ids[i], read-only, decoded when read (over an arena too)', () => {
+    const src = new Dictionary();
+    for (const v of ['c0', 'c1', 'c2', 'c3', 'c4']) src.intern(v);
+    const loaded = Dictionary.fromArena(StringArena.fromBytes(src.encode()));
+    for (const base of [src, loaded]) {
+      const d = Dictionary.subset(base, Uint32Array.from([1, 3, 4]));
+      expect(d.size).toBe(3);
+      expect([d.value(0), d.value(1), d.value(2)]).toEqual(['c1', 'c3', 'c4']);
+      expect(d.all).toEqual(['c1', 'c3', 'c4']);
+      expect([d.lookup('c3'), d.lookup('c0')]).toEqual([1, undefined]);
+      expect(d.intern('c4')).toBe(2);
+      expect(() => d.intern('new')).toThrow(/^E_INTERNAL: invariant broken/);
+      expect(() => d.value(3)).toThrow(/^E_INTERNAL: invariant broken/);
+      expect(Dictionary.fromArena(StringArena.fromBytes(d.encode())).all).toEqual(['c1', 'c3', 'c4']);
+    }
+  });
 });
