@@ -167,16 +167,19 @@ export function evaluateDirect(plan: PlanNode, runs: CustomerRuns, at: Uint32Arr
         const shops = shopMask(node, catalog);
         const { lo, hi, maxCount, minAmountCents, maxAmountCents } = node;
         const minCount = Math.max(1, node.minCount);
-        const existence = minCount === 1 && maxCount === undefined && minAmountCents === undefined && maxAmountCents === undefined;
+        // with no upper bound, a customer passes as soon as the lower ones are reached: the scan stops there
+        const upTo = maxCount === undefined && maxAmountCents === undefined;
+        const minCents = minAmountCents ?? -Infinity;
         for (let j = 0; j < m; j++) {
           const i = at[j]!;
           let count = 0, cents = 0;
-          for (let p = start[i]!, end = start[i + 1]!; p < end; p++) {
+          // newest first (a customer's orders are about in time order): windows ending now are found at once
+          for (let p = start[i + 1]! - 1, first = start[i]!; p >= first; p--) {
             const t = ts[p]!;
             if (alive[p] === 0 || t < lo || t > hi || (shops !== undefined && shops[shop[p]!] !== 1)) continue;
             count++;
             cents += amount[p]!;
-            if (existence) break;
+            if (upTo && count >= minCount && cents >= minCents) break;
           }
           out[j] = count >= minCount && (maxCount === undefined || count <= maxCount) && (minAmountCents === undefined || cents >= minAmountCents) &&
             (maxAmountCents === undefined || cents <= maxAmountCents) ? 1 : 0;

@@ -339,7 +339,7 @@ export class LiveSegments {
       addReads(p.plan, reads);
       return store.shards.map((shard, s) => {
         if (touched[s]!.isEmpty) return new Bitmap();
-        const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine);
+        const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine, (leaf) => new ShardEvaluation(leaf, shard, store.catalog).run());
         if (pending?.[s]) a.orInPlace(pending[s]!);
         return a;
       });

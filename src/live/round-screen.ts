@@ -109,13 +109,18 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
  * - `<tag>`/`<attr>`: a record of that tag or attribute;
  * - `<sample>`: nothing (a customer's bucket never changes);
  * - `<score>` and a `<ref>` answered from kept membership: everyone touched;
- * - and/or/not: the union of their inputs'.
+ * - and/or/not: the union of their inputs', except that under an and a
+ *   customer the round did not reach through a `<tag>`/`<attr>` input that
+ *   is false for them stays false (and under an andNot's removal, one that
+ *   is true for them), so they are left out (with `holders`).
  *
  * Customers new in the round are always included (they entered the
  * universe, which `<not>` reads). Checked against full evaluations before
  * and after random rounds by test/live/round-screen.test.ts.
  */
-export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog: Catalog, firstLine: Int32Array): Bitmap {
+export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog: Catalog, firstLine: Int32Array,
+  /** a `<tag>` or `<attr>` leaf's members on the shard now (absent: the and/andNot refinement below is skipped) */
+  holders?: (leaf: PlanNode) => Bitmap): Bitmap {
   const memo = new Map<PlanNode, Bitmap>();
   const visit = (node: PlanNode): Bitmap => {
     let out = memo.get(node);
@@ -137,27 +142,40 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
     const masks = filters.map((f) => masksOf(f, catalog));
     // unfiltered, and the window holds all of the round's orders: every customer with one
     if (lo <= round.minTs && hi >= round.maxTs && masks.some((m) => !m.skus && !m.categories && !m.shops)) return round.orderCustomers;
-    const out = new Bitmap();
+    const hit: number[] = [];
     const ts = shard.orderTs.data, customer = shard.orderCustomer.data;
     for (const o of round.orders) {
       const t = ts[o]!;
       if (t < lo || t > hi) continue;
       for (const m of masks) {
         if (orderPasses(m, shard, o, firstLine)) {
-          out.add(customer[o]!);
+          hit.push(customer[o]!);
           break;
         }
       }
     }
-    return out;
+    return new Bitmap(Uint32Array.from(hit));
   };
+  // an index leaf (tag, attribute) the round did not change for a customer keeps its value: under an and, a false one
+  // keeps the and false, under an andNot's removal a true one keeps it false, so that customer's answer cannot change
+  const isIndexLeaf = (n: PlanNode) => holders !== undefined && (n.kind === 'tag' || n.kind === 'attr');
+  const mustHold = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.and(within, Bitmap.or(visit(leaf), holders!(leaf)));
+  const mustLack = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.andNot(within, Bitmap.andNot(holders!(leaf), visit(leaf)));
   const leafOrCombined = (node: PlanNode): Bitmap => {
     switch (node.kind) {
-      case 'and':
+      case 'and': {
+        let out = union(node.children);
+        for (const c of node.children) if (!out.isEmpty && isIndexLeaf(c)) out = mustHold(out, c);
+        return out;
+      }
       case 'or':
         return union(node.children);
-      case 'andNot':
-        return union([node.left, ...node.remove]);
+      case 'andNot': {
+        let out = union([node.left, ...node.remove]);
+        if (!out.isEmpty && isIndexLeaf(node.left)) out = mustHold(out, node.left);
+        for (const r of node.remove) if (!out.isEmpty && isIndexLeaf(r)) out = mustLack(out, r);
+        return out;
+      }
       case 'not':
         return visit(node.child);
       case 'empty':

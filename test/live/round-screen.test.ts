@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../../src/index/bitmap.js';
 import { CustomerOrders } from '../../src/live/customer-orders.js';
+import { ShardEvaluation } from '../../src/language/evaluate.js';
 import { markStore, roundOf, screen } from '../../src/live/round-screen.js';
+import type { PlanNode } from '../../src/plan/plan-node.js';
 import { hasScore, LiveRoundFixture } from './live-round-fixture.js';
 
 /**
@@ -17,7 +19,7 @@ const SEEDS = Number(process.env.SHANDIAN_LIVE_SEEDS ?? 12);
 describe('round screen (live appends)', () => {
   it(`misses no customer whose answer a round changed (${SEEDS} random stores)`, async () => {
     const base = Number(process.env.SHANDIAN_PROP_SEED ?? Math.floor(Math.random() * 2 ** 31));
-    let checked = 0, changed = 0, screenedOut = 0;
+    let checked = 0, changed = 0, screenedOut = 0, refinedOut = 0;
     for (let t = 0; t < SEEDS; t++) {
       const seed = (base + t * 104729) >>> 0;
       const f = await LiveRoundFixture.create(seed);
@@ -36,7 +38,12 @@ describe('round screen (live appends)', () => {
           const after = f.evaluate(plan);
           f.store.shards.forEach((shard, s) => {
             const moved = Bitmap.or(Bitmap.andNot(after[s]!, q.before[s]!), Bitmap.andNot(q.before[s]!, after[s]!));
-            const screened = screen(plan, rounds[s]!, shard, f.store.catalog, orders[s]!.firstLine);
+            // with the tag/attribute refinement (what the live segments use), and without it (a superset)
+            const holders = (leaf: PlanNode) => new ShardEvaluation(leaf, shard, f.store.catalog).run();
+            const screened = screen(plan, rounds[s]!, shard, f.store.catalog, orders[s]!.firstLine, holders);
+            const wide = screen(plan, rounds[s]!, shard, f.store.catalog, orders[s]!.firstLine);
+            expect(Bitmap.andNot(screened, wide).isEmpty).toBe(true);
+            refinedOut += Bitmap.andNot(wide, screened).size;
             const missed = Bitmap.andNot(moved, screened);
             expect(missed.isEmpty, `seed ${seed}, asOf ${new Date(asOfMs).toISOString()}: customers ${JSON.stringify([...missed].map((c) => shard.customers.value(c)))} changed but were screened out\n${q.xml}`).toBe(true);
             checked++;
@@ -51,5 +58,6 @@ describe('round screen (live appends)', () => {
     expect(changed).toBeGreaterThan(20);
     expect(screenedOut).toBeGreaterThan(20);
     expect(checked).toBeGreaterThan(100);
+    expect(refinedOut).toBeGreaterThan(5); // the and/andNot refinement by tags and attributes was exercised
   }, 120_000);
 });
