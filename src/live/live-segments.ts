@@ -333,13 +333,25 @@ export class LiveSegments {
       for (const refunded of rounds[s]!.orders) o.noteRefund(shard, refunded); // before anything of the round can fail
       return o;
     });
+    // a tag's, attribute's or sample's members on each shard now, once a round (read only: a tag's is the index's own bitmap)
+    const leafHolders = store.shards.map((shard) => {
+      const memo = new Map<PlanNode, Bitmap>();
+      return (leaf: PlanNode): Bitmap => {
+        let b = memo.get(leaf);
+        if (!b) {
+          b = leaf.kind === 'tag' ? shard.tags.holders(store.catalog.tags.lookup(leaf.name)) : new ShardEvaluation(leaf, shard, store.catalog).run();
+          memo.set(leaf, b);
+        }
+        return b;
+      };
+    });
     const reads: PlanReads = { attributes: new Set(), tags: new Set() };
     const screened = plans.map((p) => {
       if (p.state.analysis.fullOnData) return undefined;
       addReads(p.plan, reads);
       return store.shards.map((shard, s) => {
         if (touched[s]!.isEmpty) return new Bitmap();
-        const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine, (leaf) => new ShardEvaluation(leaf, shard, store.catalog).run());
+        const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine, leafHolders[s]!);
         if (pending?.[s]) a.orInPlace(pending[s]!);
         return a;
       });
@@ -397,9 +409,7 @@ export class LiveSegments {
             const a = affected[s]!;
             if (!r || a.isEmpty) return NO_MOVES;
             const ids = a.toUint32Array();
-            const shard = store.shards[s]!;
-            const shardLeaf = (leaf: PlanNode) => new ShardEvaluation(leaf, shard, store.catalog, undefined, this.host.dayBuckets(shard), store.shards).run();
-            const members = evaluateDirect(plan, r, positionsOf(r.customers, ids), store.catalog, shardLeaf);
+            const members = evaluateDirect(plan, r, positionsOf(r.customers, ids), store.catalog, leafHolders[s]!);
             return movesAmong(ids, members, r.customers, Bitmap.and(old[s]!, a).toUint32Array());
           })
           : touchedShards().map((t, s) => {

@@ -119,7 +119,7 @@ export function roundOf(store: Store, batches: readonly (readonly EngineRecord[]
  * and after random rounds by test/live/round-screen.test.ts.
  */
 export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog: Catalog, firstLine: Int32Array,
-  /** a `<tag>` or `<attr>` leaf's members on the shard now (absent: the and/andNot refinement below is skipped) */
+  /** a `<tag>` or `<attr>` leaf's members on the shard now, read only (absent: the and/andNot refinement below is skipped) */
   holders?: (leaf: PlanNode) => Bitmap): Bitmap {
   const memo = new Map<PlanNode, Bitmap>();
   const visit = (node: PlanNode): Bitmap => {
@@ -159,8 +159,9 @@ export function screen(plan: PlanNode, round: ShardRound, shard: Shard, catalog:
   // an index leaf (tag, attribute) the round did not change for a customer keeps its value: under an and, a false one
   // keeps the and false, under an andNot's removal a true one keeps it false, so that customer's answer cannot change
   const isIndexLeaf = (n: PlanNode) => holders !== undefined && (n.kind === 'tag' || n.kind === 'attr');
-  const mustHold = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.and(within, Bitmap.or(visit(leaf), holders!(leaf)));
-  const mustLack = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.andNot(within, Bitmap.andNot(holders!(leaf), visit(leaf)));
+  // (`within` is small, the holders may be large: only intersections with `within` are made)
+  const mustHold = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.or(Bitmap.and(within, visit(leaf)), Bitmap.and(within, holders!(leaf)));
+  const mustLack = (within: Bitmap, leaf: PlanNode): Bitmap => Bitmap.andNot(within, Bitmap.andNot(Bitmap.and(within, holders!(leaf)), visit(leaf)));
   const leafOrCombined = (node: PlanNode): Bitmap => {
     switch (node.kind) {
       case 'and': {
