@@ -304,8 +304,10 @@ export class LiveSegments {
   /**
    * Data: after a commit round applied `batches`, each live segment is
    * evaluated for the customers whose answer the round may have changed
-   * (round-screen.ts; in full for `<score>`), and the changes are written
-   * before the round's appends resolve.
+   * (round-screen.ts): customer by customer over their grouped orders when
+   * its plan allows (direct-evaluation.ts), else on a small shard of those
+   * customers (touched-shard.ts); in full for `<score>`. The changes are
+   * written before the round's appends resolve.
    */
   async afterApply(batches: readonly (readonly EngineRecord[])[]): Promise<void> {
     const { store } = this.host;
@@ -325,7 +327,7 @@ export class LiveSegments {
     const changes: SegmentChanges[] = [];
     const updates: { name: string; sets: Bitmap[] }[] = [];
     const plans = [...this.live].map(([name, state]) => ({ name, state, plan: this.planAt(state, now) }));
-    // per plan and shard, the customers whose answer may have changed; the small shards hold their union
+    // per plan and shard, the customers whose answer may have changed (below); first, each customer's orders, grouped
     const orders = store.shards.map((shard, s) => {
       const o = (this.customerOrders[s] ??= new CustomerOrders());
       if (touched[s]!.isEmpty) return o;
