@@ -1,4 +1,5 @@
 import type { Shard } from '../store/shard.js';
+import type { RoundBuffers } from './round-buffers.js';
 
 /** One level of grouped orders: orders `from .. to - 1` (ordinals) grouped by customer, with copies of their columns. */
 class GroupedOrders {
@@ -160,6 +161,28 @@ export class CustomerOrders {
   }
 
   /**
+   * The orders of `customers` (shard-local ids, ascending) grouped by
+   * customer, in `buffers` under names starting with `name` (the round's
+   * direct plans and its small shard each collect their own, under their
+   * own names).
+   */
+  collect(shard: Shard, customers: Uint32Array, buffers: RoundBuffers, name: string): CustomerRuns {
+    const start = buffers.get(`${name}.start`, U32, customers.length + 1);
+    let total = 0;
+    for (let i = 0; i < customers.length; i++) {
+      start[i] = total;
+      total += this.count(customers[i]!);
+    }
+    start[customers.length] = total;
+    const columns: PickedColumns = {
+      ordinal: buffers.get(`${name}.ordinal`, U32, total), ts: buffers.get(`${name}.ts`, F64, total), shop: buffers.get(`${name}.shop`, U32, total),
+      amount: buffers.get(`${name}.amount`, F64, total), alive: buffers.get(`${name}.alive`, U8, total), owner: buffers.get(`${name}.owner`, U32, total),
+    };
+    this.collectColumns(shard, customers, columns);
+    return { customers, start, columns };
+  }
+
+  /**
    * The orders of `customers` (shard-local ids), customer by customer, into
    * `into` from position 0: ordinal, ts, shop, amount, liveness and the index in
    * `customers` of their customer. `into`'s arrays hold at least the sum of
@@ -211,7 +234,15 @@ const REBUILD_MIN = 65_536;
 /** Orders the lists hold before they are grouped into the recent level. */
 const LIST_MAX = 32_768;
 
-/** Order columns picked for a small shard (CustomerOrders.collectColumns). */
+/** Customers' orders grouped by customer (CustomerOrders.collect): customer i's at start[i] .. start[i + 1] - 1 of `columns`. */
+export interface CustomerRuns {
+  /** shard-local ids, ascending */
+  customers: Uint32Array;
+  start: Uint32Array;
+  columns: PickedColumns;
+}
+
+/** Order columns picked for a small shard or direct plans (CustomerOrders.collectColumns). */
 export interface PickedColumns {
   ordinal: Uint32Array;
   ts: Float64Array;
@@ -229,6 +260,8 @@ function gather(values: Uint8Array | Uint16Array | Uint32Array | Float64Array, a
   for (let i = 0; i < at.length; i++) out[i] = values[at[i]!]!;
   return out;
 }
+
+const U8 = new Uint8Array(0), U32 = new Uint32Array(0), F64 = new Float64Array(0);
 
 function grow(a: Int32Array, atLeast: number, fill: number): Int32Array {
   const next = new Int32Array(Math.max(atLeast, Math.ceil(a.length * 1.5), 1024)).fill(fill);

@@ -2,11 +2,9 @@ import { hasQuantityBound } from '../exec/bought-query.js';
 import type { Bitmap } from '../index/bitmap.js';
 import { fail } from '../model/errors.js';
 import type { BoughtPlan } from '../elements/bought/plan.js';
-import type { PlanNode } from '../plan/plan-node.js';
+import { exhaustive, type PlanNode } from '../plan/plan-node.js';
 import type { Catalog } from '../store/catalog.js';
-import type { Shard } from '../store/shard.js';
-import type { CustomerOrders, PickedColumns } from './customer-orders.js';
-import type { RoundBuffers } from './round-buffers.js';
+import type { CustomerRuns } from './customer-orders.js';
 import { masksOf } from './round-screen.js';
 
 /**
@@ -63,36 +61,6 @@ export function isDirect(plan: PlanNode): boolean {
 }
 
 const directCache = new WeakMap<PlanNode, boolean>();
-
-/** The customers' orders grouped by customer (CustomerOrders.collectColumns): customer i's at start[i] .. start[i + 1] - 1. */
-export interface CustomerRuns {
-  /** shard-local ids, ascending */
-  customers: Uint32Array;
-  start: Uint32Array;
-  columns: PickedColumns;
-}
-
-/**
- * The orders of `customers` grouped by customer (CustomerOrders, already
- * synced for the round), in `buffers` (names apart from the small shard's:
- * both live in the same round).
- */
-export function collectRuns(shard: Shard, orders: CustomerOrders, customers: Bitmap, buffers: RoundBuffers): CustomerRuns {
-  const ids = customers.toUint32Array();
-  const start = buffers.get('direct.start', U32, ids.length + 1);
-  let total = 0;
-  for (let i = 0; i < ids.length; i++) {
-    start[i] = total;
-    total += orders.count(ids[i]!);
-  }
-  start[ids.length] = total;
-  const columns: PickedColumns = {
-    ordinal: buffers.get('direct.ordinal', U32, total), ts: buffers.get('direct.ts', F64, total), shop: buffers.get('direct.shop', U32, total),
-    amount: buffers.get('direct.amount', F64, total), alive: buffers.get('direct.alive', U8, total), owner: buffers.get('direct.owner', U32, total),
-  };
-  orders.collectColumns(shard, ids, columns);
-  return { customers: ids, start, columns };
-}
 
 /** The positions in `sorted` (ascending) of `subset` (ascending, every value in `sorted`): one merge. */
 export function positionsOf(sorted: Uint32Array, subset: Uint32Array): Uint32Array {
@@ -227,9 +195,3 @@ function shopMask(node: BoughtPlan, catalog: Catalog): Uint8Array | undefined {
 
 const shopMasks = new WeakMap<BoughtPlan, { size: number; mask: Uint8Array }>();
 
-const U8 = new Uint8Array(0), U32 = new Uint32Array(0), F64 = new Float64Array(0);
-
-/** Every plan kind is a case of the switches above: a new kind is a compile error there. */
-function exhaustive(node: never): void {
-  void node;
-}

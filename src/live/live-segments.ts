@@ -14,9 +14,9 @@ import { shardOf } from '../store/route.js';
 import type { Shard } from '../store/shard.js';
 import type { Store } from '../store/store.js';
 import { changeCount, frameChanges, type ChangeCause, type FeedFrame, type LiveChange, type SegmentChanges } from './feed-frame.js';
-import { CustomerOrders } from './customer-orders.js';
+import { CustomerOrders, type CustomerRuns } from './customer-orders.js';
 import { addReads, lineReach, markStore, roundOf, screen, type PlanReads, type StoreMark } from './round-screen.js';
-import { collectRuns, evaluateDirect, isDirect, positionsOf, type CustomerRuns } from './direct-evaluation.js';
+import { evaluateDirect, isDirect, positionsOf } from './direct-evaluation.js';
 import { movesAmong, NO_MOVES } from './moves-among.js';
 import { RoundBuffers } from './round-buffers.js';
 import { touchedShard } from './touched-shard.js';
@@ -394,7 +394,7 @@ export class LiveSegments {
     // the customers the direct plans look at, their orders grouped by customer (once for every such plan)
     let runs: (CustomerRuns | undefined)[] | undefined;
     const customerRuns = () => (runs ??= store.shards.map((shard, s) =>
-      directNeeded[s]!.isEmpty ? undefined : collectRuns(shard, orders[s]!, directNeeded[s]!, (this.roundBuffers[s] ??= new RoundBuffers()))));
+      directNeeded[s]!.isEmpty ? undefined : orders[s]!.collect(shard, directNeeded[s]!.toUint32Array(), (this.roundBuffers[s] ??= new RoundBuffers()), 'direct')));
     for (const [i, { name, state, plan }] of plans.entries()) {
       const old = this.membersOf(name);
       let next: Bitmap[];

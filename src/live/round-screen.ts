@@ -2,7 +2,7 @@ import { Bitmap } from '../index/bitmap.js';
 import { ORDER_DIMENSIONS, type DimensionFilters } from '../model/order-dimensions.js';
 import type { EngineRecord } from '../model/records.js';
 import { planChildren } from '../language/registry.js';
-import type { PlanNode } from '../plan/plan-node.js';
+import { exhaustive, type PlanNode } from '../plan/plan-node.js';
 import type { Catalog } from '../store/catalog.js';
 import { shardOf } from '../store/route.js';
 import type { Shard } from '../store/shard.js';
@@ -276,10 +276,6 @@ export function addReads(plan: PlanNode, into: PlanReads, seen = new Set<PlanNod
 /** The empty set the screen and the live segments share (read, never mutated). */
 export const EMPTY = new Bitmap();
 
-/** Every plan kind is a case of the switches above: a new kind is a compile error there. */
-function exhaustive(node: never): void {
-  void node;
-}
 
 /** A filter as id masks (undefined: any value; an empty set: a value the catalog does not have, so nothing passes). */
 export interface FilterMasks {

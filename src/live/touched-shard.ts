@@ -104,7 +104,7 @@ function subsetAttribute(index: AttributeIndex, locals: Uint32Array): AttributeI
 }
 
 /**
- * The touched customers' orders (CustomerOrders.collectColumns: their
+ * The touched customers' orders (CustomerOrders.collect: their
  * columns read customer by customer, not order by order; customer i's at
  * customerStart[i] .. customerStart[i + 1] - 1), and the order of their
  * ordinals (a radix sort): appends come in time order, so that is usually
@@ -112,18 +112,8 @@ function subsetAttribute(index: AttributeIndex, locals: Uint32Array): AttributeI
  */
 function pickOrders(shard: Shard, orders: CustomerOrders, locals: Uint32Array, buffers: RoundBuffers): { picked: PickedColumns; order: Uint32Array; customerStart: Uint32Array } {
   orders.sync(shard);
-  const customerStart = buffers.get('customerStart', U32, locals.length + 1);
-  let total = 0;
-  for (let i = 0; i < locals.length; i++) {
-    customerStart[i] = total;
-    total += orders.count(locals[i]!);
-  }
-  customerStart[locals.length] = total;
-  const picked: PickedColumns = {
-    ordinal: buffers.get('ordinal', U32, total), ts: buffers.get('ts', F64, total), shop: buffers.get('shop', U32, total),
-    amount: buffers.get('amount', F64, total), alive: buffers.get('alive', U8, total), owner: buffers.get('owner', U32, total),
-  };
-  orders.collectColumns(shard, locals, picked);
+  const { columns: picked, start: customerStart } = orders.collect(shard, locals, buffers, 'small');
+  const total = picked.ordinal.length;
   const keys = buffers.get('keys', U32, total);
   keys.set(picked.ordinal);
   const order = buffers.get('order', U32, total);
@@ -232,4 +222,4 @@ function copyOrders(shard: Shard, mini: Shard, picked: PickedColumns, byOrdinal:
 
 type AnyTyped = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
-const U8 = new Uint8Array(0), U32 = new Uint32Array(0), F64 = new Float64Array(0);
+const U32 = new Uint32Array(0);

@@ -69,3 +69,11 @@ export type PlanVisitor<R, C = void> = { readonly [K in PlanKind]: (node: PlanOf
 export function visitPlan<R, C = void>(node: PlanNode, visitor: PlanVisitor<R, C>, ctx: C): R {
   return (visitor[node.kind] as (n: PlanNode, c: C) => R)(node, ctx);
 }
+
+/**
+ * For the `default` of a switch over plan kinds that names every kind: a
+ * new kind is a compile error there (its node is not `never`).
+ */
+export function exhaustive(node: never): void {
+  void node;
+}

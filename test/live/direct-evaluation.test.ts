@@ -3,7 +3,7 @@ import { Bitmap } from '../../src/index/bitmap.js';
 import { ShardEvaluation } from '../../src/language/evaluate.js';
 import { planChildren } from '../../src/language/registry.js';
 import { CustomerOrders } from '../../src/live/customer-orders.js';
-import { collectRuns, evaluateDirect, isDirect, positionsOf } from '../../src/live/direct-evaluation.js';
+import { evaluateDirect, isDirect, positionsOf } from '../../src/live/direct-evaluation.js';
 import { RoundBuffers } from '../../src/live/round-buffers.js';
 import { markStore, roundOf } from '../../src/live/round-screen.js';
 import type { PlanNode } from '../../src/plan/plan-node.js';
@@ -53,7 +53,7 @@ describe('direct evaluation (live plans answered customer by customer)', () => {
             f.store.shards.forEach((shard, s) => {
               const picked = new Bitmap(Uint32Array.from({ length: shard.customerCount }, (_, c) => c).filter(() => f.rng.bool(0.7)));
               if (picked.isEmpty) return;
-              const runs = collectRuns(shard, orders[s]!, picked, new RoundBuffers());
+              const runs = orders[s]!.collect(shard, picked.toUint32Array(), new RoundBuffers(), 'direct');
               const customers = runs.customers;
               // a random subset of the collected customers is asked about
               const at = positionsOf(customers, customers.filter(() => f.rng.bool(0.6)));
