@@ -69,9 +69,11 @@ describe('direct evaluation (live plans answered customer by customer)', () => {
       }
       await f.engine.close();
     }
-    expect(checked).toBeGreaterThan(300);
-    expect(orderLeaves).toBeGreaterThan(100);
-    expect(wholePlans).toBeGreaterThan(5);
-    expect(nonEmpty).toBeGreaterThan(100);
+    // floors well below what 17 seeds gave (checks 679-1,436, order leaves 100-195, whole plans 114-201, non-empty 224-531)
+    const seeds = `base seed ${base} (SHANDIAN_PROP_SEED)`;
+    expect(checked, seeds).toBeGreaterThan(300);
+    expect(orderLeaves, seeds).toBeGreaterThan(40);
+    expect(wholePlans, seeds).toBeGreaterThan(30);
+    expect(nonEmpty, seeds).toBeGreaterThan(80);
   }, 120_000);
 });
