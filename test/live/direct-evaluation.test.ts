@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Bitmap } from '../../src/index/bitmap.js';
 import { ShardEvaluation } from '../../src/language/evaluate.js';
 import { planChildren } from '../../src/language/registry.js';
-import { CustomerOrders } from '../../src/live/customer-orders.js';
 import { evaluateDirect, isDirect, positionsOf } from '../../src/live/direct-evaluation.js';
 import { RoundBuffers } from '../../src/live/round-buffers.js';
-import { markStore, roundOf } from '../../src/live/round-screen.js';
 import type { PlanNode } from '../../src/plan/plan-node.js';
 import { LiveRoundFixture } from './live-round-fixture.js';
 
@@ -34,14 +32,9 @@ describe('direct evaluation (live plans answered customer by customer)', () => {
     for (let t = 0; t < SEEDS; t++) {
       const seed = (base + t * 6007) >>> 0;
       const f = await LiveRoundFixture.create(seed);
-      const orders = f.store.shards.map(() => new CustomerOrders(f.rng.pick([1, 4, 1000]), f.rng.pick([1, 5, 100_000])));
+      const orders = f.customerOrders();
       while (!f.done) {
-        const mark = markStore(f.store);
-        const rounds = roundOf(f.store, await f.append(f.rng.pick([3, 10, 40])), mark);
-        f.store.shards.forEach((shard, s) => {
-          orders[s]!.sync(shard);
-          for (const o of rounds[s]!.orders) orders[s]!.noteRefund(shard, o);
-        });
+        await f.appendRound(orders);
         const asOfMs = f.rng.pick(f.ds.vocab.asOfs) + f.rng.pick([0, 1000, -1000]);
         for (let k = 0; k < 3; k++) {
           const q = f.randomQuery(asOfMs);

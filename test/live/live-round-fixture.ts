@@ -1,6 +1,8 @@
 import { Engine } from '../../src/engine/engine.js';
 import type { Bitmap } from '../../src/index/bitmap.js';
 import { ShardEvaluation } from '../../src/language/evaluate.js';
+import { CustomerOrders } from '../../src/live/customer-orders.js';
+import { markStore, roundOf, type ShardRound } from '../../src/live/round-screen.js';
 import { parseSegment } from '../../src/language/parse-segment.js';
 import { planChildren } from '../../src/language/registry.js';
 import type { EngineRecord } from '../../src/model/records.js';
@@ -53,6 +55,22 @@ export class LiveRoundFixture {
     this.lastBatches = [];
     if (batch.length > 0) await this.engine.append(batch as never);
     return this.lastBatches;
+  }
+
+  /** A grouped order index per shard, with random thresholds (the small ones force regroupings and rebuilds). */
+  customerOrders(): CustomerOrders[] {
+    return this.store.shards.map(() => new CustomerOrders(this.rng.pick([1, 4, 1000]), this.rng.pick([1, 5, 100_000])));
+  }
+
+  /** Appends a round of 3, 10 or 40 records and brings `orders` up to date as the live segments do (sync, then the round's refunds). */
+  async appendRound(orders: readonly CustomerOrders[]): Promise<ShardRound[]> {
+    const mark = markStore(this.store);
+    const rounds = roundOf(this.store, await this.append(this.rng.pick([3, 10, 40])), mark);
+    this.store.shards.forEach((shard, s) => {
+      orders[s]!.sync(shard);
+      for (const o of rounds[s]!.orders) orders[s]!.noteRefund(shard, o);
+    });
+    return rounds;
   }
 
   get done(): boolean {
