@@ -347,10 +347,8 @@ export class LiveSegments {
         return b;
       };
     });
-    const reads: PlanReads = { attributes: new Set(), tags: new Set() };
     const screened = plans.map((p) => {
       if (p.state.analysis.fullOnData) return undefined;
-      addReads(p.plan, reads);
       return store.shards.map((shard, s) => {
         if (touched[s]!.isEmpty) return new Bitmap();
         const a = screen(p.plan, rounds[s]!, shard, store.catalog, orders[s]!.firstLine, leafHolders[s]!);
@@ -368,6 +366,11 @@ export class LiveSegments {
       return u;
     });
     const needed = union(false), directNeeded = union(true);
+    // the small shards copy only the attributes and tags their plans read
+    const reads: PlanReads = { attributes: new Set(), tags: new Set() };
+    plans.forEach((p, i) => {
+      if (screened[i] && !direct[i]) addReads(p.plan, reads);
+    });
     // lines are copied only for the customers of plans that read them, from the earliest ts those plans read lines at
     const lineFrom = store.shards.map((_, s) => {
       const from = new Map<number, number>();
